@@ -1,0 +1,210 @@
+//! The [`TokenCache`] trait, the [`CachedToken`] it stores, and [`InMemoryTokenCache`].
+
+use std::collections::HashMap;
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
+
+/// The error a [`TokenCache`] may return: any error, e.g. `Err("redis down".into())`.
+///
+/// The client never fails an API call because of it: a failing cache counts as a miss.
+pub type CacheError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Where access tokens live between calls, so that they are reused until shortly before
+/// they expire.
+///
+/// Implement it to share tokens between clients, processes or machines (a file, Redis,
+/// memcached, …). Keys look like `"{client_id}-{api_base_url}-{scope}"` and never contain
+/// the client secret. Errors and even panics of an implementation never fail an API call:
+/// the client then fetches a token from GoPay instead.
+///
+/// ```
+/// use std::{collections::HashMap, sync::Mutex};
+/// use gopay::{CacheError, CachedToken, TokenCache};
+///
+/// /// Stores tokens as JSON strings, as a shared cache would.
+/// #[derive(Default)]
+/// struct JsonCache(Mutex<HashMap<String, String>>);
+///
+/// impl TokenCache for JsonCache {
+///     fn get(&self, key: &str) -> Result<Option<CachedToken>, CacheError> {
+///         let map = self.0.lock().map_err(|_| "poisoned")?;
+///         Ok(match map.get(key) {
+///             Some(json) => Some(serde_json::from_str(json)?),
+///             None => None,
+///         })
+///     }
+///     fn set(&self, key: &str, token: &CachedToken) -> Result<(), CacheError> {
+///         let json = serde_json::to_string(token)?;
+///         self.0.lock().map_err(|_| "poisoned")?.insert(key.to_owned(), json);
+///         Ok(())
+///     }
+///     fn delete(&self, key: &str) -> Result<(), CacheError> {
+///         self.0.lock().map_err(|_| "poisoned")?.remove(key);
+///         Ok(())
+///     }
+/// }
+/// ```
+pub trait TokenCache: Send + Sync {
+    /// The token stored under `key`, or `None`. Expired tokens may be returned; the client
+    /// checks the expiry itself.
+    fn get(&self, key: &str) -> Result<Option<CachedToken>, CacheError>;
+
+    /// Stores `token` under `key`, replacing what was there.
+    fn set(&self, key: &str, token: &CachedToken) -> Result<(), CacheError>;
+
+    /// Removes the token stored under `key` (GoPay refused it).
+    fn delete(&self, key: &str) -> Result<(), CacheError>;
+}
+
+/// An OAuth2 access token with its absolute expiry.
+///
+/// The expiry is wall-clock time, so the token can be stored in a file or in Redis and used
+/// by another process. It serialises as
+/// `{"access_token": "…", "token_type": "bearer", "expires_at_ms": 1767225600000}`
+/// (milliseconds since the Unix epoch). `Debug` never shows the token itself.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedToken {
+    access_token: String,
+    token_type: String,
+    expires_at_ms: u64,
+}
+
+impl CachedToken {
+    /// A token of type `token_type` (GoPay: `bearer`) that expires at `expires_at`.
+    pub fn new(
+        access_token: impl Into<String>,
+        token_type: impl Into<String>,
+        expires_at: SystemTime,
+    ) -> CachedToken {
+        let expires_at_ms = expires_at
+            .duration_since(UNIX_EPOCH)
+            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+            .unwrap_or(0);
+        CachedToken {
+            access_token: access_token.into(),
+            token_type: token_type.into(),
+            expires_at_ms,
+        }
+    }
+
+    /// The access token, as sent in `Authorization: Bearer …`. Keep it secret.
+    pub fn access_token(&self) -> &str {
+        &self.access_token
+    }
+
+    /// The token type GoPay reported (`bearer`).
+    pub fn token_type(&self) -> &str {
+        &self.token_type
+    }
+
+    /// When GoPay stops accepting the token.
+    pub fn expires_at(&self) -> SystemTime {
+        UNIX_EPOCH
+            .checked_add(Duration::from_millis(self.expires_at_ms))
+            .unwrap_or(UNIX_EPOCH)
+    }
+
+    /// Whether the token is still good for at least `margin` at `now`.
+    pub fn is_valid_for(&self, margin: Duration, now: SystemTime) -> bool {
+        now.checked_add(margin)
+            .is_some_and(|horizon| horizon < self.expires_at())
+    }
+}
+
+impl fmt::Debug for CachedToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CachedToken")
+            .field("access_token", &"[redacted]")
+            .field("token_type", &self.token_type)
+            .field("expires_at", &self.expires_at())
+            .finish()
+    }
+}
+
+/// The default [`TokenCache`]: a map in this process's memory.
+///
+/// Each client gets its own unless you give several clients the same `Arc`; tokens are then
+/// shared by them all.
+#[derive(Default)]
+pub struct InMemoryTokenCache {
+    tokens: Mutex<HashMap<String, CachedToken>>,
+}
+
+impl InMemoryTokenCache {
+    /// An empty cache.
+    pub fn new() -> InMemoryTokenCache {
+        InMemoryTokenCache::default()
+    }
+}
+
+impl TokenCache for InMemoryTokenCache {
+    fn get(&self, key: &str) -> Result<Option<CachedToken>, CacheError> {
+        Ok(self.tokens.lock().get(key).cloned())
+    }
+
+    fn set(&self, key: &str, token: &CachedToken) -> Result<(), CacheError> {
+        self.tokens.lock().insert(key.to_owned(), token.clone());
+        Ok(())
+    }
+
+    fn delete(&self, key: &str) -> Result<(), CacheError> {
+        self.tokens.lock().remove(key);
+        Ok(())
+    }
+}
+
+impl fmt::Debug for InMemoryTokenCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InMemoryTokenCache")
+            .field("tokens", &self.tokens.lock().len())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_round_trip_keeps_expiry_to_the_millisecond() {
+        let at = UNIX_EPOCH + Duration::from_millis(1_767_225_600_123);
+        let token = CachedToken::new("tok+/=", "bearer", at);
+        let json = serde_json::to_string(&token).unwrap();
+        assert_eq!(
+            json,
+            r#"{"access_token":"tok+/=","token_type":"bearer","expires_at_ms":1767225600123}"#
+        );
+        let back: CachedToken = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, token);
+        assert_eq!(back.expires_at(), at);
+    }
+
+    #[test]
+    fn validity_respects_the_margin() {
+        let now = SystemTime::now();
+        let token = CachedToken::new("t", "bearer", now + Duration::from_secs(60));
+        assert!(token.is_valid_for(Duration::from_secs(59), now));
+        assert!(!token.is_valid_for(Duration::from_secs(60), now));
+        assert!(!token.is_valid_for(Duration::MAX, now));
+    }
+
+    #[test]
+    fn debug_hides_the_token() {
+        let token = CachedToken::new("very-secret-token", "bearer", SystemTime::now());
+        assert!(!format!("{token:?}").contains("very-secret-token"));
+    }
+
+    #[test]
+    fn in_memory_cache_stores_and_deletes() {
+        let cache = InMemoryTokenCache::new();
+        let token = CachedToken::new("t", "bearer", SystemTime::now());
+        assert!(cache.get("k").unwrap().is_none());
+        cache.set("k", &token).unwrap();
+        assert_eq!(cache.get("k").unwrap(), Some(token));
+        cache.delete("k").unwrap();
+        assert!(cache.get("k").unwrap().is_none());
+    }
+}

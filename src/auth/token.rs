@@ -1,0 +1,362 @@
+//! The single-flight token manager: one token request in flight per client, however many
+//! threads need a token, and no lock held across network or cache I/O.
+//!
+//! State machine, guarded by one `parking_lot::Mutex` and woken through one `Condvar`:
+//! - a fresh token in memory is returned at once (the hit path: one lock, one clock read);
+//! - the first thread that finds none marks the state "refreshing", drops the lock, asks the
+//!   [`TokenCache`] and, on a miss, the token endpoint, then publishes the result and wakes
+//!   everyone;
+//! - threads arriving meanwhile keep using the old token while it is still valid (refresh
+//!   ahead), otherwise wait for the refresher, bounded by their own deadline;
+//! - a drop guard publishes a failure if the refresher unwinds, so no waiter is left behind.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use parking_lot::{Condvar, Mutex};
+
+use super::cache::{CachedToken, TokenCache};
+use crate::error::Error;
+
+/// While another thread refreshes, an old token is still used if it stays valid this long
+/// (capped by the refresh margin): enough for a call to reach GoPay before it expires.
+const REFRESH_AHEAD_FLOOR: Duration = Duration::from_secs(5);
+
+pub(crate) struct TokenManager {
+    cache: Arc<dyn TokenCache>,
+    key: String,
+    margin: Duration,
+    state: Mutex<State>,
+    refreshed: Condvar,
+}
+
+#[derive(Default)]
+struct State {
+    current: Option<Arc<CachedToken>>,
+    refreshing: bool,
+    /// Incremented each time a refresh ends, so waiters can tell that one did.
+    generation: u64,
+    /// Why the last refresh failed, handed to the threads that waited for it.
+    last_failure: Option<Error>,
+    /// The last token GoPay refused, never to be taken from the cache again.
+    revoked: Option<String>,
+    /// Threads blocked on the condvar right now.
+    waiters: usize,
+}
+
+impl TokenManager {
+    pub(crate) fn new(cache: Arc<dyn TokenCache>, key: String, margin: Duration) -> TokenManager {
+        TokenManager {
+            cache,
+            key,
+            margin,
+            state: Mutex::new(State::default()),
+            refreshed: Condvar::new(),
+        }
+    }
+
+    pub(crate) fn cache_key(&self) -> &str {
+        &self.key
+    }
+
+    /// A token to call the API with, fetched with `fetch` when none is fresh.
+    ///
+    /// Returns the token and whether this call refreshed it.
+    pub(crate) fn token(
+        &self,
+        deadline: Instant,
+        fetch: &dyn Fn(Instant) -> Result<CachedToken, Error>,
+    ) -> Result<(Arc<CachedToken>, bool), Error> {
+        let mut state = self.state.lock();
+        if let Some(token) = &state.current {
+            if token.is_valid_for(self.margin, SystemTime::now()) {
+                return Ok((Arc::clone(token), false));
+            }
+        }
+        let mut waited_for = None;
+        loop {
+            let now = SystemTime::now();
+            match &state.current {
+                Some(token) if token.is_valid_for(self.margin, now) => {
+                    return Ok((Arc::clone(token), false));
+                }
+                // The refresh we waited for ended: take what it left, even if it is inside the
+                // margin already (a short-lived token), rather than refresh again at once.
+                Some(token)
+                    if waited_for.is_some_and(|g| g != state.generation)
+                        && token.is_valid_for(Duration::ZERO, now) =>
+                {
+                    return Ok((Arc::clone(token), false));
+                }
+                _ => {}
+            }
+            if let (Some(generation), Some(failure)) = (waited_for, &state.last_failure) {
+                if generation != state.generation {
+                    return Err(failure.clone());
+                }
+            }
+            if !state.refreshing {
+                state.refreshing = true;
+                drop(state);
+                return self.refresh(deadline, fetch).map(|token| (token, true));
+            }
+            if let Some(token) = &state.current {
+                if token.is_valid_for(self.margin.min(REFRESH_AHEAD_FLOOR), now) {
+                    return Ok((Arc::clone(token), false));
+                }
+            }
+            waited_for.get_or_insert(state.generation);
+            state.waiters += 1;
+            let timed_out = self.refreshed.wait_until(&mut state, deadline).timed_out();
+            state.waiters -= 1;
+            if timed_out && state.refreshing {
+                return Err(Error::timed_out("waiting for another thread's token request"));
+            }
+        }
+    }
+
+    /// Runs in the one thread that marked the state "refreshing"; no lock is held here.
+    fn refresh(
+        &self,
+        deadline: Instant,
+        fetch: &dyn Fn(Instant) -> Result<CachedToken, Error>,
+    ) -> Result<Arc<CachedToken>, Error> {
+        let guard = RefreshGuard {
+            manager: self,
+            finished: false,
+        };
+        let revoked = self.state.lock().revoked.clone();
+        let cached = self
+            .cache_call(|cache| cache.get(&self.key))
+            .flatten()
+            .filter(|token| revoked.as_deref() != Some(token.access_token()));
+        let now = SystemTime::now();
+        let result = match cached {
+            Some(token) if token.is_valid_for(self.margin, now) => Ok(token),
+            cached => {
+                // A token inside the margin but still valid (another client's or process's)
+                // serves the other threads while this one fetches its successor.
+                if let Some(token) = cached.filter(|t| t.is_valid_for(Duration::ZERO, now)) {
+                    let mut state = self.state.lock();
+                    if state
+                        .current
+                        .as_ref()
+                        .is_none_or(|current| current.expires_at() < token.expires_at())
+                    {
+                        state.current = Some(Arc::new(token));
+                    }
+                }
+                fetch(deadline).inspect(|token| {
+                    self.cache_call(|cache| cache.set(&self.key, token));
+                })
+            }
+        };
+        guard.finish(result.map(Arc::new))
+    }
+
+    /// Forgets `used` after GoPay refused it, unless a newer token replaced it meanwhile.
+    pub(crate) fn invalidate(&self, used: &CachedToken) {
+        {
+            let mut state = self.state.lock();
+            if state.current.as_deref() == Some(used) {
+                state.current = None;
+            }
+            state.revoked = Some(used.access_token().to_owned());
+        }
+        let cached = self.cache_call(|cache| cache.get(&self.key)).flatten();
+        if cached.is_some_and(|cached| cached.access_token() == used.access_token()) {
+            self.cache_call(|cache| cache.delete(&self.key));
+        }
+    }
+
+    /// Calls the user's cache; its errors and panics count as "nothing there".
+    fn cache_call<T>(
+        &self,
+        call: impl FnOnce(&dyn TokenCache) -> Result<T, super::CacheError>,
+    ) -> Option<T> {
+        match catch_unwind(AssertUnwindSafe(|| call(self.cache.as_ref()))) {
+            Ok(Ok(value)) => Some(value),
+            Ok(Err(_)) | Err(_) => None,
+        }
+    }
+}
+
+/// Ends a refresh whatever happens: publishes the result, or a failure when the refreshing
+/// thread unwinds, clears the "refreshing" mark and wakes every waiter.
+struct RefreshGuard<'a> {
+    manager: &'a TokenManager,
+    finished: bool,
+}
+
+impl RefreshGuard<'_> {
+    fn finish(
+        mut self,
+        result: Result<Arc<CachedToken>, Error>,
+    ) -> Result<Arc<CachedToken>, Error> {
+        self.finished = true;
+        let mut state = self.manager.state.lock();
+        let result = match result {
+            Ok(token) => {
+                state.current = Some(Arc::clone(&token));
+                state.last_failure = None;
+                Ok(token)
+            }
+            Err(err) => {
+                state.last_failure = Some(err.clone());
+                // The old token still works: let this call go through with it too.
+                match &state.current {
+                    Some(token) if token.is_valid_for(Duration::ZERO, SystemTime::now()) => {
+                        Ok(Arc::clone(token))
+                    }
+                    _ => Err(err),
+                }
+            }
+        };
+        self.manager.end_refresh(&mut state);
+        result
+    }
+}
+
+impl Drop for RefreshGuard<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            let mut state = self.manager.state.lock();
+            state.last_failure = Some(Error::Auth {
+                status: None,
+                errors: Vec::new(),
+                message: "the token request was interrupted by a panic".into(),
+            });
+            self.manager.end_refresh(&mut state);
+        }
+    }
+}
+
+impl TokenManager {
+    fn end_refresh(&self, state: &mut State) {
+        state.refreshing = false;
+        state.generation = state.generation.wrapping_add(1);
+        self.refreshed.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::InMemoryTokenCache;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{mpsc, Barrier};
+
+    fn manager() -> Arc<TokenManager> {
+        Arc::new(TokenManager::new(
+            Arc::new(InMemoryTokenCache::new()),
+            "k".into(),
+            Duration::from_secs(30),
+        ))
+    }
+
+    fn token(name: &str, lifetime: Duration) -> CachedToken {
+        CachedToken::new(name, "bearer", SystemTime::now() + lifetime)
+    }
+
+    fn soon() -> Instant {
+        Instant::now() + Duration::from_secs(10)
+    }
+
+    #[test]
+    fn panicking_refresher_releases_waiters_with_an_error() {
+        let tm = manager();
+        let (entered_tx, entered_rx) = mpsc::channel();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        let release_rx = Mutex::new(release_rx);
+        let refresher = {
+            let tm = Arc::clone(&tm);
+            std::thread::spawn(move || {
+                let fetch = move |_| -> Result<CachedToken, Error> {
+                    entered_tx.send(()).unwrap();
+                    release_rx.lock().recv().unwrap();
+                    panic!("boom in the refresher");
+                };
+                tm.token(soon(), &fetch)
+            })
+        };
+        entered_rx.recv().unwrap();
+        let waiter = {
+            let tm = Arc::clone(&tm);
+            std::thread::spawn(move || {
+                tm.token(soon(), &|_| panic!("the waiter must not fetch"))
+                    .map(|_| ())
+            })
+        };
+        // Once the waiter blocks on the condvar, make the refresher panic.
+        while tm.state.lock().waiters == 0 {
+            std::thread::yield_now();
+        }
+        release_tx.send(()).unwrap();
+        assert!(refresher.join().is_err(), "the refresher panicked");
+        let waited = waiter.join().unwrap();
+        assert!(matches!(waited, Err(Error::Auth { .. })), "{waited:?}");
+        assert!(!tm.state.lock().refreshing);
+        // The next call refreshes again.
+        let (t, refreshed) = tm
+            .token(soon(), &|_| Ok(token("new", Duration::from_secs(600))))
+            .unwrap();
+        assert!(refreshed);
+        assert_eq!(t.access_token(), "new");
+    }
+
+    #[test]
+    fn concurrent_callers_share_one_fetch() {
+        let tm = manager();
+        let fetches = Arc::new(AtomicUsize::new(0));
+        let barrier = Arc::new(Barrier::new(32));
+        let handles: Vec<_> = (0..32)
+            .map(|_| {
+                let (tm, fetches, barrier) = (tm.clone(), fetches.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    let fetch = |_| {
+                        fetches.fetch_add(1, Ordering::SeqCst);
+                        std::thread::yield_now();
+                        Ok(token("t", Duration::from_secs(600)))
+                    };
+                    tm.token(soon(), &fetch).unwrap().0
+                })
+            })
+            .collect();
+        for h in handles {
+            assert_eq!(h.join().unwrap().access_token(), "t");
+        }
+        assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn failed_refresh_keeps_a_still_valid_token() {
+        let tm = manager();
+        tm.token(soon(), &|_| Ok(token("old", Duration::from_secs(20))))
+            .unwrap();
+        // 20 s left is inside the 30 s margin: a refresh is due, and it fails.
+        let (t, _) = tm
+            .token(soon(), &|_| Err(Error::timed_out("in test")))
+            .unwrap();
+        assert_eq!(t.access_token(), "old");
+    }
+
+    #[test]
+    fn invalidated_token_is_not_taken_from_the_cache_again() {
+        let cache = Arc::new(InMemoryTokenCache::new());
+        let tm = TokenManager::new(cache.clone(), "k".into(), Duration::from_secs(30));
+        let (bad, _) = tm
+            .token(soon(), &|_| Ok(token("bad", Duration::from_secs(600))))
+            .unwrap();
+        tm.invalidate(&bad);
+        assert!(cache.get("k").unwrap().is_none());
+        // A cache that failed to delete would hand the bad token back; the manager refuses it.
+        cache.set("k", &bad).unwrap();
+        let (t, refreshed) = tm
+            .token(soon(), &|_| Ok(token("good", Duration::from_secs(600))))
+            .unwrap();
+        assert!(refreshed);
+        assert_eq!(t.access_token(), "good");
+    }
+}

@@ -1,0 +1,332 @@
+//! [`Config`]: who the merchant is and which gateway to talk to; gateway URL normalisation.
+
+use std::fmt;
+
+use crate::error::Error;
+use crate::secret::Secret;
+
+/// API base of GoPay's sandbox (test) gateway.
+pub const SANDBOX_URL: &str = "https://gw.sandbox.gopay.com/api";
+
+/// API base of GoPay's production gateway.
+pub const PRODUCTION_URL: &str = "https://gate.gopay.cz/api";
+
+/// The merchant's credentials and the gateway to use.
+///
+/// `Debug` shows everything but the client secret, and there is no accessor for the secret.
+///
+/// ```
+/// let config = gopay::Config::new(8123456789, "1234567890", "s3cr3t", gopay::SANDBOX_URL);
+/// assert_eq!(config.goid(), 8123456789);
+/// assert!(!format!("{config:?}").contains("s3cr3t"));
+/// ```
+#[derive(Clone)]
+pub struct Config {
+    goid: u64,
+    client_id: String,
+    client_secret: Secret,
+    gateway_url: String,
+}
+
+impl Config {
+    /// A configuration for the e-shop `goid` with OAuth2 client credentials.
+    ///
+    /// `gateway_url` is [`SANDBOX_URL`], [`PRODUCTION_URL`] or another gateway;
+    /// `https://host`, `https://host/`, `https://host/api` and `https://host/api/` all mean
+    /// the same. Nothing is checked here: [`ClientBuilder::build`](crate::ClientBuilder::build)
+    /// validates the configuration and explains what is wrong.
+    pub fn new(
+        goid: u64,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        gateway_url: impl Into<String>,
+    ) -> Config {
+        Config {
+            goid,
+            client_id: client_id.into(),
+            client_secret: Secret::new(client_secret),
+            gateway_url: gateway_url.into(),
+        }
+    }
+
+    /// Reads `GOPAY_GOID`, `GOPAY_CLIENT_ID`, `GOPAY_CLIENT_SECRET` and `GOPAY_GATEWAY_URL`
+    /// (the last one defaults to [`SANDBOX_URL`] when unset).
+    ///
+    /// Fails with [`Error::Config`] naming the variable that is missing or malformed.
+    pub fn from_env() -> Result<Config, Error> {
+        fn var(name: &str) -> Result<String, Error> {
+            match std::env::var(name) {
+                Ok(value) if !value.trim().is_empty() => Ok(value.trim().to_owned()),
+                Ok(_) => Err(Error::config(format!("{name} is empty"))),
+                Err(std::env::VarError::NotPresent) => {
+                    Err(Error::config(format!("{name} is not set")))
+                }
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    Err(Error::config(format!("{name} is not valid UTF-8")))
+                }
+            }
+        }
+        let goid = var("GOPAY_GOID")?;
+        let goid = goid.parse().map_err(|_| {
+            Error::config(format!("GOPAY_GOID must be a number, got {goid:?}"))
+        })?;
+        let gateway_url = match std::env::var_os("GOPAY_GATEWAY_URL") {
+            None => SANDBOX_URL.to_owned(),
+            Some(_) => var("GOPAY_GATEWAY_URL")?,
+        };
+        Ok(Config::new(
+            goid,
+            var("GOPAY_CLIENT_ID")?,
+            var("GOPAY_CLIENT_SECRET")?,
+            gateway_url,
+        ))
+    }
+
+    /// The e-shop's GoID.
+    pub fn goid(&self) -> u64 {
+        self.goid
+    }
+
+    /// The OAuth2 client id.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// The gateway URL as it was given.
+    pub fn gateway_url(&self) -> &str {
+        &self.gateway_url
+    }
+
+    pub(crate) fn client_secret(&self) -> &Secret {
+        &self.client_secret
+    }
+
+    /// Checks everything `build()` needs and normalises the gateway URL.
+    pub(crate) fn validate(&self) -> Result<Gateway, Error> {
+        if self.goid == 0 {
+            return Err(Error::config("goid must not be 0"));
+        }
+        if self.client_id.trim().is_empty() {
+            return Err(Error::config("client id is empty"));
+        }
+        if self.client_id.contains(':') || self.client_id.chars().any(char::is_control) {
+            // RFC 7617: a user-id with a colon cannot be sent in Basic credentials.
+            return Err(Error::config(
+                "client id must not contain ':' or control characters",
+            ));
+        }
+        if self.client_secret.expose().is_empty() {
+            return Err(Error::config("client secret is empty"));
+        }
+        if self.client_secret.expose().chars().any(char::is_control) {
+            return Err(Error::config(
+                "client secret must not contain control characters",
+            ));
+        }
+        Gateway::parse(&self.gateway_url)
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("goid", &self.goid)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("gateway_url", &self.gateway_url)
+            .finish()
+    }
+}
+
+/// A validated gateway: `origin` is `scheme://host[:port]`, `api_base` is where the API lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Gateway {
+    pub(crate) origin: String,
+    pub(crate) api_base: String,
+}
+
+impl Gateway {
+    /// Normalises a user-supplied gateway URL to `{origin}{path}/api`.
+    pub(crate) fn parse(url: &str) -> Result<Gateway, Error> {
+        let bad = |why: &str| Error::config(format!("gateway URL {url:?} {why}"));
+        let url = url.trim();
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| bad("has no scheme (expected https://…)"))?;
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "https" && scheme != "http" {
+            return Err(bad("must use https"));
+        }
+        if rest.contains(['?', '#']) {
+            return Err(bad("must not have a query or fragment"));
+        }
+        if rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad("must not contain white space"));
+        }
+        let (authority, path) = match rest.find('/') {
+            Some(i) => rest.split_at(i),
+            None => (rest, ""),
+        };
+        if authority.contains('@') {
+            return Err(bad("must not contain credentials"));
+        }
+        let (host, port) = split_host_port(authority).ok_or_else(|| bad("has an invalid host"))?;
+        let host = host.to_ascii_lowercase();
+        if scheme == "http" && !is_loopback(&host) {
+            return Err(bad(
+                "uses plain http, which is allowed only for loopback hosts",
+            ));
+        }
+        let origin = match port {
+            Some(port) => format!("{scheme}://{host}:{port}"),
+            None => format!("{scheme}://{host}"),
+        };
+        let path = path.trim_end_matches('/');
+        if path.contains("//") {
+            return Err(bad("has an empty path segment"));
+        }
+        let path = path.strip_suffix("/api").unwrap_or(path);
+        Ok(Gateway {
+            api_base: format!("{origin}{path}/api"),
+            origin,
+        })
+    }
+}
+
+/// Splits `host[:port]` or `[v6]:port`; `None` when either part is malformed.
+fn split_host_port(authority: &str) -> Option<(&str, Option<u16>)> {
+    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+        let end = rest.find(']')?;
+        let host = &authority[..end + 2];
+        let after = &rest[end + 1..];
+        if !rest[..end].chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') {
+            return None;
+        }
+        match after {
+            "" => (host, None),
+            _ => (host, Some(after.strip_prefix(':')?)),
+        }
+    } else {
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        };
+        let valid_label = |label: &str| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        };
+        if host.is_empty() || host.len() > 253 || !host.split('.').all(valid_label) {
+            return None;
+        }
+        (host, port)
+    };
+    let port = match port {
+        None => None,
+        Some(port) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(port.parse::<u16>().ok().filter(|p| *p != 0)?)
+        }
+        Some(_) => return None,
+    };
+    Some((host, port))
+}
+
+fn is_loopback(host: &str) -> bool {
+    if host == "localhost" || host.ends_with(".localhost") || host == "[::1]" {
+        return true;
+    }
+    host.parse::<std::net::Ipv4Addr>()
+        .map(|ip| ip.is_loopback())
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn four_spellings_mean_the_same() {
+        for url in [
+            "https://gw.sandbox.gopay.com",
+            "https://gw.sandbox.gopay.com/",
+            "https://gw.sandbox.gopay.com/api",
+            "https://gw.sandbox.gopay.com/api/",
+            "HTTPS://GW.Sandbox.GoPay.com/api/",
+            "  https://gw.sandbox.gopay.com/api  ",
+        ] {
+            let gw = Gateway::parse(url).unwrap();
+            assert_eq!(gw.api_base, SANDBOX_URL, "{url}");
+            assert_eq!(gw.origin, "https://gw.sandbox.gopay.com", "{url}");
+        }
+        assert_eq!(Gateway::parse(PRODUCTION_URL).unwrap().api_base, PRODUCTION_URL);
+    }
+
+    #[test]
+    fn ports_and_prefixes_are_kept() {
+        let gw = Gateway::parse("http://127.0.0.1:8080").unwrap();
+        assert_eq!(gw.api_base, "http://127.0.0.1:8080/api");
+        let gw = Gateway::parse("http://[::1]:9/api").unwrap();
+        assert_eq!(gw.api_base, "http://[::1]:9/api");
+        let gw = Gateway::parse("https://proxy.example/gopay/").unwrap();
+        assert_eq!(gw.api_base, "https://proxy.example/gopay/api");
+        assert_eq!(gw.origin, "https://proxy.example");
+    }
+
+    #[test]
+    fn plain_http_only_on_loopback() {
+        assert!(Gateway::parse("http://localhost:1/api").is_ok());
+        assert!(Gateway::parse("http://127.8.9.10").is_ok());
+        for url in ["http://gate.gopay.cz/api", "http://10.0.0.1/api", "http://[::2]/api"] {
+            let err = Gateway::parse(url).unwrap_err();
+            assert!(matches!(err, Error::Config { .. }), "{url}");
+            assert!(err.to_string().contains("http"), "{err}");
+        }
+    }
+
+    #[test]
+    fn malformed_urls_are_refused() {
+        for url in [
+            "",
+            "gw.sandbox.gopay.com",
+            "ftp://host/api",
+            "https://",
+            "https:///api",
+            "https://host:/api",
+            "https://host:99999/api",
+            "https://host:0/api",
+            "https://user:pw@host/api",
+            "https://host/api?x=1",
+            "https://host/api#frag",
+            "https://ho st/api",
+            "https://host//api",
+            "https://-host/api",
+            "https://[zz::1]/api",
+            "https://[::1/api",
+        ] {
+            assert!(
+                matches!(Gateway::parse(url), Err(Error::Config { .. })),
+                "{url:?} was accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn validate_refuses_bad_credentials() {
+        let cfg = |goid, id: &str, secret: &str| Config::new(goid, id, secret, SANDBOX_URL);
+        assert!(cfg(1, "id", "secret").validate().is_ok());
+        for bad in [
+            cfg(0, "id", "secret"),
+            cfg(1, "", "secret"),
+            cfg(1, "  ", "secret"),
+            cfg(1, "a:b", "secret"),
+            cfg(1, "id", ""),
+            cfg(1, "id", "se\ncret"),
+        ] {
+            let err = bad.validate().unwrap_err();
+            assert!(matches!(err, Error::Config { .. }));
+            assert!(!err.to_string().contains("secret\n"));
+        }
+    }
+}

@@ -1,0 +1,414 @@
+//! [`Error`], the one error type of every operation, and GoPay's error details.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+/// One element of the `errors[]` list GoPay answers a refused request with.
+///
+/// GoPay documents the codes in its API reference: `1xx` are global, `2xx` authentication
+/// (`200` unauthorised access, `202` wrong credentials), `3xx` payment errors (e.g. `342`
+/// recurrence stopped, `351` capture already done, `360` items do not add up to the amount).
+///
+/// ```
+/// let detail: gopay::ApiErrorDetail = serde_json::from_str(
+///     r#"{"scope":"F","field":"email","error_code":112,"error_name":"NOT_UNIQUE","message":"E-mail already existed."}"#,
+/// ).unwrap();
+/// assert_eq!(detail.error_code, 112);
+/// assert_eq!(detail.field.as_deref(), Some("email"));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiErrorDetail {
+    /// `G` for a global error, `F` for an error of one field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The field the error is about, for field errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// GoPay's numeric error code (`0` when GoPay sent none).
+    #[serde(default, deserialize_with = "lenient_code")]
+    pub error_code: u32,
+    /// GoPay's symbolic error name, e.g. `PAYMENT_REFUND_NOT_SUPPORTED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_name: Option<String>,
+    /// Human readable text, localised by the client's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Technical description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// GoPay sends codes as numbers; accept numeric strings too, and `null` as 0.
+fn lenient_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    use serde::de::Error as _;
+    match Option::<serde_json::Value>::deserialize(d)? {
+        None | Some(serde_json::Value::Null) => Ok(0),
+        Some(serde_json::Value::Number(n)) => n
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| D::Error::custom(format!("error_code {n} out of range"))),
+        Some(serde_json::Value::String(s)) => s
+            .trim()
+            .parse()
+            .map_err(|_| D::Error::custom(format!("error_code {s:?} is not a number"))),
+        Some(other) => Err(D::Error::custom(format!(
+            "error_code must be a number, got {other}"
+        ))),
+    }
+}
+
+impl ApiErrorDetail {
+    /// Whether this is one of GoPay's authentication/authorisation codes (200–203).
+    pub fn is_auth_code(&self) -> bool {
+        (200..=203).contains(&self.error_code)
+    }
+
+    /// Replaces `secret` wherever a (misbehaving) server echoed it back.
+    pub(crate) fn redact(&mut self, secret: &str) {
+        if secret.is_empty() {
+            return;
+        }
+        for text in [
+            &mut self.scope,
+            &mut self.field,
+            &mut self.error_name,
+            &mut self.message,
+            &mut self.description,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if text.contains(secret) {
+                *text = text.replace(secret, "[redacted]");
+            }
+        }
+    }
+}
+
+impl fmt::Display for ApiErrorDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.error_code)?;
+        if let Some(name) = &self.error_name {
+            write!(f, " {}", one_line(name))?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, " (field {})", one_line(field))?;
+        }
+        if let Some(message) = self.message.as_ref().or(self.description.as_ref()) {
+            write!(f, ": {}", one_line(message))?;
+        }
+        Ok(())
+    }
+}
+
+/// The error of every `gopay` operation.
+///
+/// Match on the variant to decide what to do, or use the accessors that work whatever the
+/// variant: [`status`](Error::status), [`api_errors`](Error::api_errors),
+/// [`is_timeout`](Error::is_timeout) and [`is_auth`](Error::is_auth).
+///
+/// Neither `Display` nor `Debug` ever contain the client secret, an access token or a whole
+/// response body.
+///
+/// ```
+/// # fn handle(result: Result<gopay::Payment, gopay::Error>) {
+/// match result {
+///     Ok(payment) => println!("created {}", payment.id),
+///     Err(err) if err.is_timeout() => eprintln!("timed out, query the status later: {err}"),
+///     Err(err) if err.api_errors().iter().any(|e| e.error_code == 360) => {
+///         eprintln!("item amounts do not add up: {err}")
+///     }
+///     Err(err) => eprintln!("payment failed: {err}"),
+/// }
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// GoPay refused the request: it answered with an HTTP error status and usually
+    /// a list of [`ApiErrorDetail`]s. Repeating the same request will not help.
+    Api {
+        /// The HTTP status GoPay answered with (4xx or 5xx).
+        status: u16,
+        /// GoPay's `errors[]`, empty when the body held none.
+        errors: Vec<ApiErrorDetail>,
+    },
+    /// Authentication failed: the token endpoint refused the credentials or the scope, or
+    /// the API refused a freshly obtained token. Check the client id, secret and scope.
+    Auth {
+        /// The HTTP status, when a server answered.
+        status: Option<u16>,
+        /// GoPay's `errors[]`, empty when there were none.
+        errors: Vec<ApiErrorDetail>,
+        /// What failed, in one line.
+        message: String,
+    },
+    /// The request or its response did not make it over the network: connection refused,
+    /// DNS, TLS, a broken connection or a timeout. For a POST the request may or may not
+    /// have reached GoPay: query the payment's status before you repeat it.
+    Transport {
+        /// What failed, in one line.
+        message: String,
+        /// Whether the call ran out of its time budget.
+        timeout: bool,
+        /// The underlying error, for its `source()` chain.
+        source: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
+    },
+    /// The response could not be decoded into the expected type.
+    Decode {
+        /// The HTTP status of the response.
+        status: u16,
+        /// What was wrong, in one line.
+        message: String,
+        /// The first characters of the body (never of a token response).
+        snippet: String,
+    },
+    /// The input was refused before anything was sent.
+    InvalidInput {
+        /// The field (or parameter) that was wrong.
+        field: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The client configuration is invalid ([`ClientBuilder::build`](crate::ClientBuilder::build),
+    /// [`Config::from_env`](crate::Config::from_env)).
+    Config {
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+impl Error {
+    /// An [`Error::InvalidInput`] for `field`.
+    pub fn invalid_input(field: &'static str, message: impl Into<String>) -> Error {
+        Error::InvalidInput {
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Error {
+        Error::Config {
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn transport(
+        message: impl Into<String>,
+        timeout: bool,
+        source: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Error {
+        Error::Transport {
+            message: message.into(),
+            timeout,
+            source,
+        }
+    }
+
+    pub(crate) fn timed_out(what: &str) -> Error {
+        Error::transport(format!("timed out {what}"), true, None)
+    }
+
+    /// The HTTP status GoPay answered with, when the error comes from an answer.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Auth { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// GoPay's `errors[]` list; empty when the error carries none.
+    pub fn api_errors(&self) -> &[ApiErrorDetail] {
+        match self {
+            Error::Api { errors, .. } | Error::Auth { errors, .. } => errors,
+            _ => &[],
+        }
+    }
+
+    /// Whether the call ran out of its time budget.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport { timeout: true, .. })
+    }
+
+    /// Whether the credentials or the token were refused.
+    pub fn is_auth(&self) -> bool {
+        match self {
+            Error::Auth { .. } => true,
+            Error::Api { status, errors } => {
+                *status == 401 || errors.iter().any(ApiErrorDetail::is_auth_code)
+            }
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api { status, errors } => {
+                write!(f, "GoPay refused the request (HTTP {status})")?;
+                write_details(f, errors)
+            }
+            Error::Auth {
+                status,
+                errors,
+                message,
+            } => {
+                write!(f, "authentication failed: {}", one_line(message))?;
+                if let Some(status) = status {
+                    write!(f, " (HTTP {status})")?;
+                }
+                write_details(f, errors)
+            }
+            Error::Transport { message, .. } => write!(f, "transport error: {}", one_line(message)),
+            Error::Decode {
+                status,
+                message,
+                snippet,
+            } => {
+                write!(
+                    f,
+                    "could not decode the response (HTTP {status}): {}",
+                    one_line(message)
+                )?;
+                if !snippet.is_empty() {
+                    write!(f, "; body starts with {:?}", snippet)?;
+                }
+                Ok(())
+            }
+            Error::InvalidInput { field, message } => {
+                write!(f, "invalid {field}: {}", one_line(message))
+            }
+            Error::Config { message } => {
+                write!(f, "invalid configuration: {}", one_line(message))
+            }
+        }
+    }
+}
+
+fn write_details(f: &mut fmt::Formatter<'_>, errors: &[ApiErrorDetail]) -> fmt::Result {
+    for (i, e) in errors.iter().enumerate() {
+        f.write_str(if i == 0 { ": " } else { "; " })?;
+        write!(f, "{e}")?;
+    }
+    Ok(())
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport {
+                source: Some(source),
+                ..
+            } => Some(source.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+/// Newlines and control characters from the network would break one-line messages.
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
+/// GoPay's error details with every `secrets` occurrence replaced.
+pub(crate) fn parse_error_details(body: &[u8], secrets: &[&str]) -> Vec<ApiErrorDetail> {
+    let mut errors = parse_error_body(body).unwrap_or_default();
+    for error in &mut errors {
+        for secret in secrets {
+            error.redact(secret);
+        }
+    }
+    errors
+}
+
+/// The envelope GoPay wraps errors in: `{"date_issued": …, "errors": [ … ]}`, or a bare
+/// error object. Returns `None` when the body holds neither.
+pub(crate) fn parse_error_body(body: &[u8]) -> Option<Vec<ApiErrorDetail>> {
+    #[derive(Deserialize)]
+    struct Envelope {
+        errors: Vec<ApiErrorDetail>,
+    }
+    if let Ok(envelope) = serde_json::from_slice::<Envelope>(body) {
+        return Some(envelope.errors);
+    }
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .filter(|v| v.get("error_code").is_some())
+        .and_then(|v| serde_json::from_value::<ApiErrorDetail>(v).ok())
+        .map(|detail| vec![detail])
+}
+
+/// At most `max` characters of a body, for error messages.
+pub(crate) fn snippet(body: &[u8], max: usize) -> String {
+    String::from_utf8_lossy(body).chars().take(max).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_with_string_or_number_date_parses() {
+        for date in [r#""2024-09-03T14:12:37.123+0200""#, "1390336022001", "null"] {
+            let body = format!(
+                r#"{{"date_issued":{date},"errors":[{{"scope":"G","field":null,"error_code":"342","error_name":"PAYMENT_RECURRENCE_STOPPED","message":"Stopped","description":null,"new":1}}]}}"#
+            );
+            let errors = parse_error_body(body.as_bytes()).unwrap();
+            assert_eq!(errors.len(), 1);
+            assert_eq!(errors[0].error_code, 342);
+            assert_eq!(
+                errors[0].error_name.as_deref(),
+                Some("PAYMENT_RECURRENCE_STOPPED")
+            );
+        }
+    }
+
+    #[test]
+    fn bare_error_object_parses() {
+        let errors = parse_error_body(
+            br#"{"scope":"G","field":null,"error_code":500,"error_name":null,"message":"Error","description":null}"#,
+        )
+        .unwrap();
+        assert_eq!(errors[0].error_code, 500);
+    }
+
+    #[test]
+    fn non_error_bodies_are_none() {
+        assert!(parse_error_body(b"<html>502</html>").is_none());
+        assert!(parse_error_body(br#"{"id":1}"#).is_none());
+        assert!(parse_error_body(b"").is_none());
+    }
+
+    #[test]
+    fn display_is_one_line() {
+        let err = Error::Api {
+            status: 409,
+            errors: vec![ApiErrorDetail {
+                error_code: 111,
+                error_name: Some("WRONG\nFORMAT".into()),
+                field: Some("amount".into()),
+                message: Some("bad\r\nvalue".into()),
+                ..Default::default()
+            }],
+        };
+        let text = err.to_string();
+        assert!(!text.contains('\n') && !text.contains('\r'), "{text}");
+        assert!(text.contains("HTTP 409") && text.contains("111"), "{text}");
+    }
+
+    #[test]
+    fn snippet_respects_char_boundaries() {
+        assert_eq!(snippet("žluťoučký".as_bytes(), 3), "žlu");
+    }
+}

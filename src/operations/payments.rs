@@ -1,0 +1,69 @@
+//! Creating payments and reading their status.
+
+use ureq::http::Method;
+
+use crate::error::Error;
+use crate::http::Payload;
+use crate::model::{Payment, PaymentRequest, Target};
+use crate::Client;
+
+impl Client {
+    /// Creates a payment: `POST /payments/payment` (JSON), scope `payment-create` or
+    /// `payment-all`.
+    ///
+    /// Fills `target` (`ACCOUNT` with the configured GoID) and `lang` (the configured
+    /// language) when the request leaves them out, and never overwrites what it sets.
+    /// The request is validated first ([`PaymentRequest::validate`]), so an amount that is
+    /// not positive or items that do not add up are refused before anything is sent.
+    ///
+    /// Send the customer to the returned payment's `gw_url`.
+    ///
+    /// ```no_run
+    /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
+    /// use gopay::{Currency, Item, PaymentRequest};
+    ///
+    /// let payment = client.create_payment(
+    ///     &PaymentRequest::new(15000, Currency::Czk, "2025-0001")
+    ///         .item(Item::new("T-shirt", 15000))
+    ///         .callback("https://shop.example/return", "https://shop.example/notify"),
+    /// )?;
+    /// println!("{} {:?}", payment.id, payment.gw_url);
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
+    pub fn create_payment(&self, payment: &PaymentRequest) -> Result<Payment, Error> {
+        let mut payment = payment.clone();
+        if payment.target.is_none() {
+            payment.target = Some(Target::account(self.config().goid()));
+        }
+        if payment.lang.is_none() {
+            payment.lang = Some(self.language().clone());
+        }
+        payment.validate()?;
+        self.call(Method::POST, "/payments/payment", Client::json(&payment)?)
+    }
+
+    /// Reads a payment's authoritative state: `GET /payments/payment/{id}`, scope
+    /// `payment-all`.
+    ///
+    /// Call it after every notification and every return of the customer.
+    ///
+    /// ```no_run
+    /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
+    /// let payment = client.get_status(3000006529)?;
+    /// println!("{:?} {:?}", payment.state, payment.sub_state);
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
+    pub fn get_status(&self, id: u64) -> Result<Payment, Error> {
+        let path = format!("/payments/payment/{}", payment_id(id)?);
+        self.call(Method::GET, &path, Payload::None)
+    }
+}
+
+/// GoPay's ids are positive; 0 is always a caller's mistake.
+pub(crate) fn payment_id(id: u64) -> Result<u64, Error> {
+    if id == 0 {
+        Err(Error::invalid_input("id", "a payment id must be positive"))
+    } else {
+        Ok(id)
+    }
+}

@@ -1,0 +1,297 @@
+//! A small fake GoPay gateway on 127.0.0.1 for the integration tests.
+//!
+//! It issues tokens, accepts only tokens it issued, answers payment creation and status, and
+//! records every request. Tests replace the token or API behaviour with closures to inject
+//! failures, delays or gates (channels), and read counters instead of sleeping.
+#![allow(dead_code)]
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+pub const GOID: u64 = 8123456789;
+pub const CLIENT_ID: &str = "1744960415";
+/// Recognisable, so tests can prove it never leaks.
+pub const CLIENT_SECRET: &str = "SeCrEt-h2XzF9q";
+/// Every token the gateway issues starts with this, so tests can look for leaks.
+pub const TOKEN_PREFIX: &str = "ToKeN-";
+
+/// One request as the gateway received it.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub method: String,
+    /// Path and query, e.g. `/api/payments/payment/1`.
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn bearer(&self) -> Option<&str> {
+        self.header("Authorization")?.strip_prefix("Bearer ")
+    }
+
+    pub fn body_text(&self) -> String {
+        String::from_utf8(self.body.clone()).expect("request body is UTF-8")
+    }
+}
+
+/// What the gateway answers.
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub content_type: &'static str,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: impl Into<String>) -> Reply {
+        Reply {
+            status,
+            body: body.into(),
+            content_type: "application/json",
+        }
+    }
+
+    pub fn error(status: u16, code: u32, name: &str) -> Reply {
+        Reply::json(
+            status,
+            format!(
+                r#"{{"date_issued":"2026-11-25T10:00:00.000+0100","errors":[{{"scope":"G","error_code":{code},"error_name":"{name}","message":"{name}"}}]}}"#
+            ),
+        )
+    }
+}
+
+/// Decides the answer to a request; `n` counts requests of its kind from 1.
+pub type Handler = Arc<dyn Fn(&Recorded, usize, &Gateway) -> Reply + Send + Sync>;
+
+pub struct FakeGateway {
+    pub gateway: Arc<Gateway>,
+    stop: Arc<AtomicBool>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+/// The shared state the handlers see.
+pub struct Gateway {
+    pub url: String,
+    token_requests: AtomicUsize,
+    api_requests: AtomicUsize,
+    issued: Mutex<HashSet<String>>,
+    recorded: Mutex<Vec<Recorded>>,
+    token_handler: Mutex<Handler>,
+    api_handler: Mutex<Handler>,
+    /// `expires_in` of issued tokens.
+    pub token_lifetime: AtomicUsize,
+}
+
+impl FakeGateway {
+    pub fn start() -> FakeGateway {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
+        let port = server.server_addr().to_ip().expect("ip address").port();
+        let gateway = Arc::new(Gateway {
+            url: format!("http://127.0.0.1:{port}"),
+            token_requests: AtomicUsize::new(0),
+            api_requests: AtomicUsize::new(0),
+            issued: Mutex::new(HashSet::new()),
+            recorded: Mutex::new(Vec::new()),
+            token_handler: Mutex::new(Arc::new(|r, _, gw| gw.issue_token_reply(r))),
+            api_handler: Mutex::new(Arc::new(|r, _, gw| gw.default_api_reply(r))),
+            token_lifetime: AtomicUsize::new(1800),
+        });
+        let stop = Arc::new(AtomicBool::new(false));
+        // Enough workers that slow or gated handlers never starve the others.
+        let workers = (0..24)
+            .map(|_| {
+                let (server, gateway, stop) = (server.clone(), gateway.clone(), stop.clone());
+                std::thread::spawn(move || {
+                    while !stop.load(Ordering::SeqCst) {
+                        if let Ok(Some(request)) = server.recv_timeout(Duration::from_millis(50)) {
+                            gateway.handle(request);
+                        }
+                    }
+                })
+            })
+            .collect();
+        FakeGateway {
+            gateway,
+            stop,
+            workers,
+        }
+    }
+
+    /// A client config for this gateway with the accepted credentials.
+    pub fn config(&self) -> gopay::Config {
+        gopay::Config::new(GOID, CLIENT_ID, CLIENT_SECRET, self.gateway.url.clone())
+    }
+
+    pub fn on_token(
+        &self,
+        handler: impl Fn(&Recorded, usize, &Gateway) -> Reply + Send + Sync + 'static,
+    ) {
+        *self.gateway.token_handler.lock().unwrap() = Arc::new(handler);
+    }
+
+    pub fn on_api(
+        &self,
+        handler: impl Fn(&Recorded, usize, &Gateway) -> Reply + Send + Sync + 'static,
+    ) {
+        *self.gateway.api_handler.lock().unwrap() = Arc::new(handler);
+    }
+
+    /// Back to issuing tokens normally.
+    pub fn default_token_handler(&self) {
+        self.on_token(|r, _, gw| gw.issue_token_reply(r));
+    }
+
+    pub fn token_requests(&self) -> usize {
+        self.gateway.token_requests.load(Ordering::SeqCst)
+    }
+
+    pub fn api_requests(&self) -> usize {
+        self.gateway.api_requests.load(Ordering::SeqCst)
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.gateway.recorded.lock().unwrap().clone()
+    }
+
+    pub fn api_requests_log(&self) -> Vec<Recorded> {
+        self.requests()
+            .into_iter()
+            .filter(|r| !r.url.ends_with("/oauth2/token"))
+            .collect()
+    }
+
+    pub fn set_token_lifetime(&self, seconds: usize) {
+        self.gateway.token_lifetime.store(seconds, Ordering::SeqCst);
+    }
+
+    /// Makes `token` acceptable, as if the gateway had issued it (e.g. to a cache's owner).
+    pub fn accept_token(&self, token: &str) {
+        self.gateway.issued.lock().unwrap().insert(token.to_owned());
+    }
+}
+
+impl Drop for FakeGateway {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
+    }
+}
+
+impl Gateway {
+    fn handle(&self, mut request: tiny_http::Request) {
+        let mut body = Vec::new();
+        let _ = request.as_reader().read_to_end(&mut body);
+        let recorded = Recorded {
+            method: request.method().as_str().to_owned(),
+            url: request.url().to_owned(),
+            headers: request
+                .headers()
+                .iter()
+                .map(|h| (h.field.as_str().as_str().to_owned(), h.value.as_str().to_owned()))
+                .collect(),
+            body,
+        };
+        self.recorded.lock().unwrap().push(recorded.clone());
+        let reply = if recorded.url == "/api/oauth2/token" {
+            let n = self.token_requests.fetch_add(1, Ordering::SeqCst) + 1;
+            let handler = self.token_handler.lock().unwrap().clone();
+            handler(&recorded, n, self)
+        } else {
+            let n = self.api_requests.fetch_add(1, Ordering::SeqCst) + 1;
+            let handler = self.api_handler.lock().unwrap().clone();
+            handler(&recorded, n, self)
+        };
+        let response = tiny_http::Response::from_string(reply.body)
+            .with_status_code(reply.status)
+            .with_header(
+                tiny_http::Header::from_bytes("Content-Type", reply.content_type).unwrap(),
+            );
+        let _ = request.respond(response);
+    }
+
+    /// Checks Basic credentials and the form, then issues a new token.
+    pub fn issue_token_reply(&self, request: &Recorded) -> Reply {
+        use base64::Engine as _;
+        let expected = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"))
+        );
+        if request.header("Authorization") != Some(expected.as_str()) {
+            return Reply::error(403, 202, "WRONG_CREDENTIALS");
+        }
+        if request.body_text() != "grant_type=client_credentials&scope=payment-all"
+            && request.body_text() != "grant_type=client_credentials&scope=payment-create"
+        {
+            return Reply::error(400, 201, "GRANT_NOT_SUPPORTED");
+        }
+        let token = self.issue_token();
+        Reply::json(
+            200,
+            format!(
+                r#"{{"token_type":"bearer","access_token":"{token}","expires_in":{}}}"#,
+                self.token_lifetime.load(Ordering::SeqCst)
+            ),
+        )
+    }
+
+    /// A new token the gateway accepts from now on.
+    pub fn issue_token(&self) -> String {
+        let mut issued = self.issued.lock().unwrap();
+        let token = format!("{TOKEN_PREFIX}{}+/=", issued.len() + 1);
+        issued.insert(token.clone());
+        token
+    }
+
+    pub fn revoke(&self, token: &str) {
+        self.issued.lock().unwrap().remove(token);
+    }
+
+    pub fn is_issued(&self, token: &str) -> bool {
+        self.issued.lock().unwrap().contains(token)
+    }
+
+    /// Bearer check, then payment creation (echo with an id) and status.
+    pub fn default_api_reply(&self, request: &Recorded) -> Reply {
+        match request.bearer() {
+            Some(token) if self.is_issued(token) => {}
+            _ => return Reply::error(401, 200, "UNAUTHORIZED"),
+        }
+        if request.method == "POST" && request.url == "/api/payments/payment" {
+            let mut payment: serde_json::Value =
+                serde_json::from_slice(&request.body).expect("JSON payment");
+            payment["id"] = 3000006529u64.into();
+            payment["state"] = "CREATED".into();
+            payment["gw_url"] = "https://gw.example/gw/v3/abc".into();
+            return Reply::json(200, payment.to_string());
+        }
+        if request.method == "GET" {
+            if let Some(id) = request.url.strip_prefix("/api/payments/payment/") {
+                if let Ok(id) = id.parse::<u64>() {
+                    return Reply::json(200, payment_json(id, "PAID"));
+                }
+            }
+        }
+        Reply::error(404, 304, "PAYMENT_NOT_FOUND")
+    }
+}
+
+/// A realistic status answer.
+pub fn payment_json(id: u64, state: &str) -> String {
+    format!(
+        r#"{{"id":{id},"order_number":"001","state":"{state}","sub_state":"_3002","amount":1000,"currency":"CZK","payment_instrument":"BANK_ACCOUNT","payer":{{"allowed_payment_instruments":["BANK_ACCOUNT"],"default_swift":"FIOBCZPP","bank_account":{{"prefix":"670100","account_number":"7654322","bank_code":"0100","account_name":"JAN NOVAK"}},"contact":{{"email":"test@example.com"}}}},"target":{{"type":"ACCOUNT","goid":{GOID}}},"additional_params":[{{"name":"invoicenumber","value":"2015001003"}}],"lang":"cs","gw_url":"https://gw.sandbox.gopay.com/gw/v3/bCcv"}}"#
+    )
+}
