@@ -163,8 +163,8 @@ impl Client {
                 return Ok(response);
             }
             let errors = parse_error_details(&response.body, &[token.access_token()]);
-            let token_refused = status == 401
-                || (status == 403 && errors.iter().any(|e| e.is_auth_code()));
+            let token_refused =
+                status == 401 || (status == 403 && errors.iter().any(|e| e.is_auth_code()));
             if !token_refused {
                 return Err(Error::Api { status, errors });
             }
@@ -300,12 +300,7 @@ impl ClientBuilder {
             self.config.client_secret(),
             &scope,
         );
-        let key = format!(
-            "{}-{}-{}",
-            self.config.client_id(),
-            gateway.api_base,
-            scope
-        );
+        let key = format!("{}-{}-{}", self.config.client_id(), gateway.api_base, scope);
         let cache = self
             .token_cache
             .unwrap_or_else(|| Arc::new(InMemoryTokenCache::new()));

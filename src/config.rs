@@ -67,9 +67,9 @@ impl Config {
             }
         }
         let goid = var("GOPAY_GOID")?;
-        let goid = goid.parse().map_err(|_| {
-            Error::config(format!("GOPAY_GOID must be a number, got {goid:?}"))
-        })?;
+        let goid = goid
+            .parse()
+            .map_err(|_| Error::config(format!("GOPAY_GOID must be a number, got {goid:?}")))?;
         let gateway_url = match std::env::var_os("GOPAY_GATEWAY_URL") {
             None => SANDBOX_URL.to_owned(),
             Some(_) => var("GOPAY_GATEWAY_URL")?,
@@ -199,7 +199,10 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<u16>)> {
         let end = rest.find(']')?;
         let host = &authority[..end + 2];
         let after = &rest[end + 1..];
-        if !rest[..end].chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') {
+        if !rest[..end]
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        {
             return None;
         }
         match after {
@@ -260,7 +263,10 @@ mod tests {
             assert_eq!(gw.api_base, SANDBOX_URL, "{url}");
             assert_eq!(gw.origin, "https://gw.sandbox.gopay.com", "{url}");
         }
-        assert_eq!(Gateway::parse(PRODUCTION_URL).unwrap().api_base, PRODUCTION_URL);
+        assert_eq!(
+            Gateway::parse(PRODUCTION_URL).unwrap().api_base,
+            PRODUCTION_URL
+        );
     }
 
     #[test]
@@ -278,7 +284,11 @@ mod tests {
     fn plain_http_only_on_loopback() {
         assert!(Gateway::parse("http://localhost:1/api").is_ok());
         assert!(Gateway::parse("http://127.8.9.10").is_ok());
-        for url in ["http://gate.gopay.cz/api", "http://10.0.0.1/api", "http://[::2]/api"] {
+        for url in [
+            "http://gate.gopay.cz/api",
+            "http://10.0.0.1/api",
+            "http://[::2]/api",
+        ] {
             let err = Gateway::parse(url).unwrap_err();
             assert!(matches!(err, Error::Config { .. }), "{url}");
             assert!(err.to_string().contains("http"), "{err}");

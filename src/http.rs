@@ -13,14 +13,11 @@ use crate::error::Error;
 pub(crate) enum Payload {
     /// No body and no `Content-Type` (GETs).
     None,
-    /// An empty body (`Content-Length: 0`) and no `Content-Type` (DELETE).
-    Empty,
     /// `application/x-www-form-urlencoded`; an empty string is GoPay's body-less POST.
     Form(String),
     /// `application/json`, raw UTF-8.
     Json(Vec<u8>),
 }
-
 
 /// An answer of any status, read whole.
 pub(crate) struct RawResponse {
@@ -92,7 +89,6 @@ impl Transport {
         let json = HeaderValue::from_static("application/json");
         let built = match payload {
             Payload::None => builder.body(()).map(|r| self.run(r, remaining)),
-            Payload::Empty => builder.body(&[][..]).map(|r| self.run(r, remaining)),
             Payload::Form(body) => builder
                 .header(header::CONTENT_TYPE, form)
                 .body(body.as_bytes())

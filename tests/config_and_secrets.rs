@@ -13,7 +13,10 @@ fn config_error(builder: gopay::ClientBuilder, mentions: &str) {
     match builder.build() {
         Err(err @ Error::Config { .. }) => {
             let text = err.to_string();
-            assert!(text.contains(mentions), "{text:?} should mention {mentions:?}");
+            assert!(
+                text.contains(mentions),
+                "{text:?} should mention {mentions:?}"
+            );
             assert!(!text.contains(CLIENT_SECRET));
         }
         Err(other) => panic!("expected a config error, got {other:?}"),
@@ -113,11 +116,14 @@ fn no_error_of_a_failing_flow_shows_a_secret_or_token() {
     cache.delete(client.token_cache_key()).unwrap();
     let fresh = Client::new(gw.config()).unwrap();
     errors.push(fresh.get_status(1).unwrap_err());
-    gw.on_token(|_, _, _| {
-        Reply::json(200, format!(r#"{{"access_token":"{TOKEN_PREFIX}x y"}}"#))
-    });
+    gw.on_token(|_, _, _| Reply::json(200, format!(r#"{{"access_token":"{TOKEN_PREFIX}x y"}}"#)));
     errors.push(Client::new(gw.config()).unwrap().get_status(1).unwrap_err());
-    gw.on_token(|_, _, _| Reply::json(200, format!(r#"{{"access_token":"{TOKEN_PREFIX}x","expires_in":"#)));
+    gw.on_token(|_, _, _| {
+        Reply::json(
+            200,
+            format!(r#"{{"access_token":"{TOKEN_PREFIX}x","expires_in":"#),
+        )
+    });
     errors.push(Client::new(gw.config()).unwrap().get_status(1).unwrap_err());
 
     for err in &errors {

@@ -55,7 +55,16 @@ fn token_endpoint_401_is_an_auth_error() {
     gw.on_token(|_, _, _| Reply::error(401, 202, "WRONG_CREDENTIALS"));
     every_caller_fails_then_recovers(&gw, |err| {
         assert!(err.is_auth(), "{err:?}");
-        assert!(matches!(err, Error::Auth { status: Some(401), .. }), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                Error::Auth {
+                    status: Some(401),
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
         assert_eq!(err.api_errors()[0].error_code, 202);
         assert_eq!(
             err.api_errors()[0].error_name.as_deref(),
@@ -79,7 +88,10 @@ fn token_endpoint_500_is_an_api_error() {
 fn token_endpoint_garbage_is_a_decode_error() {
     let gw = FakeGateway::start();
     gw.on_token(|_, _, _| {
-        Reply::json(200, format!(r#"{{"access_token": "{}oops", "#, support::TOKEN_PREFIX))
+        Reply::json(
+            200,
+            format!(r#"{{"access_token": "{}oops", "#, support::TOKEN_PREFIX),
+        )
     });
     every_caller_fails_then_recovers(&gw, |err| {
         assert!(matches!(err, Error::Decode { status: 200, .. }), "{err:?}");
@@ -92,7 +104,10 @@ fn token_endpoint_with_an_unusable_token_is_a_decode_error() {
     gw.on_token(|_, _, _| {
         Reply::json(
             200,
-            format!(r#"{{"access_token":"{}a\nb","expires_in":1800}}"#, support::TOKEN_PREFIX),
+            format!(
+                r#"{{"access_token":"{}a\nb","expires_in":1800}}"#,
+                support::TOKEN_PREFIX
+            ),
         )
     });
     every_caller_fails_then_recovers(&gw, |err| {
@@ -127,6 +142,9 @@ fn unreachable_gateway_is_a_transport_error() {
     let config = gopay::Config::new(1, "id", "secret", format!("http://127.0.0.1:{port}"));
     let client = Client::new(config).unwrap();
     let err = client.get_status(1).unwrap_err();
-    assert!(matches!(err, Error::Transport { timeout: false, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::Transport { timeout: false, .. }),
+        "{err:?}"
+    );
     assert!(std::error::Error::source(&err).is_some());
 }

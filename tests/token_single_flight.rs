@@ -44,7 +44,11 @@ fn token_is_reused_until_the_margin_then_refreshed() {
     // Cross the refresh point (expiry minus margin); the clock, not a race, decides.
     std::thread::sleep(Duration::from_millis(2100));
     client.get_status(3).unwrap();
-    assert_eq!(gw.token_requests(), 2, "a token inside the margin is replaced");
+    assert_eq!(
+        gw.token_requests(),
+        2,
+        "a token inside the margin is replaced"
+    );
     let bearers: Vec<_> = gw
         .api_requests_log()
         .iter()
@@ -171,7 +175,13 @@ fn other_threads_keep_the_old_token_while_a_slow_refresh_runs() {
     release_tx.send(()).unwrap();
     refresher.join().unwrap().unwrap();
     assert_eq!(gw.token_requests(), 1);
-    let newest = gw.api_requests_log().last().unwrap().bearer().unwrap().to_owned();
+    let newest = gw
+        .api_requests_log()
+        .last()
+        .unwrap()
+        .bearer()
+        .unwrap()
+        .to_owned();
     assert_ne!(newest, old, "the refresher used the new token");
     client.get_status(2).unwrap();
     assert_eq!(gw.token_requests(), 1, "the new token is fresh");
@@ -242,7 +252,10 @@ fn a_401_does_not_discard_a_newer_token_fetched_meanwhile() {
             .access_token(),
         newer
     );
-    assert_eq!(gw.api_requests_log().last().unwrap().bearer(), Some(newer.as_str()));
+    assert_eq!(
+        gw.api_requests_log().last().unwrap().bearer(),
+        Some(newer.as_str())
+    );
 }
 
 /// A cache whose every method fails, counting the calls.
@@ -277,7 +290,10 @@ fn a_failing_cache_never_fails_a_call() {
     for id in 1..=3 {
         client.get_status(id).unwrap();
     }
-    assert!(cache.calls.load(Ordering::SeqCst) >= 2, "the cache was consulted");
+    assert!(
+        cache.calls.load(Ordering::SeqCst) >= 2,
+        "the cache was consulted"
+    );
     assert_eq!(gw.token_requests(), 1, "the token stays in memory");
 }
 

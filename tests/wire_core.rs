@@ -77,7 +77,10 @@ fn create_payment_sends_raw_utf8_json_with_the_api_headers() {
 
     // Raw UTF-8, never \u escapes (GoPay's firewall answers 403 to them).
     let text = request.body_text();
-    assert!(text.contains("Příliš žluťoučký kůň úpěl ďábelské ódy"), "{text}");
+    assert!(
+        text.contains("Příliš žluťoučký kůň úpěl ďábelské ódy"),
+        "{text}"
+    );
     assert!(text.contains("Привет, мир"), "{text}");
     assert!(!text.contains("\\u"), "{text}");
 
@@ -109,8 +112,7 @@ fn create_payment_never_overwrites_target_or_lang_set_by_the_caller() {
     request.target = Some(gopay::Target::account(1111111111));
     request.lang = Some(Language::De);
     client.create_payment(&request).unwrap();
-    let body: serde_json::Value =
-        serde_json::from_slice(&gw.api_requests_log()[0].body).unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&gw.api_requests_log()[0].body).unwrap();
     assert_eq!(body["target"]["goid"], 1111111111u64);
     assert_eq!(body["lang"], "DE");
     // The caller's request itself is left untouched.
@@ -141,18 +143,22 @@ fn bad_input_is_refused_before_anything_is_sent() {
     let gw = FakeGateway::start();
     let client = Client::new(gw.config()).unwrap();
     let err = client.get_status(0).unwrap_err();
-    assert!(matches!(err, gopay::Error::InvalidInput { field: "id", .. }), "{err:?}");
+    assert!(
+        matches!(err, gopay::Error::InvalidInput { field: "id", .. }),
+        "{err:?}"
+    );
     let err = client
         .create_payment(&PaymentRequest::new(0, Currency::Czk, "1"))
         .unwrap_err();
     assert!(matches!(err, gopay::Error::InvalidInput { .. }), "{err:?}");
     let err = client
-        .create_payment(
-            &PaymentRequest::new(100, Currency::Czk, "1").item(Item::new("half", 50)),
-        )
+        .create_payment(&PaymentRequest::new(100, Currency::Czk, "1").item(Item::new("half", 50)))
         .unwrap_err();
     assert!(matches!(err, gopay::Error::InvalidInput { .. }), "{err:?}");
-    assert!(gw.requests().is_empty(), "nothing was sent, not even a token request");
+    assert!(
+        gw.requests().is_empty(),
+        "nothing was sent, not even a token request"
+    );
 }
 
 #[test]
@@ -186,7 +192,10 @@ fn an_html_error_page_is_an_api_error_with_its_status() {
     });
     let client = Client::new(gw.config()).unwrap();
     let err = client.get_status(5).unwrap_err();
-    assert!(matches!(err, gopay::Error::Api { status: 502, .. }), "{err:?}");
+    assert!(
+        matches!(err, gopay::Error::Api { status: 502, .. }),
+        "{err:?}"
+    );
     assert!(err.api_errors().is_empty());
 }
 
@@ -215,6 +224,9 @@ fn embed_js_url_follows_the_gateway() {
         "https://gw.sandbox.gopay.com/gp-gw/js/embed.js"
     );
     let client = Client::new(gopay::Config::new(1, "id", "s", "https://gate.gopay.cz/")).unwrap();
-    assert_eq!(client.embed_js_url(), "https://gate.gopay.cz/gp-gw/js/embed.js");
+    assert_eq!(
+        client.embed_js_url(),
+        "https://gate.gopay.cz/gp-gw/js/embed.js"
+    );
     assert_eq!(client.api_base_url(), gopay::PRODUCTION_URL);
 }

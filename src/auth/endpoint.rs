@@ -44,7 +44,11 @@ impl TokenEndpoint {
     /// What an error answer must never quote: the credentials in every form we sent them.
     fn secrets(&self) -> [&str; 3] {
         let header = self.authorization.expose();
-        [header, header.trim_start_matches("Basic "), self.client_secret.expose()]
+        [
+            header,
+            header.trim_start_matches("Basic "),
+            self.client_secret.expose(),
+        ]
     }
 
     /// Asks GoPay for a new token; its expiry counts from the moment the request was sent.
@@ -124,7 +128,11 @@ fn decode(body: &[u8], status: u16, sent_at: SystemTime) -> Result<CachedToken, 
             .as_u64()
             .filter(|s| *s > 0)
             .map(Duration::from_secs)
-            .ok_or_else(|| bad(format!("expires_in {n} is not a positive number of seconds")))?,
+            .ok_or_else(|| {
+                bad(format!(
+                    "expires_in {n} is not a positive number of seconds"
+                ))
+            })?,
         Some(serde_json::Value::String(s)) => s
             .trim()
             .parse::<u64>()

@@ -111,7 +111,9 @@ impl TokenManager {
             let timed_out = self.refreshed.wait_until(&mut state, deadline).timed_out();
             state.waiters -= 1;
             if timed_out && state.refreshing {
-                return Err(Error::timed_out("waiting for another thread's token request"));
+                return Err(Error::timed_out(
+                    "waiting for another thread's token request",
+                ));
             }
         }
     }

@@ -6,11 +6,10 @@
 #![allow(dead_code)]
 
 use std::collections::HashSet;
-use std::io::Read;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-use std::time::Duration;
 
 pub const GOID: u64 = 8123456789;
 pub const CLIENT_ID: &str = "1744960415";
@@ -77,8 +76,6 @@ pub type Handler = Arc<dyn Fn(&Recorded, usize, &Gateway) -> Reply + Send + Sync
 
 pub struct FakeGateway {
     pub gateway: Arc<Gateway>,
-    stop: Arc<AtomicBool>,
-    workers: Vec<JoinHandle<()>>,
 }
 
 /// The shared state the handlers see.
@@ -86,47 +83,48 @@ pub struct Gateway {
     pub url: String,
     token_requests: AtomicUsize,
     api_requests: AtomicUsize,
+    connections: AtomicUsize,
     issued: Mutex<HashSet<String>>,
     recorded: Mutex<Vec<Recorded>>,
     token_handler: Mutex<Handler>,
     api_handler: Mutex<Handler>,
     /// `expires_in` of issued tokens.
     pub token_lifetime: AtomicUsize,
+    token_counter: AtomicUsize,
 }
 
 impl FakeGateway {
+    /// Starts the gateway on a free port: one thread accepts, one thread serves each
+    /// connection (keep-alive included). The threads live as long as the test process.
     pub fn start() -> FakeGateway {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
-        let port = server.server_addr().to_ip().expect("ip address").port();
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = listener.local_addr().expect("bound address").port();
         let gateway = Arc::new(Gateway {
             url: format!("http://127.0.0.1:{port}"),
             token_requests: AtomicUsize::new(0),
             api_requests: AtomicUsize::new(0),
+            connections: AtomicUsize::new(0),
             issued: Mutex::new(HashSet::new()),
             recorded: Mutex::new(Vec::new()),
             token_handler: Mutex::new(Arc::new(|r, _, gw| gw.issue_token_reply(r))),
             api_handler: Mutex::new(Arc::new(|r, _, gw| gw.default_api_reply(r))),
             token_lifetime: AtomicUsize::new(1800),
+            token_counter: AtomicUsize::new(0),
         });
-        let stop = Arc::new(AtomicBool::new(false));
-        // Enough workers that slow or gated handlers never starve the others.
-        let workers = (0..24)
-            .map(|_| {
-                let (server, gateway, stop) = (server.clone(), gateway.clone(), stop.clone());
-                std::thread::spawn(move || {
-                    while !stop.load(Ordering::SeqCst) {
-                        if let Ok(Some(request)) = server.recv_timeout(Duration::from_millis(50)) {
-                            gateway.handle(request);
-                        }
-                    }
-                })
-            })
-            .collect();
-        FakeGateway {
-            gateway,
-            stop,
-            workers,
-        }
+        let shared = gateway.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                shared.connections.fetch_add(1, Ordering::SeqCst);
+                let gateway = shared.clone();
+                std::thread::spawn(move || gateway.serve_connection(stream));
+            }
+        });
+        FakeGateway { gateway }
+    }
+
+    /// TCP connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.gateway.connections.load(Ordering::SeqCst)
     }
 
     /// A client config for this gateway with the accepted credentials.
@@ -182,31 +180,37 @@ impl FakeGateway {
     }
 }
 
-impl Drop for FakeGateway {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
+impl Gateway {
+    /// Serves HTTP/1.1 requests on one connection until the client closes it.
+    fn serve_connection(&self, stream: TcpStream) {
+        let _ = stream.set_nodelay(true);
+        let Ok(write_half) = stream.try_clone() else {
+            return;
+        };
+        let mut reader = BufReader::new(stream);
+        let mut writer = write_half;
+        while let Some(request) = read_request(&mut reader) {
+            let close = request
+                .header("Connection")
+                .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+            let reply = self.handle(request);
+            let head = format!(
+                "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\n\r\n",
+                reply.status,
+                reply.content_type,
+                reply.body.len()
+            );
+            let mut out = head.into_bytes();
+            out.extend_from_slice(reply.body.as_bytes());
+            if writer.write_all(&out).is_err() || close {
+                return;
+            }
         }
     }
-}
 
-impl Gateway {
-    fn handle(&self, mut request: tiny_http::Request) {
-        let mut body = Vec::new();
-        let _ = request.as_reader().read_to_end(&mut body);
-        let recorded = Recorded {
-            method: request.method().as_str().to_owned(),
-            url: request.url().to_owned(),
-            headers: request
-                .headers()
-                .iter()
-                .map(|h| (h.field.as_str().as_str().to_owned(), h.value.as_str().to_owned()))
-                .collect(),
-            body,
-        };
+    fn handle(&self, recorded: Recorded) -> Reply {
         self.recorded.lock().unwrap().push(recorded.clone());
-        let reply = if recorded.url == "/api/oauth2/token" {
+        if recorded.url == "/api/oauth2/token" {
             let n = self.token_requests.fetch_add(1, Ordering::SeqCst) + 1;
             let handler = self.token_handler.lock().unwrap().clone();
             handler(&recorded, n, self)
@@ -214,13 +218,7 @@ impl Gateway {
             let n = self.api_requests.fetch_add(1, Ordering::SeqCst) + 1;
             let handler = self.api_handler.lock().unwrap().clone();
             handler(&recorded, n, self)
-        };
-        let response = tiny_http::Response::from_string(reply.body)
-            .with_status_code(reply.status)
-            .with_header(
-                tiny_http::Header::from_bytes("Content-Type", reply.content_type).unwrap(),
-            );
-        let _ = request.respond(response);
+        }
     }
 
     /// Checks Basic credentials and the form, then issues a new token.
@@ -228,7 +226,8 @@ impl Gateway {
         use base64::Engine as _;
         let expected = format!(
             "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"))
+            base64::engine::general_purpose::STANDARD
+                .encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"))
         );
         if request.header("Authorization") != Some(expected.as_str()) {
             return Reply::error(403, 202, "WRONG_CREDENTIALS");
@@ -251,7 +250,10 @@ impl Gateway {
     /// A new token the gateway accepts from now on.
     pub fn issue_token(&self) -> String {
         let mut issued = self.issued.lock().unwrap();
-        let token = format!("{TOKEN_PREFIX}{}+/=", issued.len() + 1);
+        let token = format!(
+            "{TOKEN_PREFIX}{}+/=",
+            self.token_counter.fetch_add(1, Ordering::SeqCst) + 1
+        );
         issued.insert(token.clone());
         token
     }
@@ -287,6 +289,46 @@ impl Gateway {
         }
         Reply::error(404, 304, "PAYMENT_NOT_FOUND")
     }
+}
+
+/// Reads one request (head and `Content-Length` body); `None` at the end of the connection
+/// or on a request this test server does not understand.
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
+    let mut head = Vec::new();
+    loop {
+        let before = head.len();
+        if reader.read_until(b'\n', &mut head).ok()? == 0 {
+            return None;
+        }
+        if head[before..] == *b"\r\n" || head[before..] == *b"\n" {
+            break;
+        }
+    }
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut parsed = httparse::Request::new(&mut headers);
+    parsed.parse(&head).ok()?;
+    let headers: Vec<(String, String)> = parsed
+        .headers
+        .iter()
+        .map(|h| {
+            (
+                h.name.to_owned(),
+                String::from_utf8_lossy(h.value).into_owned(),
+            )
+        })
+        .collect();
+    let length = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("Content-Length"))
+        .map_or(Some(0), |(_, v)| v.trim().parse::<usize>().ok())?;
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some(Recorded {
+        method: parsed.method?.to_owned(),
+        url: parsed.path?.to_owned(),
+        headers,
+        body,
+    })
 }
 
 /// A realistic status answer.

@@ -1,0 +1,33 @@
+//! Typed wire models of the GoPay REST API v3: requests, responses and their enums.
+//!
+//! Every model serialises with GoPay's field names, omits unset optional fields
+//! and empty lists, and decodes leniently: unknown fields are ignored, unknown
+//! enum values land in an `Unknown(String)` variant, and numbers or booleans
+//! sent as strings (`"1000"`, `"true"`) are accepted. Money is `i64` minor
+//! units, ids and GoIDs are `u64`, dates are `yyyy-MM-dd` strings.
+
+mod card;
+mod eet;
+mod enums;
+mod instruments;
+pub(crate) mod lenient;
+mod payer;
+mod payment;
+mod qr;
+mod recurrence;
+mod refund;
+mod statement;
+mod swift;
+mod validate;
+
+pub use card::*;
+pub use eet::*;
+pub use enums::*;
+pub use instruments::*;
+pub use payer::*;
+pub use payment::*;
+pub use qr::*;
+pub use recurrence::*;
+pub use refund::*;
+pub use statement::*;
+pub use swift::*;

@@ -1,0 +1,147 @@
+//! Pure checks behind the request models' `validate` methods (no network).
+
+use super::{Contact, Item};
+
+/// One failed check: the offending field and a one-line explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Invalid {
+    /// Wire name of the field, dotted for nested fields (`items.name`).
+    pub(crate) field: &'static str,
+    /// What is wrong with it.
+    pub(crate) message: String,
+}
+
+impl Invalid {
+    pub(crate) fn new(field: &'static str, message: impl Into<String>) -> Invalid {
+        Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// The crate error for this failed check.
+    pub(crate) fn into_error(self) -> crate::Error {
+        crate::Error::invalid_input(self.field, self.message)
+    }
+}
+
+/// Result of a check.
+pub(crate) type Check = Result<(), Invalid>;
+
+/// `amount` must be more than zero.
+pub(crate) fn positive_amount(amount: i64) -> Check {
+    if amount > 0 {
+        Ok(())
+    } else {
+        Err(Invalid::new(
+            "amount",
+            format!("amount must be greater than 0 (minor units), got {amount}"),
+        ))
+    }
+}
+
+/// `value` must be at most `max` characters (not bytes) long.
+pub(crate) fn max_chars(field: &'static str, value: &str, max: usize) -> Check {
+    let len = value.chars().count();
+    if len <= max {
+        Ok(())
+    } else {
+        Err(Invalid::new(
+            field,
+            format!("{field} is {len} characters long, at most {max} allowed"),
+        ))
+    }
+}
+
+/// Like [`max_chars`] for an optional value; `None` passes.
+pub(crate) fn opt_max_chars(field: &'static str, value: Option<&str>, max: usize) -> Check {
+    value.map_or(Ok(()), |v| max_chars(field, v, max))
+}
+
+/// `order_number`: not blank, at most 128 characters.
+pub(crate) fn order_number(value: &str) -> Check {
+    if value.trim().is_empty() {
+        return Err(Invalid::new(
+            "order_number",
+            "order_number must not be empty",
+        ));
+    }
+    max_chars("order_number", value, 128)
+}
+
+/// Lengths and counts of every item.
+pub(crate) fn items(items: &[Item]) -> Check {
+    for (index, item) in items.iter().enumerate() {
+        let at = |check: Check| {
+            check.map_err(|e| Invalid::new(e.field, format!("item {index}: {}", e.message)))
+        };
+        at(max_chars("items.name", &item.name, 256))?;
+        at(opt_max_chars("items.ean", item.ean.as_deref(), 13))?;
+        at(opt_max_chars(
+            "items.product_url",
+            item.product_url.as_deref(),
+            512,
+        ))?;
+        if item.count == Some(0) {
+            return Err(Invalid::new(
+                "items.count",
+                format!("item {index}: count must be greater than 0"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// When there are items, their amounts must add up to `amount` (GoPay error 360 otherwise).
+pub(crate) fn items_sum(items: &[Item], amount: i64) -> Check {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let mut sum: i64 = 0;
+    for item in items {
+        sum = sum.checked_add(item.amount).ok_or_else(|| {
+            Invalid::new(
+                "items.amount",
+                "the sum of the items' amounts overflows i64",
+            )
+        })?;
+    }
+    if sum == amount {
+        Ok(())
+    } else {
+        Err(Invalid::new(
+            "items.amount",
+            format!("the items' amounts add up to {sum}, but amount is {amount}"),
+        ))
+    }
+}
+
+/// Maximum lengths of the contact fields.
+pub(crate) fn contact(contact: &Contact) -> Check {
+    let fields: [(&'static str, &Option<String>, usize); 8] = [
+        ("payer.contact.first_name", &contact.first_name, 256),
+        ("payer.contact.last_name", &contact.last_name, 256),
+        ("payer.contact.email", &contact.email, 128),
+        ("payer.contact.phone_number", &contact.phone_number, 128),
+        ("payer.contact.city", &contact.city, 128),
+        ("payer.contact.street", &contact.street, 128),
+        ("payer.contact.postal_code", &contact.postal_code, 16),
+        ("payer.contact.country_code", &contact.country_code, 3),
+    ];
+    for (field, value, max) in fields {
+        opt_max_chars(field, value.as_deref(), max)?;
+    }
+    Ok(())
+}
+
+/// `verify_pin`: exactly four ASCII digits.
+pub(crate) fn verify_pin(pin: &str) -> Check {
+    if pin.len() == 4 && pin.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(Invalid::new(
+            "payer.verify_pin",
+            "verify_pin must be exactly 4 digits",
+        ))
+    }
+}
