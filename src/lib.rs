@@ -8,6 +8,7 @@ mod config;
 mod error;
 mod http;
 pub mod model;
+mod notification;
 mod operations;
 mod secret;
 
@@ -19,3 +20,4 @@ pub use client::{
 pub use config::{Config, PRODUCTION_URL, SANDBOX_URL};
 pub use error::{ApiErrorDetail, Error};
 pub use model::*;
+pub use notification::notification_payment_id;

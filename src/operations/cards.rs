@@ -1,0 +1,49 @@
+//! Saved cards (card tokens): details and deletion.
+
+use ureq::http::Method;
+
+use crate::error::Error;
+use crate::http::{Payload, MAX_JSON_BODY};
+use crate::model::Card;
+use crate::Client;
+
+impl Client {
+    /// Reads a saved card: `GET /payments/cards/{card_id}`, scope `payment-all`. A deleted
+    /// card still answers, with status `DELETED`.
+    ///
+    /// ```no_run
+    /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
+    /// let card = client.get_card_details(3011475940)?;
+    /// println!("{:?} {:?}", card.card_number, card.status);
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
+    pub fn get_card_details(&self, card_id: u64) -> Result<Card, Error> {
+        let path = format!("/payments/cards/{}", card(card_id)?);
+        self.call(Method::GET, &path, Payload::None)
+    }
+
+    /// Deletes a saved card: `DELETE /payments/cards/{card_id}`, scope `payment-all`;
+    /// GoPay answers `204 No Content`.
+    ///
+    /// ```no_run
+    /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
+    /// client.delete_card(3011475940)?;
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
+    pub fn delete_card(&self, card_id: u64) -> Result<(), Error> {
+        let path = format!("/payments/cards/{}", card(card_id)?);
+        self.execute(Method::DELETE, &path, Payload::None, MAX_JSON_BODY)
+            .map(drop)
+    }
+}
+
+fn card(card_id: u64) -> Result<u64, Error> {
+    if card_id == 0 {
+        Err(Error::invalid_input(
+            "card_id",
+            "a card id must be positive",
+        ))
+    } else {
+        Ok(card_id)
+    }
+}

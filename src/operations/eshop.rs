@@ -1,0 +1,103 @@
+//! What the e-shop has enabled, its account statements, and QR payment details.
+
+use ureq::http::Method;
+
+use super::payments::payment_id;
+use crate::error::Error;
+use crate::http::Payload;
+use crate::model::{AccountStatementRequest, Currency, PaymentInstruments, QrFormat, QrPayment};
+use crate::Client;
+
+/// Statements are files; allow far more than a JSON answer.
+const MAX_STATEMENT_BODY: u64 = 512 * 1024 * 1024;
+
+impl Client {
+    /// Payment methods enabled for the configured GoID in `currency`:
+    /// `GET /eshops/eshop/{goid}/payment-instruments/{currency}`, scope `payment-all`.
+    /// GoPay advises calling it at most once per payment.
+    ///
+    /// ```no_run
+    /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
+    /// let instruments = client.get_payment_instruments(gopay::Currency::Czk)?;
+    /// for instrument in &instruments.enabled_payment_instruments {
+    ///     println!("{:?}", instrument.payment_instrument);
+    /// }
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
+    pub fn get_payment_instruments(&self, currency: Currency) -> Result<PaymentInstruments, Error> {
+        if currency.is_unknown() {
+            return Err(Error::invalid_input(
+                "currency",
+                "not a currency GoPay knows",
+            ));
+        }
+        let path = format!(
+            "/eshops/eshop/{}/payment-instruments/{}",
+            self.config().goid(),
+            currency.as_str()
+        );
+        self.call(Method::GET, &path, Payload::None)
+    }
+
+    /// Payment methods enabled for the configured GoID in all currencies:
+    /// `GET /eshops/eshop/{goid}/payment-instruments`, scope `payment-all`.
+    ///
+    /// ```no_run
+    /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
+    /// let all = client.get_payment_instruments_all()?;
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
+    pub fn get_payment_instruments_all(&self) -> Result<PaymentInstruments, Error> {
+        let path = format!("/eshops/eshop/{}/payment-instruments", self.config().goid());
+        self.call(Method::GET, &path, Payload::None)
+    }
+
+    /// Downloads an account statement as the raw file GoPay produces (CSV, XLS, ABO, …):
+    /// `POST /accounts/account-statement` (JSON), scope `payment-all`. Errors still come
+    /// back as GoPay's JSON envelope and become [`Error`]s.
+    ///
+    /// ```no_run
+    /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
+    /// use gopay::{AccountStatementRequest, Currency, StatementFormat};
+    ///
+    /// let request = AccountStatementRequest::new(
+    ///     "2025-01-01", "2025-01-31", 8123456789, Currency::Czk, StatementFormat::CsvA,
+    /// );
+    /// let csv: Vec<u8> = client.get_account_statement(&request)?;
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
+    pub fn get_account_statement(
+        &self,
+        request: &AccountStatementRequest,
+    ) -> Result<Vec<u8>, Error> {
+        let payload = Client::json(request)?;
+        self.execute(
+            Method::POST,
+            "/accounts/account-statement",
+            payload,
+            MAX_STATEMENT_BODY,
+        )
+        .map(|response| response.body)
+    }
+
+    /// QR payment details (recipient account, amount, QR images in base64):
+    /// `GET /payments/payment/{id}/qr-payment[?format=png|svg]`, scope `payment-all`.
+    /// `None` leaves the image format to GoPay (PNG).
+    ///
+    /// ```no_run
+    /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
+    /// let qr = client.get_qr_payment(3000006529, Some(gopay::QrFormat::Svg))?;
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
+    pub fn get_qr_payment(&self, id: u64, format: Option<QrFormat>) -> Result<QrPayment, Error> {
+        let mut path = format!("/payments/payment/{}/qr-payment", payment_id(id)?);
+        if let Some(format) = format {
+            if format.is_unknown() {
+                return Err(Error::invalid_input("format", "must be png or svg"));
+            }
+            path.push_str("?format=");
+            path.push_str(format.as_str());
+        }
+        self.call(Method::GET, &path, Payload::None)
+    }
+}

@@ -1,0 +1,46 @@
+//! Recurring payments: the next on-demand payment and cancelling a recurrence.
+
+use ureq::http::Method;
+
+use super::payments::payment_id;
+use crate::error::Error;
+use crate::http::Payload;
+use crate::model::{Payment, PaymentResult, RecurrenceRequest};
+use crate::Client;
+
+impl Client {
+    /// Charges the next payment of an on-demand recurrence:
+    /// `POST /payments/payment/{id}/create-recurrence` (JSON), scope `payment-all`, where
+    /// `id` is the paid parent payment created with `recurrence_cycle: ON_DEMAND`.
+    /// Returns the new child payment (its `parent_id` is `id`).
+    ///
+    /// ```no_run
+    /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
+    /// use gopay::{Currency, Item, RecurrenceRequest};
+    ///
+    /// let next = RecurrenceRequest::new(500, Currency::Czk, "2025-0002")
+    ///     .order_description("Subscription 02")
+    ///     .item(Item::new("Subscription", 500));
+    /// let child = client.create_recurrence(3000006529, &next)?;
+    /// assert_eq!(child.parent_id, Some(3000006529));
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
+    pub fn create_recurrence(&self, id: u64, next: &RecurrenceRequest) -> Result<Payment, Error> {
+        next.validate()?;
+        let path = format!("/payments/payment/{}/create-recurrence", payment_id(id)?);
+        self.call(Method::POST, &path, Client::json(next)?)
+    }
+
+    /// Stops a recurrence: `POST /payments/payment/{id}/void-recurrence` (form content type,
+    /// empty body), scope `payment-all`.
+    ///
+    /// ```no_run
+    /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
+    /// client.void_recurrence(3000006529)?;
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
+    pub fn void_recurrence(&self, id: u64) -> Result<PaymentResult, Error> {
+        let path = format!("/payments/payment/{}/void-recurrence", payment_id(id)?);
+        self.call(Method::POST, &path, Payload::Form(String::new()))
+    }
+}
