@@ -575,7 +575,7 @@ mod tests {
         assert_eq!(request.items[0].ean.as_deref(), Some("1234567890123"));
         assert_eq!(request.preauthorization, Some(true));
         let recurrence = request.recurrence.as_ref().unwrap();
-        assert_eq!(recurrence.recurrence_cycle, RecurrenceCycle::Day);
+        assert_eq!(recurrence.recurrence_cycle, Some(RecurrenceCycle::Day));
         assert_eq!(recurrence.recurrence_period, Some(7));
         // Re-encoded with proper JSON types.
         let value = serde_json::to_value(&request).unwrap();

@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 /// payment, reported back with its `recurrence_state`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Recurrence {
-    /// Unit of the cycle, or `ON_DEMAND`.
-    pub recurrence_cycle: RecurrenceCycle,
+    /// Unit of the cycle, or `ON_DEMAND` (GoPay may leave it out of a child payment's
+    /// status).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence_cycle: Option<RecurrenceCycle>,
     /// Every n-th cycle unit (`DAY` + 3 = every third day); none for `ON_DEMAND`.
     #[serde(
         default,
@@ -30,7 +32,7 @@ impl Recurrence {
     /// Automatic recurrence every `period` `cycle`s until `date_to` (`yyyy-MM-dd`).
     pub fn periodic(cycle: RecurrenceCycle, period: u32, date_to: impl Into<String>) -> Recurrence {
         Recurrence {
-            recurrence_cycle: cycle,
+            recurrence_cycle: Some(cycle),
             recurrence_period: Some(period),
             recurrence_date_to: Some(date_to.into()),
             recurrence_state: None,
@@ -41,7 +43,7 @@ impl Recurrence {
     /// payment with a [`RecurrenceRequest`].
     pub fn on_demand(date_to: impl Into<String>) -> Recurrence {
         Recurrence {
-            recurrence_cycle: RecurrenceCycle::OnDemand,
+            recurrence_cycle: Some(RecurrenceCycle::OnDemand),
             recurrence_period: None,
             recurrence_date_to: Some(date_to.into()),
             recurrence_state: None,
