@@ -57,7 +57,6 @@ where
 
 /// A boolean from a JSON boolean, `0`/`1`, or the strings `"true"`/`"false"`/`"1"`/`"0"`.
 // Every bool of the current models is optional; kept for required ones.
-#[allow(dead_code)]
 pub(crate) fn boolean<'de, D>(deserializer: D) -> Result<bool, D::Error>
 where
     D: Deserializer<'de>,

@@ -400,6 +400,27 @@ pub struct Preauthorization {
     pub state: Option<PreAuthState>,
 }
 
+/// GoPay reports `{"requested": true, "state": …}`; an echo of the request's bare flag
+/// (`true`) is read as `{"requested": true}` rather than failing the whole payment.
+fn preauthorization_object_or_flag<'de, D>(d: D) -> Result<Option<Preauthorization>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Shape {
+        Object(Preauthorization),
+        Flag(#[serde(deserialize_with = "lenient::boolean")] bool),
+    }
+    Ok(Option::<Shape>::deserialize(d)?.map(|shape| match shape {
+        Shape::Object(object) => object,
+        Shape::Flag(requested) => Preauthorization {
+            requested: Some(requested),
+            state: None,
+        },
+    }))
+}
+
 /// A payment as GoPay reports it (create payment, payment status, next recurrence).
 ///
 /// Only `id` is required when decoding; every other field is optional so that a
@@ -448,7 +469,11 @@ pub struct Payment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence: Option<Recurrence>,
     /// Pre-authorisation, for pre-authorised payments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "preauthorization_object_or_flag"
+    )]
     pub preauthorization: Option<Preauthorization>,
     /// Name/value pairs given at creation.
     #[serde(
@@ -908,5 +933,22 @@ mod tests {
                 .unwrap();
         assert_eq!(failed.description.as_deref(), Some("not possible"));
         assert!(serde_json::from_str::<Payment>(r#"{"id": "x1", "state": "PAID"}"#).is_err());
+    }
+
+    #[test]
+    fn preauthorization_decodes_from_object_or_bare_flag() {
+        let object: Payment = serde_json::from_str(
+            r#"{"id":1,"preauthorization":{"requested":true,"state":"AUTHORIZED"}}"#,
+        )
+        .unwrap();
+        let pre = object.preauthorization.unwrap();
+        assert_eq!(pre.requested, Some(true));
+        assert_eq!(pre.state, Some(PreAuthState::Authorized));
+        for flag in ["true", "\"true\""] {
+            let json = format!(r#"{{"id":1,"preauthorization":{flag}}}"#);
+            let payment: Payment = serde_json::from_str(&json).unwrap();
+            assert_eq!(payment.preauthorization.unwrap().requested, Some(true));
+        }
+        assert!(serde_json::from_str::<Payment>(r#"{"id":1,"preauthorization":"maybe"}"#).is_err());
     }
 }
