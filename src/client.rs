@@ -306,7 +306,7 @@ impl ClientBuilder {
             .unwrap_or_else(|| Arc::new(InMemoryTokenCache::new()));
         Ok(Client {
             inner: Arc::new(Inner {
-                tokens: TokenManager::new(cache, key, self.token_refresh_margin),
+                tokens: TokenManager::new(cache, key, self.token_refresh_margin, self.timeout),
                 config: self.config,
                 gateway,
                 scope: self.scope,

@@ -11,8 +11,14 @@ pub mod model;
 mod notification;
 mod operations;
 mod secret;
+#[cfg(feature = "simulator")]
+pub mod simulator;
 
-pub use auth::{CacheError, CachedToken, InMemoryTokenCache, TokenCache};
+#[cfg(feature = "redis")]
+pub use auth::RedisTokenCache;
+pub use auth::{
+    CacheError, CachedToken, FileTokenCache, InMemoryTokenCache, RefreshLock, TokenCache,
+};
 pub use client::{
     Client, ClientBuilder, DEFAULT_MAX_IDLE_CONNECTIONS, DEFAULT_TIMEOUT,
     DEFAULT_TOKEN_REFRESH_MARGIN,

@@ -57,6 +57,68 @@ pub trait TokenCache: Send + Sync {
 
     /// Removes the token stored under `key` (GoPay refused it).
     fn delete(&self, key: &str) -> Result<(), CacheError>;
+
+    /// Takes the lock that lets one client of a fleet (threads, processes, machines sharing
+    /// this cache) ask GoPay for a new token for `key`, for at most `ttl`.
+    ///
+    /// - `Ok(Some(lock))`: this caller may fetch; others are kept out until the lock is
+    ///   dropped (or its holder dies, or `ttl` passes).
+    /// - `Ok(None)`: another client is fetching; the caller polls [`get`](TokenCache::get)
+    ///   for the token it will store, within its own timeout.
+    /// - `Err(_)`: the lock could not be consulted; the caller fetches a token itself.
+    ///
+    /// The default takes no lock (`Ok(Some(RefreshLock::unguarded()))`), so a cache that
+    /// implements only `get`/`set`/`delete` works, with one token request per process
+    /// instead of one per fleet. Shared caches implement it: [`FileTokenCache`] with a file
+    /// lock, `RedisTokenCache` with `SET … NX PX`.
+    ///
+    /// [`FileTokenCache`]: crate::FileTokenCache
+    fn try_lock_refresh(
+        &self,
+        key: &str,
+        ttl: Duration,
+    ) -> Result<Option<RefreshLock>, CacheError> {
+        let _ = (key, ttl);
+        Ok(Some(RefreshLock::unguarded()))
+    }
+}
+
+/// A held refresh lock of a [`TokenCache`]; dropping it releases the lock.
+#[must_use = "the lock is released as soon as it is dropped"]
+pub struct RefreshLock {
+    release: Option<Box<dyn FnOnce() + Send>>,
+}
+
+impl RefreshLock {
+    /// A lock that guards nothing: for caches without cross-process coordination.
+    pub fn unguarded() -> RefreshLock {
+        RefreshLock { release: None }
+    }
+
+    /// A lock that `release` gives back, once, when the lock is dropped. Move whatever
+    /// holds the lock (a locked file, a lock token) into the closure.
+    pub fn new(release: impl FnOnce() + Send + 'static) -> RefreshLock {
+        RefreshLock {
+            release: Some(Box::new(release)),
+        }
+    }
+}
+
+impl Drop for RefreshLock {
+    fn drop(&mut self) {
+        if let Some(release) = self.release.take() {
+            // A panicking release must not take the API call down with it.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(release));
+        }
+    }
+}
+
+impl fmt::Debug for RefreshLock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RefreshLock")
+            .field("guards", &self.release.is_some())
+            .finish()
+    }
 }
 
 /// An OAuth2 access token with its absolute expiry.

@@ -1,8 +1,14 @@
-//! Access tokens: the [`TokenCache`] trait with its in-memory default, and the single-flight
-//! token manager every client uses.
+//! Access tokens: the [`TokenCache`] trait with its in-memory and file caches, and the
+//! single-flight token manager every client uses.
 
 mod cache;
 pub(crate) mod endpoint;
+mod file;
+#[cfg(feature = "redis")]
+mod redis;
 pub(crate) mod token;
 
-pub use cache::{CacheError, CachedToken, InMemoryTokenCache, TokenCache};
+pub use cache::{CacheError, CachedToken, InMemoryTokenCache, RefreshLock, TokenCache};
+pub use file::FileTokenCache;
+#[cfg(feature = "redis")]
+pub use redis::RedisTokenCache;

@@ -23,10 +23,15 @@ use crate::error::Error;
 /// (capped by the refresh margin): enough for a call to reach GoPay before it expires.
 const REFRESH_AHEAD_FLOOR: Duration = Duration::from_secs(5);
 
+/// Longest pause between two looks at the cache while another client holds the refresh lock.
+const MAX_LOCK_POLL: Duration = Duration::from_millis(100);
+
 pub(crate) struct TokenManager {
     cache: Arc<dyn TokenCache>,
     key: String,
     margin: Duration,
+    /// How long a fleet-wide refresh lock may be held: one token request's budget.
+    lock_ttl: Duration,
     state: Mutex<State>,
     refreshed: Condvar,
 }
@@ -46,11 +51,17 @@ struct State {
 }
 
 impl TokenManager {
-    pub(crate) fn new(cache: Arc<dyn TokenCache>, key: String, margin: Duration) -> TokenManager {
+    pub(crate) fn new(
+        cache: Arc<dyn TokenCache>,
+        key: String,
+        margin: Duration,
+        lock_ttl: Duration,
+    ) -> TokenManager {
         TokenManager {
             cache,
             key,
             margin,
+            lock_ttl,
             state: Mutex::new(State::default()),
             refreshed: Condvar::new(),
         }
@@ -129,10 +140,7 @@ impl TokenManager {
             finished: false,
         };
         let revoked = self.state.lock().revoked.clone();
-        let cached = self
-            .cache_call(|cache| cache.get(&self.key))
-            .flatten()
-            .filter(|token| revoked.as_deref() != Some(token.access_token()));
+        let cached = self.cached_token(revoked.as_deref());
         let now = SystemTime::now();
         let result = match cached {
             Some(token) if token.is_valid_for(self.margin, now) => Ok(token),
@@ -149,12 +157,63 @@ impl TokenManager {
                         state.current = Some(Arc::new(token));
                     }
                 }
-                fetch(deadline).inspect(|token| {
-                    self.cache_call(|cache| cache.set(&self.key, token));
-                })
+                self.fetch_once_per_fleet(deadline, fetch, revoked.as_deref())
             }
         };
         guard.finish(result.map(Arc::new))
+    }
+
+    /// The cached token, unless it is the one GoPay refused.
+    fn cached_token(&self, revoked: Option<&str>) -> Option<CachedToken> {
+        self.cache_call(|cache| cache.get(&self.key))
+            .flatten()
+            .filter(|token| revoked != Some(token.access_token()))
+    }
+
+    /// Fetches a token under the cache's refresh lock, so that of all the clients sharing
+    /// the cache only one asks GoPay; the others poll the cache for what it stores.
+    fn fetch_once_per_fleet(
+        &self,
+        deadline: Instant,
+        fetch: &dyn Fn(Instant) -> Result<CachedToken, Error>,
+        revoked: Option<&str>,
+    ) -> Result<CachedToken, Error> {
+        let fetch_and_store = || {
+            fetch(deadline).inspect(|token| {
+                self.cache_call(|cache| cache.set(&self.key, token));
+            })
+        };
+        let mut pause = Duration::from_millis(5);
+        loop {
+            match self.cache_call(|cache| cache.try_lock_refresh(&self.key, self.lock_ttl)) {
+                // The lock cannot be consulted: fetch rather than fail the call.
+                None => return fetch_and_store(),
+                Some(Some(_lock)) => {
+                    // Another client may have stored a token between our look and our lock.
+                    return match self.fresh_cached_token(revoked) {
+                        Some(token) => Ok(token),
+                        None => fetch_and_store(),
+                    };
+                }
+                Some(None) => {
+                    if Instant::now() + pause >= deadline {
+                        return Err(Error::timed_out(
+                            "waiting for another client's token request",
+                        ));
+                    }
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(MAX_LOCK_POLL);
+                    if let Some(token) = self.fresh_cached_token(revoked) {
+                        return Ok(token);
+                    }
+                }
+            }
+        }
+    }
+
+    fn fresh_cached_token(&self, revoked: Option<&str>) -> Option<CachedToken> {
+        self.cached_token(revoked)
+            .filter(|token| token.is_valid_for(self.margin, SystemTime::now()))
     }
 
     /// Forgets `used` after GoPay refused it, unless a newer token replaced it meanwhile.
@@ -254,6 +313,7 @@ mod tests {
             Arc::new(InMemoryTokenCache::new()),
             "k".into(),
             Duration::from_secs(30),
+            Duration::from_secs(10),
         ))
     }
 
@@ -347,7 +407,12 @@ mod tests {
     #[test]
     fn invalidated_token_is_not_taken_from_the_cache_again() {
         let cache = Arc::new(InMemoryTokenCache::new());
-        let tm = TokenManager::new(cache.clone(), "k".into(), Duration::from_secs(30));
+        let tm = TokenManager::new(
+            cache.clone(),
+            "k".into(),
+            Duration::from_secs(30),
+            Duration::from_secs(10),
+        );
         let (bad, _) = tm
             .token(soon(), &|_| Ok(token("bad", Duration::from_secs(600))))
             .unwrap();

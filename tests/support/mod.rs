@@ -5,6 +5,9 @@
 //! failures, delays or gates (channels), and read counters instead of sleeping.
 #![allow(dead_code)]
 
+pub mod fleet;
+pub mod redis_server;
+
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

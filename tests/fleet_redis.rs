@@ -1,0 +1,175 @@
+//! `RedisTokenCache` against a real `redis-server`: one token request for a fleet of
+//! processes, recovery after a killed lock holder, and payments going through while Redis
+//! is down.
+#![cfg(feature = "redis")]
+
+mod support;
+
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use gopay::{CachedToken, Client, RedisTokenCache, TokenCache};
+use support::fleet::{expect_success, spawn_child};
+use support::redis_server::RedisServer;
+use support::FakeGateway;
+
+#[test]
+#[ignore = "a child process of the fleet tests, started by them"]
+fn fleet_child() {
+    support::fleet::child_main(|url| {
+        Arc::new(RedisTokenCache::new(url).unwrap()) as Arc<dyn TokenCache>
+    });
+}
+
+#[test]
+fn four_processes_of_16_threads_make_one_token_request() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let gw = FakeGateway::start();
+    gw.on_token(|request, _, gateway| {
+        std::thread::sleep(Duration::from_millis(300));
+        gateway.issue_token_reply(request)
+    });
+    let children: Vec<_> = (0..4)
+        .map(|_| spawn_child(&gw.gateway.url, &redis.url(), 16, Duration::from_secs(20)))
+        .collect();
+    for child in children {
+        expect_success(child);
+    }
+    assert_eq!(gw.token_requests(), 1);
+    assert_eq!(gw.api_requests(), 64);
+}
+
+#[test]
+fn a_killed_lock_holder_is_replaced_once_its_lock_expires() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let gw = FakeGateway::start();
+    let (entered_tx, entered_rx) = mpsc::channel();
+    let (release_tx, release_rx) = mpsc::channel::<()>();
+    let (entered_tx, release_rx) = (Mutex::new(entered_tx), Mutex::new(release_rx));
+    gw.on_token(move |request, n, gateway| {
+        if n == 1 {
+            entered_tx.lock().unwrap().send(()).unwrap();
+            let _ = release_rx.lock().unwrap().recv();
+        }
+        gateway.issue_token_reply(request)
+    });
+    // The holder's lock lives as long as its timeout: 2 s.
+    let mut holder = spawn_child(&gw.gateway.url, &redis.url(), 1, Duration::from_secs(2));
+    entered_rx.recv().unwrap();
+    let others = spawn_child(&gw.gateway.url, &redis.url(), 8, Duration::from_secs(30));
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    expect_success(others);
+    release_tx.send(()).unwrap();
+    assert_eq!(gw.token_requests(), 2);
+    assert_eq!(gw.api_requests(), 8);
+}
+
+#[test]
+fn tokens_are_stored_with_a_server_side_expiry() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let cache = RedisTokenCache::new(&redis.url())
+        .unwrap()
+        .key_prefix("test:");
+    let token = CachedToken::new("tok", "bearer", SystemTime::now() + Duration::from_secs(60));
+    cache.set("k", &token).unwrap();
+    assert_eq!(cache.get("k").unwrap(), Some(token));
+    let mut connection = redis::Client::open(redis.url())
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    let ttl: i64 = redis::cmd("PTTL")
+        .arg("test:k")
+        .query(&mut connection)
+        .unwrap();
+    assert!((55_000..=60_000).contains(&ttl), "{ttl}");
+    // Foreign data under the key is a miss, not an error.
+    let _: () = redis::cmd("SET")
+        .arg("test:k")
+        .arg("not json")
+        .query(&mut connection)
+        .unwrap();
+    assert_eq!(cache.get("k").unwrap(), None);
+    cache.delete("k").unwrap();
+    let exists: i64 = redis::cmd("EXISTS")
+        .arg("test:k")
+        .query(&mut connection)
+        .unwrap();
+    assert_eq!(exists, 0);
+}
+
+#[test]
+fn the_lock_is_exclusive_and_released_only_by_its_owner() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let cache = RedisTokenCache::new(&redis.url()).unwrap();
+    let ttl = Duration::from_secs(30);
+    let lock = cache.try_lock_refresh("k", ttl).unwrap();
+    assert!(lock.is_some());
+    assert!(cache.try_lock_refresh("k", ttl).unwrap().is_none());
+    drop(lock);
+    let again = cache
+        .try_lock_refresh("k", Duration::from_millis(50))
+        .unwrap();
+    assert!(again.is_some());
+    // Once it expired and someone else took it, the first owner's release leaves it alone.
+    let mut connection = redis::Client::open(redis.url())
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    let _: () = redis::cmd("SET")
+        .arg("gopay:k:lock")
+        .arg("someone-else")
+        .query(&mut connection)
+        .unwrap();
+    drop(again);
+    let owner: String = redis::cmd("GET")
+        .arg("gopay:k:lock")
+        .query(&mut connection)
+        .unwrap();
+    assert_eq!(owner, "someone-else");
+}
+
+#[test]
+fn payments_go_through_while_redis_is_down() {
+    let Some(mut redis) = RedisServer::start() else {
+        return;
+    };
+    let gw = FakeGateway::start();
+    let cache: Arc<dyn TokenCache> = Arc::new(
+        RedisTokenCache::new(&redis.url())
+            .unwrap()
+            .timeout(Duration::from_millis(200)),
+    );
+    let client = Client::builder(gw.config())
+        .token_cache(cache.clone())
+        .build()
+        .unwrap();
+    client.get_status(1).unwrap();
+    assert_eq!(gw.token_requests(), 1);
+    redis.stop();
+    // The running client keeps its token in memory.
+    client.get_status(2).unwrap();
+    // A new client finds no cache and fetches its own token instead of failing.
+    let fresh = Client::builder(gw.config())
+        .token_cache(cache)
+        .build()
+        .unwrap();
+    let handles: Vec<_> = (0..16u64)
+        .map(|i| {
+            let fresh = fresh.clone();
+            std::thread::spawn(move || fresh.get_status(i + 10))
+        })
+        .collect();
+    for handle in handles {
+        handle.join().unwrap().unwrap();
+    }
+    assert_eq!(gw.token_requests(), 2);
+}
