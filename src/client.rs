@@ -8,13 +8,15 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use ureq::http::Method;
 
-use crate::auth::endpoint::TokenEndpoint;
+use crate::auth::endpoint::{TokenEndpoint, MAX_TOKEN_BODY};
 use crate::auth::token::TokenManager;
 use crate::auth::{InMemoryTokenCache, TokenCache};
 use crate::config::{Config, Gateway};
 use crate::error::{parse_error_details, snippet, Error};
+use crate::event::{Event, EventHook, ExchangeKind};
 use crate::http::{Payload, RawResponse, Transport, TransportSettings, MAX_JSON_BODY};
 use crate::model::{Language, Scope};
+use crate::retry::{failed_before_sending, is_retryable_status, RetryPolicy};
 
 /// Default bound on one call, token request and re-authentication included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -62,6 +64,8 @@ struct Inner {
     transport: Transport,
     endpoint: TokenEndpoint,
     tokens: TokenManager,
+    retry: RetryPolicy,
+    on_event: Option<EventHook>,
 }
 
 impl Client {
@@ -81,6 +85,8 @@ impl Client {
             language: Language::En,
             user_agent: None,
             max_idle_connections: DEFAULT_MAX_IDLE_CONNECTIONS,
+            retry: RetryPolicy::default(),
+            on_event: None,
         }
     }
 
@@ -145,19 +151,35 @@ impl Client {
         let inner = &*self.inner;
         let deadline = Instant::now() + inner.timeout;
         let url = format!("{}{}", inner.gateway.api_base, path);
-        let fetch = |deadline| inner.endpoint.fetch(&inner.transport, deadline);
+        let fetch = |deadline| {
+            inner.endpoint.fetch(|authorization, form| {
+                let exchange = Exchange {
+                    kind: ExchangeKind::Token,
+                    method: Method::POST,
+                    path: "/oauth2/token",
+                    url: inner.endpoint.url(),
+                    // Creates nothing: repeating it cannot charge anyone.
+                    repeatable: true,
+                    token_refreshed: false,
+                };
+                self.exchange(&exchange, authorization, &form, deadline, MAX_TOKEN_BODY)
+            })
+        };
+        let repeatable = method == Method::GET;
         let mut reauthenticated = false;
         loop {
-            let (token, _refreshed) = inner.tokens.token(deadline, &fetch)?;
+            let (token, refreshed) = inner.tokens.token(deadline, &fetch)?;
             let authorization = format!("Bearer {}", token.access_token());
-            let response = inner.transport.send(
-                method.clone(),
-                &url,
-                &authorization,
-                &payload,
-                deadline,
-                body_limit,
-            )?;
+            let exchange = Exchange {
+                kind: ExchangeKind::Api,
+                method: method.clone(),
+                path,
+                url: &url,
+                repeatable,
+                token_refreshed: refreshed,
+            };
+            let response =
+                self.exchange(&exchange, &authorization, &payload, deadline, body_limit)?;
             let status = response.status;
             if (200..300).contains(&status) {
                 return Ok(response);
@@ -179,6 +201,91 @@ impl Client {
             reauthenticated = true;
         }
     }
+
+    /// One HTTP exchange with its retries (see [`crate::retry`]), each attempt reported to
+    /// the event hook.
+    fn exchange(
+        &self,
+        exchange: &Exchange<'_>,
+        authorization: &str,
+        payload: &Payload,
+        deadline: Instant,
+        body_limit: u64,
+    ) -> Result<RawResponse, Error> {
+        let inner = &*self.inner;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let started = Instant::now();
+            let result = inner.transport.send(
+                exchange.method.clone(),
+                exchange.url,
+                authorization,
+                payload,
+                deadline,
+                body_limit,
+            );
+            self.report(exchange, attempt, started.elapsed(), &result);
+            let retry_after = match &result {
+                Ok(response) if exchange.repeatable && is_retryable_status(response.status) => {
+                    response.retry_after
+                }
+                Err(error @ Error::Transport { .. })
+                    if failed_before_sending(error)
+                        || (exchange.repeatable && !error.is_timeout()) =>
+                {
+                    None
+                }
+                _ => return result,
+            };
+            if attempt > inner.retry.max_retries {
+                return result;
+            }
+            let pause = inner.retry.backoff(attempt, retry_after);
+            if Instant::now() + pause >= deadline {
+                return result;
+            }
+            std::thread::sleep(pause);
+        }
+    }
+
+    fn report(
+        &self,
+        exchange: &Exchange<'_>,
+        attempt: u32,
+        duration: Duration,
+        result: &Result<RawResponse, Error>,
+    ) {
+        let Some(hook) = &self.inner.on_event else {
+            return;
+        };
+        let event = Event {
+            kind: exchange.kind,
+            method: match exchange.method {
+                Method::GET => "GET",
+                Method::DELETE => "DELETE",
+                _ => "POST",
+            },
+            path: exchange.path.to_owned(),
+            status: result.as_ref().ok().map(|r| r.status),
+            duration,
+            attempt,
+            token_refreshed: exchange.token_refreshed,
+            error: result.as_ref().err().map(ToString::to_string),
+        };
+        // An observer that panics must not fail the payment it observes.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| hook(&event)));
+    }
+}
+
+/// What one exchange is, for retries and events.
+struct Exchange<'a> {
+    kind: ExchangeKind,
+    method: Method,
+    path: &'a str,
+    url: &'a str,
+    repeatable: bool,
+    token_refreshed: bool,
 }
 
 impl fmt::Debug for Client {
@@ -218,6 +325,8 @@ pub struct ClientBuilder {
     language: Language,
     user_agent: Option<String>,
     max_idle_connections: usize,
+    retry: RetryPolicy,
+    on_event: Option<EventHook>,
 }
 
 impl ClientBuilder {
@@ -269,6 +378,32 @@ impl ClientBuilder {
         self
     }
 
+    /// How many times a failed exchange may be repeated when repeating cannot charge twice:
+    /// GETs and token requests after transport failures, 5xx and 429 answers, and any
+    /// request that never left this machine (DNS, connect, TLS). A POST or DELETE that
+    /// reached GoPay is never repeated. Defaults to 2; 0 turns retries off.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// The backoff between retries: full jitter up to `base * 2^n`, at most `cap` (which
+    /// also bounds an honoured `Retry-After`). Defaults to 200 ms and 2 s. Retries never
+    /// outlast the call's timeout.
+    pub fn retry_backoff(mut self, base: Duration, cap: Duration) -> Self {
+        self.retry.base = base;
+        self.retry.cap = cap;
+        self
+    }
+
+    /// A hook that receives one [`Event`] per HTTP exchange (method, path, status,
+    /// duration, attempt, whether a token was refreshed), never a secret. Called on the
+    /// calling thread; keep it quick. A panicking hook is ignored.
+    pub fn on_event(mut self, hook: impl Fn(&Event) + Send + Sync + 'static) -> Self {
+        self.on_event = Some(Arc::new(hook));
+        self
+    }
+
     /// Validates the settings and builds the client. Never touches the network: the first
     /// call fetches the first token.
     pub fn build(self) -> Result<Client, Error> {
@@ -280,6 +415,9 @@ impl ClientBuilder {
         }
         if self.token_refresh_margin > MAX_DURATION {
             return Err(Error::config("token refresh margin must be at most a day"));
+        }
+        if self.retry.base > MAX_DURATION || self.retry.cap > MAX_DURATION {
+            return Err(Error::config("retry backoff must be at most a day"));
         }
         let user_agent = match self.user_agent {
             Some(ua) if ua.trim().is_empty() => {
@@ -314,6 +452,8 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 transport,
                 endpoint,
+                retry: self.retry,
+                on_event: self.on_event,
             }),
         })
     }
@@ -330,6 +470,8 @@ impl fmt::Debug for ClientBuilder {
             .field("language", &self.language)
             .field("user_agent", &self.user_agent)
             .field("max_idle_connections", &self.max_idle_connections)
+            .field("retry", &self.retry)
+            .field("on_event", &self.on_event.is_some())
             .finish()
     }
 }

@@ -23,6 +23,8 @@ pub(crate) enum Payload {
 pub(crate) struct RawResponse {
     pub(crate) status: u16,
     pub(crate) body: Vec<u8>,
+    /// The `Retry-After` of a 429 or 503, in seconds.
+    pub(crate) retry_after: Option<Duration>,
 }
 
 /// Settings of the transport, from the client builder.
@@ -101,6 +103,11 @@ impl Transport {
         let mut response = built
             .map_err(|e| Error::invalid_input("request", format!("could not build it: {e}")))??;
         let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::retry::parse_retry_after);
         let body = response
             .body_mut()
             .with_config()
@@ -114,7 +121,11 @@ impl Transport {
                 },
                 other => map_ureq_error(other),
             })?;
-        Ok(RawResponse { status, body })
+        Ok(RawResponse {
+            status,
+            body,
+            retry_after,
+        })
     }
 }
 
@@ -152,6 +163,9 @@ fn map_ureq_error(err: ureq::Error) -> Error {
     let message = match &err {
         ureq::Error::HostNotFound => "could not resolve the gateway host".to_owned(),
         ureq::Error::ConnectionFailed => "could not connect to the gateway".to_owned(),
+        ureq::Error::Io(io) if crate::retry::is_connect_failure(io) => {
+            format!("could not reach the gateway: {io}")
+        }
         ureq::Error::Timeout(_) => "timed out talking to the gateway".to_owned(),
         other => other.to_string(),
     };

@@ -6,10 +6,12 @@ mod auth;
 mod client;
 mod config;
 mod error;
+mod event;
 mod http;
 pub mod model;
 mod notification;
 mod operations;
+mod retry;
 mod secret;
 #[cfg(feature = "simulator")]
 pub mod simulator;
@@ -25,5 +27,7 @@ pub use client::{
 };
 pub use config::{Config, PRODUCTION_URL, SANDBOX_URL};
 pub use error::{ApiErrorDetail, Error};
+pub use event::{Event, ExchangeKind};
 pub use model::*;
 pub use notification::notification_payment_id;
+pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BASE, DEFAULT_RETRY_CAP};

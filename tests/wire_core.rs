@@ -185,10 +185,8 @@ fn gopay_error_envelopes_become_typed_api_errors() {
 #[test]
 fn an_html_error_page_is_an_api_error_with_its_status() {
     let gw = FakeGateway::start();
-    gw.on_api(|_, _, _| support::Reply {
-        status: 502,
-        body: "<html><body>Bad gateway</body></html>".into(),
-        content_type: "text/html",
+    gw.on_api(|_, _, _| {
+        support::Reply::typed(502, "<html><body>Bad gateway</body></html>", "text/html")
     });
     let client = Client::new(gw.config()).unwrap();
     let err = client.get_status(5).unwrap_err();

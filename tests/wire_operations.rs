@@ -251,11 +251,7 @@ fn get_payment_instruments_all_uses_the_configured_goid() {
 #[test]
 fn get_account_statement_returns_the_raw_bytes() {
     let csv = "Datum;Částka\n2025-01-02;100,00\n";
-    let reply = Reply {
-        status: 200,
-        body: csv.into(),
-        content_type: "text/csv",
-    };
+    let reply = Reply::typed(200, csv, "text/csv");
     let request_body = AccountStatementRequest::new(
         "2025-01-01",
         "2025-01-31",

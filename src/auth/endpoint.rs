@@ -1,21 +1,20 @@
 //! The OAuth2 token request: `POST {api}/oauth2/token` with client credentials.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
 use serde::Deserialize;
-use ureq::http::Method;
 
 use super::cache::CachedToken;
 use crate::error::{parse_error_details, Error};
-use crate::http::{Payload, Transport};
+use crate::http::{Payload, RawResponse};
 use crate::secret::Secret;
 
 /// GoPay documents a 30 minute lifetime; used when an answer omits `expires_in`.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(1800);
 
 /// A token answer is a few hundred bytes; anything far larger is not one.
-const MAX_TOKEN_BODY: u64 = 64 * 1024;
+pub(crate) const MAX_TOKEN_BODY: u64 = 64 * 1024;
 
 /// Everything needed to ask for a token, prepared once per client.
 pub(crate) struct TokenEndpoint {
@@ -51,20 +50,21 @@ impl TokenEndpoint {
         ]
     }
 
-    /// Asks GoPay for a new token; its expiry counts from the moment the request was sent.
+    /// The URL of the token endpoint.
+    pub(crate) fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Asks GoPay for a new token through `send` (which gets the authorization header
+    /// value and the form body); its expiry counts from the moment the request was sent.
     pub(crate) fn fetch(
         &self,
-        transport: &Transport,
-        deadline: Instant,
+        send: impl FnOnce(&str, Payload) -> Result<RawResponse, Error>,
     ) -> Result<CachedToken, Error> {
         let sent_at = SystemTime::now();
-        let response = transport.send(
-            Method::POST,
-            &self.url,
+        let response = send(
             self.authorization.expose(),
-            &Payload::Form(self.form.clone()),
-            deadline,
-            MAX_TOKEN_BODY,
+            Payload::Form(self.form.clone()),
         )?;
         let status = response.status;
         if !(200..300).contains(&status) {

@@ -53,15 +53,37 @@ pub struct Reply {
     pub status: u16,
     pub body: String,
     pub content_type: &'static str,
+    pub headers: Vec<(String, String)>,
+    /// Bytes written instead of a proper answer, after which the connection is closed.
+    pub raw: Option<Vec<u8>>,
 }
 
 impl Reply {
     pub fn json(status: u16, body: impl Into<String>) -> Reply {
+        Reply::typed(status, body, "application/json")
+    }
+
+    pub fn typed(status: u16, body: impl Into<String>, content_type: &'static str) -> Reply {
         Reply {
             status,
             body: body.into(),
-            content_type: "application/json",
+            content_type,
+            headers: Vec::new(),
+            raw: None,
         }
+    }
+
+    /// Writes `bytes` as they are and closes the connection (broken answers).
+    pub fn raw(bytes: impl Into<Vec<u8>>) -> Reply {
+        Reply {
+            raw: Some(bytes.into()),
+            ..Reply::json(200, "")
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
     }
 
     pub fn error(status: u16, code: u32, name: &str) -> Reply {
@@ -197,12 +219,20 @@ impl Gateway {
                 .header("Connection")
                 .is_some_and(|v| v.eq_ignore_ascii_case("close"));
             let reply = self.handle(request);
-            let head = format!(
-                "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\n\r\n",
+            if let Some(raw) = reply.raw {
+                let _ = writer.write_all(&raw);
+                return;
+            }
+            let mut head = format!(
+                "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\n",
                 reply.status,
                 reply.content_type,
                 reply.body.len()
             );
+            for (name, value) in &reply.headers {
+                head.push_str(&format!("{name}: {value}\r\n"));
+            }
+            head.push_str("\r\n");
             let mut out = head.into_bytes();
             out.extend_from_slice(reply.body.as_bytes());
             if writer.write_all(&out).is_err() || close {
