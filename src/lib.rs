@@ -7,6 +7,8 @@ mod client;
 mod config;
 mod error;
 mod event;
+#[cfg(test)]
+mod fuzz;
 mod http;
 pub mod model;
 mod notification;

@@ -83,6 +83,12 @@ impl TokenEndpoint {
     }
 }
 
+/// [`decode`] for the fuzz tests.
+#[cfg(test)]
+pub(crate) fn decode_for_tests(body: &[u8]) -> Result<CachedToken, Error> {
+    decode(body, 200, SystemTime::now())
+}
+
 /// Decodes a token answer. Errors never quote the body: it may hold a token.
 fn decode(body: &[u8], status: u16, sent_at: SystemTime) -> Result<CachedToken, Error> {
     let bad = |message: String| Error::Decode {
