@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
-#![forbid(unsafe_code)]
+// Unsafe code is forbidden, except in the C ABI module of the `ffi` feature.
+#![cfg_attr(not(feature = "ffi"), forbid(unsafe_code))]
+#![cfg_attr(feature = "ffi", deny(unsafe_code))]
 #![deny(missing_docs)]
 
 mod auth;
@@ -7,6 +9,9 @@ mod client;
 mod config;
 mod error;
 mod event;
+#[cfg(feature = "ffi")]
+#[allow(unsafe_code)]
+pub mod ffi;
 #[cfg(test)]
 mod fuzz;
 mod http;
