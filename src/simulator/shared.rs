@@ -1,0 +1,94 @@
+//! The state every HTTP worker and the [`Simulator`](super::Simulator) handle share; each part
+//! behind its own mutex, none held across I/O.
+
+use std::sync::atomic::AtomicUsize;
+use std::time::{Duration, Instant};
+
+use parking_lot::{Condvar, Mutex};
+
+use super::auth::Tokens;
+use super::create::Context;
+use super::faults::Faults;
+use super::notify::Notifier;
+use super::random::Random;
+use super::record::Log;
+use super::store::Store;
+
+/// Fixed settings of one simulator.
+pub(crate) struct Settings {
+    pub(crate) goid: u64,
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
+    /// Whole seconds, at least one.
+    pub(crate) token_lifetime: Duration,
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) origin: String,
+}
+
+pub(crate) struct Shared {
+    pub(crate) settings: Settings,
+    pub(crate) store: Mutex<Store>,
+    pub(crate) tokens: Mutex<Tokens>,
+    pub(crate) faults: Mutex<Faults>,
+    pub(crate) log: Mutex<Log>,
+    pub(crate) token_requests: AtomicUsize,
+    pub(crate) random: Random,
+    pub(crate) notifier: Notifier,
+    stopping: Mutex<bool>,
+    stop_signal: Condvar,
+}
+
+impl Shared {
+    pub(crate) fn new(settings: Settings, notifier: Notifier) -> Shared {
+        Shared {
+            settings,
+            store: Mutex::new(Store::new()),
+            tokens: Mutex::new(Tokens::default()),
+            faults: Mutex::new(Faults::default()),
+            log: Mutex::new(Log::default()),
+            token_requests: AtomicUsize::new(0),
+            random: Random::new(),
+            notifier,
+            stopping: Mutex::new(false),
+            stop_signal: Condvar::new(),
+        }
+    }
+
+    /// What creating a payment needs.
+    pub(crate) fn context(&self) -> Context<'_> {
+        Context {
+            origin: &self.settings.origin,
+            random: &self.random,
+        }
+    }
+
+    /// Sleeps `delay`, or less when the simulator stops meanwhile.
+    pub(crate) fn pause(&self, delay: Duration) {
+        let deadline = Instant::now().checked_add(delay);
+        let mut stopping = self.stopping.lock();
+        while !*stopping {
+            match deadline {
+                Some(deadline) => {
+                    if self
+                        .stop_signal
+                        .wait_until(&mut stopping, deadline)
+                        .timed_out()
+                    {
+                        return;
+                    }
+                }
+                None => self.stop_signal.wait(&mut stopping),
+            }
+        }
+    }
+
+    /// Marks the simulator as stopping and cuts every pause short.
+    pub(crate) fn stop(&self) {
+        *self.stopping.lock() = true;
+        self.stop_signal.notify_all();
+    }
+
+    pub(crate) fn is_stopping(&self) -> bool {
+        *self.stopping.lock()
+    }
+}
