@@ -117,6 +117,10 @@ impl Client {
         format!("{}/gp-gw/js/embed.js", self.inner.gateway.origin)
     }
 
+    pub(crate) fn tokens(&self) -> &TokenManager {
+        &self.inner.tokens
+    }
+
     /// Sends one API request and decodes GoPay's JSON answer into `T`.
     pub(crate) fn call<T: DeserializeOwned>(
         &self,
@@ -149,7 +153,8 @@ impl Client {
         body_limit: u64,
     ) -> Result<RawResponse, Error> {
         let inner = &*self.inner;
-        let deadline = Instant::now() + inner.timeout;
+        let started = Instant::now();
+        let deadline = started + inner.timeout;
         let url = format!("{}{}", inner.gateway.api_base, path);
         let fetch = |deadline| {
             inner.endpoint.fetch(|authorization, form| {
@@ -168,7 +173,8 @@ impl Client {
         let repeatable = method == Method::GET;
         let mut reauthenticated = false;
         loop {
-            let (token, refreshed) = inner.tokens.token(deadline, &fetch)?;
+            let now = if reauthenticated { Instant::now() } else { started };
+            let (token, refreshed) = inner.tokens.token(now, deadline, &fetch)?;
             let authorization = format!("Bearer {}", token.access_token());
             let exchange = Exchange {
                 kind: ExchangeKind::Api,

@@ -5,6 +5,8 @@
 #![deny(missing_docs)]
 
 mod auth;
+#[doc(hidden)]
+pub mod bench_hooks;
 mod client;
 mod config;
 mod error;

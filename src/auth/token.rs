@@ -39,6 +39,9 @@ pub(crate) struct TokenManager {
 #[derive(Default)]
 struct State {
     current: Option<Arc<CachedToken>>,
+    /// When `current` stops being fresh, on the monotonic clock: the hit path compares it
+    /// with the instant the call started instead of reading the wall clock again.
+    fresh_until: Option<Instant>,
     refreshing: bool,
     /// Incremented each time a refresh ends, so waiters can tell that one did.
     generation: u64,
@@ -71,17 +74,19 @@ impl TokenManager {
         &self.key
     }
 
-    /// A token to call the API with, fetched with `fetch` when none is fresh.
+    /// A token to call the API with, fetched with `fetch` when none is fresh; `now` is when
+    /// the call started.
     ///
     /// Returns the token and whether this call refreshed it.
     pub(crate) fn token(
         &self,
+        now: Instant,
         deadline: Instant,
         fetch: &dyn Fn(Instant) -> Result<CachedToken, Error>,
     ) -> Result<(Arc<CachedToken>, bool), Error> {
         let mut state = self.state.lock();
-        if let Some(token) = &state.current {
-            if token.is_valid_for(self.margin, SystemTime::now()) {
+        if let (Some(token), Some(fresh_until)) = (&state.current, state.fresh_until) {
+            if now < fresh_until {
                 return Ok((Arc::clone(token), false));
             }
         }
@@ -154,7 +159,7 @@ impl TokenManager {
                         .as_ref()
                         .is_none_or(|current| current.expires_at() < token.expires_at())
                     {
-                        state.current = Some(Arc::new(token));
+                        self.set_current(&mut state, Arc::new(token));
                     }
                 }
                 self.fetch_once_per_fleet(deadline, fetch, revoked.as_deref())
@@ -222,6 +227,7 @@ impl TokenManager {
             let mut state = self.state.lock();
             if state.current.as_deref() == Some(used) {
                 state.current = None;
+                state.fresh_until = None;
             }
             state.revoked = Some(used.access_token().to_owned());
         }
@@ -259,7 +265,7 @@ impl RefreshGuard<'_> {
         let mut state = self.manager.state.lock();
         let result = match result {
             Ok(token) => {
-                state.current = Some(Arc::clone(&token));
+                self.manager.set_current(&mut state, Arc::clone(&token));
                 state.last_failure = None;
                 Ok(token)
             }
@@ -294,6 +300,18 @@ impl Drop for RefreshGuard<'_> {
 }
 
 impl TokenManager {
+    /// Makes `token` the one every call uses, fresh until its expiry minus the margin.
+    fn set_current(&self, state: &mut State, token: Arc<CachedToken>) {
+        let left = token
+            .expires_at()
+            .checked_sub(self.margin)
+            .and_then(|fresh_until| fresh_until.duration_since(SystemTime::now()).ok())
+            .unwrap_or_default();
+        let now = Instant::now();
+        state.fresh_until = Some(now.checked_add(left).unwrap_or(now));
+        state.current = Some(token);
+    }
+
     fn end_refresh(&self, state: &mut State) {
         state.refreshing = false;
         state.generation = state.generation.wrapping_add(1);
@@ -339,14 +357,14 @@ mod tests {
                     release_rx.lock().recv().unwrap();
                     panic!("boom in the refresher");
                 };
-                tm.token(soon(), &fetch)
+                tm.token(Instant::now(), soon(), &fetch)
             })
         };
         entered_rx.recv().unwrap();
         let waiter = {
             let tm = Arc::clone(&tm);
             std::thread::spawn(move || {
-                tm.token(soon(), &|_| panic!("the waiter must not fetch"))
+                tm.token(Instant::now(), soon(), &|_| panic!("the waiter must not fetch"))
                     .map(|_| ())
             })
         };
@@ -361,7 +379,7 @@ mod tests {
         assert!(!tm.state.lock().refreshing);
         // The next call refreshes again.
         let (t, refreshed) = tm
-            .token(soon(), &|_| Ok(token("new", Duration::from_secs(600))))
+            .token(Instant::now(), soon(), &|_| Ok(token("new", Duration::from_secs(600))))
             .unwrap();
         assert!(refreshed);
         assert_eq!(t.access_token(), "new");
@@ -382,7 +400,7 @@ mod tests {
                         std::thread::yield_now();
                         Ok(token("t", Duration::from_secs(600)))
                     };
-                    tm.token(soon(), &fetch).unwrap().0
+                    tm.token(Instant::now(), soon(), &fetch).unwrap().0
                 })
             })
             .collect();
@@ -395,11 +413,11 @@ mod tests {
     #[test]
     fn failed_refresh_keeps_a_still_valid_token() {
         let tm = manager();
-        tm.token(soon(), &|_| Ok(token("old", Duration::from_secs(20))))
+        tm.token(Instant::now(), soon(), &|_| Ok(token("old", Duration::from_secs(20))))
             .unwrap();
         // 20 s left is inside the 30 s margin: a refresh is due, and it fails.
         let (t, _) = tm
-            .token(soon(), &|_| Err(Error::timed_out("in test")))
+            .token(Instant::now(), soon(), &|_| Err(Error::timed_out("in test")))
             .unwrap();
         assert_eq!(t.access_token(), "old");
     }
@@ -414,14 +432,14 @@ mod tests {
             Duration::from_secs(10),
         );
         let (bad, _) = tm
-            .token(soon(), &|_| Ok(token("bad", Duration::from_secs(600))))
+            .token(Instant::now(), soon(), &|_| Ok(token("bad", Duration::from_secs(600))))
             .unwrap();
         tm.invalidate(&bad);
         assert!(cache.get("k").unwrap().is_none());
         // A cache that failed to delete would hand the bad token back; the manager refuses it.
         cache.set("k", &bad).unwrap();
         let (t, refreshed) = tm
-            .token(soon(), &|_| Ok(token("good", Duration::from_secs(600))))
+            .token(Instant::now(), soon(), &|_| Ok(token("good", Duration::from_secs(600))))
             .unwrap();
         assert!(refreshed);
         assert_eq!(t.access_token(), "good");
