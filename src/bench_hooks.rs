@@ -13,7 +13,9 @@ pub fn token_hit(client: &Client, call_started: Instant) -> Result<(), Error> {
     client
         .tokens()
         .token(call_started, deadline, &|_| {
-            Err(Error::config("the token hit benchmark needs a cached token"))
+            Err(Error::config(
+                "the token hit benchmark needs a cached token",
+            ))
         })
         .map(drop)
 }

@@ -173,7 +173,11 @@ impl Client {
         let repeatable = method == Method::GET;
         let mut reauthenticated = false;
         loop {
-            let now = if reauthenticated { Instant::now() } else { started };
+            let now = if reauthenticated {
+                Instant::now()
+            } else {
+                started
+            };
             let (token, refreshed) = inner.tokens.token(now, deadline, &fetch)?;
             let authorization = format!("Bearer {}", token.access_token());
             let exchange = Exchange {

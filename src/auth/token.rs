@@ -364,8 +364,10 @@ mod tests {
         let waiter = {
             let tm = Arc::clone(&tm);
             std::thread::spawn(move || {
-                tm.token(Instant::now(), soon(), &|_| panic!("the waiter must not fetch"))
-                    .map(|_| ())
+                tm.token(Instant::now(), soon(), &|_| {
+                    panic!("the waiter must not fetch")
+                })
+                .map(|_| ())
             })
         };
         // Once the waiter blocks on the condvar, make the refresher panic.
@@ -379,7 +381,9 @@ mod tests {
         assert!(!tm.state.lock().refreshing);
         // The next call refreshes again.
         let (t, refreshed) = tm
-            .token(Instant::now(), soon(), &|_| Ok(token("new", Duration::from_secs(600))))
+            .token(Instant::now(), soon(), &|_| {
+                Ok(token("new", Duration::from_secs(600)))
+            })
             .unwrap();
         assert!(refreshed);
         assert_eq!(t.access_token(), "new");
@@ -413,11 +417,15 @@ mod tests {
     #[test]
     fn failed_refresh_keeps_a_still_valid_token() {
         let tm = manager();
-        tm.token(Instant::now(), soon(), &|_| Ok(token("old", Duration::from_secs(20))))
-            .unwrap();
+        tm.token(Instant::now(), soon(), &|_| {
+            Ok(token("old", Duration::from_secs(20)))
+        })
+        .unwrap();
         // 20 s left is inside the 30 s margin: a refresh is due, and it fails.
         let (t, _) = tm
-            .token(Instant::now(), soon(), &|_| Err(Error::timed_out("in test")))
+            .token(Instant::now(), soon(), &|_| {
+                Err(Error::timed_out("in test"))
+            })
             .unwrap();
         assert_eq!(t.access_token(), "old");
     }
@@ -432,14 +440,18 @@ mod tests {
             Duration::from_secs(10),
         );
         let (bad, _) = tm
-            .token(Instant::now(), soon(), &|_| Ok(token("bad", Duration::from_secs(600))))
+            .token(Instant::now(), soon(), &|_| {
+                Ok(token("bad", Duration::from_secs(600)))
+            })
             .unwrap();
         tm.invalidate(&bad);
         assert!(cache.get("k").unwrap().is_none());
         // A cache that failed to delete would hand the bad token back; the manager refuses it.
         cache.set("k", &bad).unwrap();
         let (t, refreshed) = tm
-            .token(Instant::now(), soon(), &|_| Ok(token("good", Duration::from_secs(600))))
+            .token(Instant::now(), soon(), &|_| {
+                Ok(token("good", Duration::from_secs(600)))
+            })
             .unwrap();
         assert!(refreshed);
         assert_eq!(t.access_token(), "good");

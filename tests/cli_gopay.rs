@@ -1,0 +1,458 @@
+//! The `gopay` command-line example (`examples/gopay.rs`) run as a program against a
+//! simulator started here: output, exit codes, the shared file token cache, and errors that
+//! stay on one line without the secret.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use gopay::simulator::Simulator;
+use serde_json::Value;
+
+/// `target/<profile>/examples/gopay`, next to this test's `target/<profile>/deps/`.
+///
+/// `cargo test` builds the examples before it runs the tests, but `cargo test --test
+/// cli_gopay` does not, and would run a stale or missing binary: so the example is built
+/// here, once per test process, with this test's features (a no-op when it is up to date).
+fn gopay_binary() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("the test binary's path");
+            let profile_dir = exe
+                .parent()
+                .and_then(Path::parent)
+                .expect("the test binary lives in target/<profile>/deps");
+            let features: Vec<&str> = [
+                ("eet", cfg!(feature = "eet")),
+                ("ffi", cfg!(feature = "ffi")),
+                ("redis", cfg!(feature = "redis")),
+                ("simulator", cfg!(feature = "simulator")),
+            ]
+            .into_iter()
+            .filter_map(|(name, on)| on.then_some(name))
+            .collect();
+            let mut build = nested_cargo();
+            build
+                .env("CARGO_TARGET_DIR", profile_dir.parent().expect("target/"))
+                .args(["build", "--quiet", "--example", "gopay"]);
+            if !features.is_empty() {
+                build.args(["--features", &features.join(",")]);
+            }
+            if profile_dir
+                .file_name()
+                .is_some_and(|name| name == "release")
+            {
+                build.arg("--release");
+            }
+            let status = build.status().expect("run cargo build --example gopay");
+            assert!(status.success(), "cargo build --example gopay failed");
+            profile_dir
+                .join("examples")
+                .join(format!("gopay{}", std::env::consts::EXE_SUFFIX))
+        })
+        .clone()
+}
+
+/// `cargo` for a nested build, without the variables cargo set for this test: build
+/// scripts that watch them (ring's) would otherwise see a change and rebuild every time.
+fn nested_cargo() -> Command {
+    let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let set_for_this_test = name.starts_with("CARGO_PKG_")
+            || [
+                "CARGO_MANIFEST_DIR",
+                "CARGO_MANIFEST_PATH",
+                "CARGO_CRATE_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+                "CARGO_RUSTC_CURRENT_DIR",
+            ]
+            .contains(&name.as_ref());
+        if set_for_this_test {
+            cargo.env_remove(name.as_ref());
+        }
+    }
+    cargo.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cargo
+}
+
+/// A private directory under the system's temporary directory, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "gopay-cli-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create a temporary directory");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What one run printed.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        assert_eq!(self.code, Some(0), "stderr: {}", self.stderr);
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+    }
+
+    /// A failure: the exit code, nothing on stdout, one line on stderr.
+    fn failed_with(&self, code: i32) -> &str {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "stdout: {}\nstderr: {}",
+            self.stdout,
+            self.stderr
+        );
+        assert!(self.stdout.is_empty(), "{}", self.stdout);
+        let line = self.stderr.strip_suffix('\n').unwrap_or(&self.stderr);
+        assert!(
+            !line.is_empty() && !line.contains('\n'),
+            "one line: {:?}",
+            self.stderr
+        );
+        line
+    }
+}
+
+/// The command line with the simulator's credentials and a private token cache.
+fn gopay(sim: &Simulator, cache: &TempDir) -> Command {
+    let mut command = bare_gopay(cache);
+    command
+        .env("GOPAY_GOID", sim.goid().to_string())
+        .env("GOPAY_CLIENT_ID", sim.client_id())
+        .env("GOPAY_CLIENT_SECRET", sim.client_secret())
+        .env("GOPAY_GATEWAY_URL", sim.gateway_url())
+        .env("GOPAY_CACHE_DIR", &cache.0);
+    command
+}
+
+/// The command line with no GoPay settings at all, and a home that is `home`.
+fn bare_gopay(home: &TempDir) -> Command {
+    let mut command = Command::new(gopay_binary());
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("GOPAY_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .env("HOME", &home.0)
+        .env("XDG_CACHE_HOME", home.0.join("cache"));
+    command
+}
+
+fn run(command: &mut Command, args: &[&str]) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = command.args(args).output().expect("run the gopay example");
+    let run = Run {
+        code: status.code(),
+        stdout: String::from_utf8(stdout).expect("UTF-8 output"),
+        stderr: String::from_utf8(stderr).expect("UTF-8 output"),
+    };
+    for text in [&run.stdout, &run.stderr] {
+        assert!(
+            !text.contains(gopay::simulator::CLIENT_SECRET),
+            "the secret leaked"
+        );
+    }
+    run
+}
+
+fn create(sim: &Simulator, cache: &TempDir, order: &str) -> u64 {
+    let payment = run(
+        &mut gopay(sim, cache),
+        &[
+            "create",
+            "--amount",
+            "10000",
+            "--currency",
+            "CZK",
+            "--order",
+            order,
+        ],
+    )
+    .json();
+    payment["id"].as_u64().expect("an id")
+}
+
+#[test]
+fn create_status_refund_with_one_token_for_every_invocation() {
+    let sim = Simulator::start().unwrap();
+    let cache = TempDir::new();
+
+    let created = run(
+        &mut gopay(&sim, &cache),
+        &[
+            "create",
+            "--amount",
+            "10000",
+            "--currency",
+            "czk",
+            "--order",
+            "42",
+            "--description",
+            "Two T-shirts",
+            "--return-url",
+            "https://shop.example/return",
+            "--notify-url",
+            "http://127.0.0.1:9/notify",
+            "--email",
+            "jan@example.com",
+        ],
+    )
+    .json();
+    let id = created["id"].as_u64().expect("an id");
+    assert!(
+        created["gw_url"]
+            .as_str()
+            .is_some_and(|url| url.starts_with("http")),
+        "{created}"
+    );
+    assert_eq!(created["state"], "CREATED");
+    assert_eq!(created["order_number"], "42");
+    assert_eq!(created["amount"], 10000);
+
+    let status = run(&mut gopay(&sim, &cache), &["status", &id.to_string()]).json();
+    assert_eq!(status["id"], id);
+    assert_eq!(status["state"], "CREATED");
+
+    sim.pay(id).unwrap();
+    let status = run(&mut gopay(&sim, &cache), &["status", &id.to_string()]).json();
+    assert_eq!(status["state"], "PAID");
+
+    let refund = run(
+        &mut gopay(&sim, &cache),
+        &["refund", &id.to_string(), "2500"],
+    )
+    .json();
+    assert_eq!(refund["id"], id);
+    assert_eq!(refund["result"], "FINISHED");
+
+    let instruments = run(&mut gopay(&sim, &cache), &["instruments", "CZK"]).json();
+    assert!(
+        instruments["enabledPaymentInstruments"].is_array(),
+        "{instruments}"
+    );
+
+    assert_eq!(
+        sim.token_requests(),
+        1,
+        "five invocations share the cached token"
+    );
+    let files = std::fs::read_dir(&cache.0).unwrap().count();
+    assert!(files >= 1, "the token file is in GOPAY_CACHE_DIR");
+}
+
+#[test]
+fn cache_dir_option_wins_over_the_environment() {
+    let sim = Simulator::start().unwrap();
+    let env_cache = TempDir::new();
+    let option_cache = TempDir::new();
+    for _ in 0..3 {
+        let status = run(
+            &mut gopay(&sim, &env_cache),
+            &[
+                "--cache-dir",
+                option_cache.0.to_str().unwrap(),
+                "instruments",
+                "EUR",
+            ],
+        );
+        status.json();
+    }
+    assert_eq!(sim.token_requests(), 1);
+    assert!(std::fs::read_dir(&option_cache.0).unwrap().count() >= 1);
+    assert_eq!(std::fs::read_dir(&env_cache.0).unwrap().count(), 0);
+}
+
+#[test]
+fn table_format_prints_aligned_rows() {
+    let sim = Simulator::start().unwrap();
+    let cache = TempDir::new();
+    let id = create(&sim, &cache, "43");
+    sim.pay(id).unwrap();
+
+    let status = run(
+        &mut gopay(&sim, &cache),
+        &["status", &id.to_string(), "--format", "table"],
+    );
+    assert_eq!(status.code, Some(0), "{}", status.stderr);
+    let lines: Vec<&str> = status.stdout.lines().collect();
+    assert_eq!(lines[0], format!("id            {id}"), "{}", status.stdout);
+    assert!(lines.contains(&"state         PAID"), "{}", status.stdout);
+    assert!(
+        lines.contains(&"amount        100.00 CZK"),
+        "{}",
+        status.stdout
+    );
+    assert!(lines.contains(&"order_number  43"), "{}", status.stdout);
+
+    let refund = run(
+        &mut gopay(&sim, &cache),
+        &["--format", "table", "refund", &id.to_string(), "10000"],
+    );
+    assert_eq!(refund.code, Some(0), "{}", refund.stderr);
+    assert_eq!(
+        refund.stdout,
+        format!("id      {id}\nresult  FINISHED\n"),
+        "{}",
+        refund.stdout
+    );
+
+    let instruments = run(
+        &mut gopay(&sim, &cache),
+        &["instruments", "CZK", "--format", "table"],
+    );
+    assert_eq!(instruments.code, Some(0), "{}", instruments.stderr);
+    let mut lines = instruments.stdout.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("INSTRUMENT") && header.contains("GROUP") && header.ends_with("BANKS"),
+        "{}",
+        instruments.stdout
+    );
+    assert!(
+        instruments.stdout.contains("PAYMENT_CARD"),
+        "{}",
+        instruments.stdout
+    );
+}
+
+#[test]
+fn refusals_exit_3_with_one_line() {
+    let sim = Simulator::start().unwrap();
+    let cache = TempDir::new();
+    let id = create(&sim, &cache, "44");
+
+    let refund = run(
+        &mut gopay(&sim, &cache),
+        &["refund", &id.to_string(), "10000"],
+    );
+    let line = refund.failed_with(3);
+    assert!(
+        line.starts_with("gopay: GoPay refused the request (HTTP "),
+        "{line}"
+    );
+
+    // A cache of its own: the shared cache would hand it the token the real secret got.
+    let impostor_cache = TempDir::new();
+    let mut impostor = gopay(&sim, &impostor_cache);
+    impostor.env("GOPAY_CLIENT_SECRET", "not-the-secret");
+    let denied = run(&mut impostor, &["status", &id.to_string()]);
+    let line = denied.failed_with(3);
+    assert!(line.contains("authentication failed"), "{line}");
+    assert!(!line.contains("not-the-secret"), "{line}");
+}
+
+#[test]
+fn an_unreachable_gateway_exits_4() {
+    // A port nobody listens on: bound, then released.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let sim = Simulator::start().unwrap();
+    let cache = TempDir::new();
+    let mut command = gopay(&sim, &cache);
+    command.env("GOPAY_GATEWAY_URL", format!("http://127.0.0.1:{port}"));
+    let line = run(&mut command, &["status", "3000006529"])
+        .failed_with(4)
+        .to_owned();
+    assert!(line.starts_with("gopay: transport error"), "{line}");
+}
+
+#[test]
+fn missing_settings_and_bad_usage_exit_2() {
+    let home = TempDir::new();
+    let missing = run(&mut bare_gopay(&home), &["status", "3000006529"]);
+    let line = missing.failed_with(2);
+    assert!(line.contains("GOPAY_GOID"), "{line}");
+
+    let mut no_secret = bare_gopay(&home);
+    no_secret
+        .env("GOPAY_GOID", "8123456789")
+        .env("GOPAY_CLIENT_ID", "1744960415");
+    let line = run(&mut no_secret, &["status", "3000006529"])
+        .failed_with(2)
+        .to_owned();
+    assert!(line.contains("GOPAY_CLIENT_SECRET"), "{line}");
+
+    let mut bad_url = bare_gopay(&home);
+    bad_url
+        .env("GOPAY_GOID", "8123456789")
+        .env("GOPAY_CLIENT_ID", "1744960415")
+        .env("GOPAY_CLIENT_SECRET", "s3cr3t-value")
+        .env("GOPAY_GATEWAY_URL", "http://gateway.example");
+    let bad = run(&mut bad_url, &["status", "3000006529"]);
+    let line = bad.failed_with(2);
+    assert!(line.contains("gateway URL"), "{line}");
+    assert!(!line.contains("s3cr3t-value"), "{line}");
+
+    for args in [
+        &["refund", "abc", "100"][..],
+        &["refund", "3000006529"],
+        &["status", "0"],
+        &[
+            "create",
+            "--amount",
+            "100",
+            "--currency",
+            "XYZ",
+            "--order",
+            "1",
+        ],
+        &[
+            "create",
+            "--amount",
+            "0",
+            "--currency",
+            "CZK",
+            "--order",
+            "1",
+        ],
+        &[
+            "create",
+            "--amount",
+            "100",
+            "--currency",
+            "CZK",
+            "--order",
+            "1",
+            "--return-url",
+            "https://shop.example/return",
+        ],
+        &["status", "1", "--format", "yaml"],
+        &["nonsense"],
+        &[],
+    ] {
+        let usage = run(&mut bare_gopay(&home), args);
+        assert_eq!(usage.code, Some(2), "{args:?}: {}", usage.stderr);
+        assert!(usage.stdout.is_empty(), "{args:?}");
+    }
+}
