@@ -440,6 +440,7 @@ impl ClientBuilder {
             user_agent,
             accept_language: self.language.accept_language(),
             max_idle_connections_per_host: self.max_idle_connections,
+            timeout: self.timeout,
         })?;
         let scope = self.scope.as_str().to_owned();
         let endpoint = TokenEndpoint::new(

@@ -20,6 +20,7 @@ mod http;
 pub mod model;
 mod notification;
 mod operations;
+mod resolve;
 mod retry;
 mod secret;
 #[cfg(feature = "simulator")]

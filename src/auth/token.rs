@@ -20,7 +20,8 @@ use super::cache::{CachedToken, TokenCache};
 use crate::error::Error;
 
 /// While another thread refreshes, an old token is still used if it stays valid this long
-/// (capped by the refresh margin): enough for a call to reach GoPay before it expires.
+/// (at most half the refresh margin, so that a refresh always starts with the old token
+/// still usable): enough for a call to reach GoPay before the token expires.
 const REFRESH_AHEAD_FLOOR: Duration = Duration::from_secs(5);
 
 /// Longest pause between two looks at the cache while another client holds the refresh lock.
@@ -118,7 +119,7 @@ impl TokenManager {
                 return self.refresh(deadline, fetch).map(|token| (token, true));
             }
             if let Some(token) = &state.current {
-                if token.is_valid_for(self.margin.min(REFRESH_AHEAD_FLOOR), now) {
+                if token.is_valid_for((self.margin / 2).min(REFRESH_AHEAD_FLOOR), now) {
                     return Ok((Arc::clone(token), false));
                 }
             }

@@ -1,7 +1,10 @@
-//! The token hit path: what every call pays to get a token that is fresh in memory.
-//! Targets: ≤ 50 ns median on one thread, ≤ 200 ns with 16 threads.
+//! Micro-benchmarks of what every call pays on the client side:
+//! - the token hit path, a token fresh in memory (targets: ≤ 50 ns median on one thread,
+//!   ≤ 200 ns with 16 threads);
+//! - decoding GoPay's status answer into a typed `Payment`, the SDK's largest per-call cost
+//!   next to the network.
 //!
-//! `cargo bench --bench token_hit`
+//! `cargo bench --bench micro`
 
 use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant, SystemTime};
@@ -44,4 +47,12 @@ fn token_hit(bencher: divan::Bencher) {
         gopay::bench_hooks::token_hit(divan::black_box(client), divan::black_box(call_started))
             .unwrap()
     });
+}
+
+/// The status answer the throughput benchmark's nginx serves (benches/nginx.conf).
+const STATUS: &[u8] = br#"{"id":3000006529,"order_number":"001","state":"PAID","sub_state":"_3002","amount":1000,"currency":"CZK","payment_instrument":"BANK_ACCOUNT","payer":{"allowed_payment_instruments":["BANK_ACCOUNT"],"default_swift":"FIOBCZPP","bank_account":{"prefix":"670100","account_number":"7654322","bank_code":"0100","account_name":"JAN NOVAK"},"contact":{"email":"test@example.com"}},"target":{"type":"ACCOUNT","goid":8123456789},"additional_params":[{"name":"invoicenumber","value":"2015001003"}],"lang":"cs","gw_url":"https://gw.sandbox.gopay.com/gw/v3/bCcvmwTKK5hrJx2aGG8ZnFyBJhAvF"}"#;
+
+#[divan::bench]
+fn decode_payment() -> gopay::Payment {
+    serde_json::from_slice(divan::black_box(STATUS)).unwrap()
 }
