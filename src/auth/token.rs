@@ -457,4 +457,42 @@ mod tests {
         assert!(refreshed);
         assert_eq!(t.access_token(), "good");
     }
+
+    #[test]
+    fn refresh_ahead_works_with_a_short_margin() {
+        let tm = Arc::new(TokenManager::new(
+            Arc::new(InMemoryTokenCache::new()),
+            "k".into(),
+            Duration::from_secs(2),
+            Duration::from_secs(10),
+        ));
+        // 1.5 s left: inside the 2 s margin, so a refresh is due, but still usable.
+        tm.token(Instant::now(), soon(), &|_| {
+            Ok(token("old", Duration::from_millis(1500)))
+        })
+        .unwrap();
+        let (entered_tx, entered_rx) = mpsc::channel();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        let release_rx = Mutex::new(release_rx);
+        let refresher = {
+            let tm = Arc::clone(&tm);
+            std::thread::spawn(move || {
+                let fetch = move |_| {
+                    entered_tx.send(()).unwrap();
+                    release_rx.lock().recv().unwrap();
+                    Ok(token("new", Duration::from_secs(600)))
+                };
+                tm.token(Instant::now(), soon(), &fetch).unwrap().0
+            })
+        };
+        entered_rx.recv().unwrap();
+        // While the refresh hangs, another caller gets the old token instead of waiting.
+        let (other, refreshed) = tm
+            .token(Instant::now(), soon(), &|_| panic!("must not fetch"))
+            .unwrap();
+        assert_eq!(other.access_token(), "old");
+        assert!(!refreshed);
+        release_tx.send(()).unwrap();
+        assert_eq!(refresher.join().unwrap().access_token(), "new");
+    }
 }
