@@ -10,6 +10,35 @@ use std::time::{Duration, SystemTime};
 use gopay::{CachedToken, Client, InMemoryTokenCache, TokenCache};
 use support::{FakeGateway, Reply};
 
+/// A client with a cache of its own that the test can reach.
+fn client_with_cache(gw: &FakeGateway) -> (Client, Arc<InMemoryTokenCache>) {
+    let cache = Arc::new(InMemoryTokenCache::new());
+    let client = Client::builder(gw.config())
+        .token_cache(cache.clone())
+        .build()
+        .unwrap();
+    (client, cache)
+}
+
+/// Stores in `cache`, under the client's key, a token the gateway accepts that expires in
+/// `lifetime`; returns it.
+fn seed(
+    gw: &FakeGateway,
+    client: &Client,
+    cache: &InMemoryTokenCache,
+    lifetime: Duration,
+) -> String {
+    let token = gw.gateway.issue_token();
+    let expires = SystemTime::now() + lifetime;
+    cache
+        .set(
+            client.token_cache_key(),
+            &CachedToken::new(token.clone(), "bearer", expires),
+        )
+        .unwrap();
+    token
+}
+
 #[test]
 fn cold_storm_of_64_threads_makes_one_token_request() {
     let gw = FakeGateway::start();
@@ -71,19 +100,8 @@ fn a_token_lifetime_within_the_margin_is_refreshed_every_call() {
 #[test]
 fn a_fresh_token_in_a_custom_cache_means_no_token_request() {
     let gw = FakeGateway::start();
-    let cache = Arc::new(InMemoryTokenCache::new());
-    let client = Client::builder(gw.config())
-        .token_cache(cache.clone())
-        .build()
-        .unwrap();
-    let token = gw.gateway.issue_token();
-    let expires = SystemTime::now() + Duration::from_secs(1800);
-    cache
-        .set(
-            client.token_cache_key(),
-            &CachedToken::new(token.clone(), "bearer", expires),
-        )
-        .unwrap();
+    let (client, cache) = client_with_cache(&gw);
+    let token = seed(&gw, &client, &cache, Duration::from_secs(1800));
     client.get_status(1).unwrap();
     client.get_status(2).unwrap();
     assert_eq!(gw.token_requests(), 0);
@@ -128,20 +146,9 @@ fn two_clients_sharing_a_cache_fetch_once() {
 #[test]
 fn other_threads_keep_the_old_token_while_a_slow_refresh_runs() {
     let gw = FakeGateway::start();
-    let cache = Arc::new(InMemoryTokenCache::new());
-    let client = Client::builder(gw.config())
-        .token_cache(cache.clone())
-        .build()
-        .unwrap();
+    let (client, cache) = client_with_cache(&gw);
     // An old token still valid for 20 s: inside the 30 s margin, so a refresh is due.
-    let old = gw.gateway.issue_token();
-    let expires = SystemTime::now() + Duration::from_secs(20);
-    cache
-        .set(
-            client.token_cache_key(),
-            &CachedToken::new(old.clone(), "bearer", expires),
-        )
-        .unwrap();
+    let old = seed(&gw, &client, &cache, Duration::from_secs(20));
     // The token endpoint reports that it was reached, then holds until released.
     let (entered_tx, entered_rx) = mpsc::channel();
     let (release_tx, release_rx) = mpsc::channel::<()>();
@@ -224,22 +231,11 @@ fn api_refusing_every_token_gives_an_auth_error_after_one_retry() {
 #[test]
 fn a_401_does_not_discard_a_newer_token_fetched_meanwhile() {
     let gw = FakeGateway::start();
-    let cache = Arc::new(InMemoryTokenCache::new());
-    let client = Client::builder(gw.config())
-        .token_cache(cache.clone())
-        .build()
-        .unwrap();
+    let (client, cache) = client_with_cache(&gw);
     client.get_status(1).unwrap();
     let first = cache.get(client.token_cache_key()).unwrap().unwrap();
     // Another process replaced the token in the shared cache, and GoPay revoked the old one.
-    let newer = gw.gateway.issue_token();
-    let expires = SystemTime::now() + Duration::from_secs(1800);
-    cache
-        .set(
-            client.token_cache_key(),
-            &CachedToken::new(newer.clone(), "bearer", expires),
-        )
-        .unwrap();
+    let newer = seed(&gw, &client, &cache, Duration::from_secs(1800));
     gw.gateway.revoke(first.access_token());
     client.get_status(2).unwrap();
     // The 401 made the client drop its own token and pick up the newer one from the cache.
