@@ -1,55 +1,13 @@
 //! Fault injection of `gopay::simulator` seen through `gopay::Client`: delays, 5xx answers,
 //! a refused token, malformed bodies, failing notification endpoints, and the request log.
 
-use std::sync::mpsc::{self, Receiver};
-use std::sync::Arc;
-use std::thread::JoinHandle;
+mod support;
+
 use std::time::{Duration, Instant};
 
 use gopay::simulator::{Fault, Simulator, Target};
 use gopay::{Client, Currency, Error, Item, PaymentRequest, PaymentState};
-
-const WAIT: Duration = Duration::from_secs(10);
-
-/// A notification endpoint answering the given statuses in turn, then 200.
-struct Shop {
-    server: Arc<tiny_http::Server>,
-    thread: Option<JoinHandle<()>>,
-    url: String,
-    received: Receiver<String>,
-}
-
-impl Shop {
-    fn start(statuses: Vec<u16>) -> Shop {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind the shop"));
-        let port = server.server_addr().to_ip().expect("an IP address").port();
-        let (sender, received) = mpsc::channel();
-        let serving = Arc::clone(&server);
-        let thread = std::thread::spawn(move || {
-            let mut statuses = statuses.into_iter();
-            for request in serving.incoming_requests() {
-                let status = statuses.next().unwrap_or(200);
-                let _ = sender.send(request.url().to_owned());
-                let _ = request.respond(tiny_http::Response::empty(status));
-            }
-        });
-        Shop {
-            server,
-            thread: Some(thread),
-            url: format!("http://127.0.0.1:{port}/notify"),
-            received,
-        }
-    }
-}
-
-impl Drop for Shop {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
+use support::shop::{Shop, WAIT};
 
 /// A client that does not repeat anything, so each fault shows as it is.
 fn strict_client(sim: &Simulator, timeout: Duration) -> Client {

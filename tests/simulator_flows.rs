@@ -1,9 +1,8 @@
 //! Payment flows through `gopay::Client` against `gopay::simulator`: real HTTP on 127.0.0.1,
 //! notifications received by a small HTTP handler, every operation and its refusals.
 
-use std::sync::mpsc::{self, Receiver};
-use std::sync::Arc;
-use std::thread::JoinHandle;
+mod support;
+
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -14,55 +13,7 @@ use gopay::{
     RecurrenceCycle, RecurrenceRequest, RecurrenceState, RefundRequest, RefundState, ResultCode,
     Scope, StatementFormat, SubState,
 };
-
-const WAIT: Duration = Duration::from_secs(10);
-
-/// A shop's notification endpoint: records each GET's path and query on a channel and
-/// answers with the given statuses in turn, then 200.
-struct Shop {
-    server: Arc<tiny_http::Server>,
-    thread: Option<JoinHandle<()>>,
-    url: String,
-    received: Receiver<String>,
-}
-
-impl Shop {
-    fn start(statuses: Vec<u16>) -> Shop {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind the shop"));
-        let port = server.server_addr().to_ip().expect("an IP address").port();
-        let (sender, received) = mpsc::channel();
-        let serving = Arc::clone(&server);
-        let thread = std::thread::spawn(move || {
-            let mut statuses = statuses.into_iter();
-            for request in serving.incoming_requests() {
-                let status = statuses.next().unwrap_or(200);
-                let _ = sender.send(request.url().to_owned());
-                let _ = request.respond(tiny_http::Response::empty(status));
-            }
-        });
-        Shop {
-            server,
-            thread: Some(thread),
-            url: format!("http://127.0.0.1:{port}/notify"),
-            received,
-        }
-    }
-
-    fn next(&self) -> String {
-        self.received
-            .recv_timeout(WAIT)
-            .expect("a notification within the wait")
-    }
-}
-
-impl Drop for Shop {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
+use support::shop::{Shop, WAIT};
 
 fn client(sim: &Simulator) -> Client {
     Client::new(sim.config()).expect("a client for the simulator")

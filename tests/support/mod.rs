@@ -7,6 +7,7 @@
 
 pub mod fleet;
 pub mod redis_server;
+pub mod shop;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
