@@ -7,9 +7,12 @@
 //! instead of building the library and the program here.
 #![cfg(feature = "ffi")]
 
+mod support;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use support::cargo::nested_cargo;
 
 use gopay::simulator::Simulator;
 
@@ -34,30 +37,6 @@ fn run(command: &mut Command) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-}
-
-/// `cargo` for a nested build, without the variables cargo set for this test: build
-/// scripts that watch them (ring's) would otherwise see a change and rebuild every time.
-fn nested_cargo() -> Command {
-    let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        let set_for_this_test = name.starts_with("CARGO_PKG_")
-            || [
-                "CARGO_MANIFEST_DIR",
-                "CARGO_MANIFEST_PATH",
-                "CARGO_CRATE_NAME",
-                "CARGO_PRIMARY_PACKAGE",
-                "CARGO_TARGET_TMPDIR",
-                "CARGO_RUSTC_CURRENT_DIR",
-            ]
-            .contains(&name.as_ref());
-        if set_for_this_test {
-            cargo.env_remove(name.as_ref());
-        }
-    }
-    cargo.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cargo
 }
 
 /// Builds `libgopay.so` and the C test program; returns the program's path.

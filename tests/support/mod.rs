@@ -5,6 +5,7 @@
 //! failures, delays or gates (channels), and read counters instead of sleeping.
 #![allow(dead_code)]
 
+pub mod cargo;
 pub mod fleet;
 pub mod redis_server;
 pub mod shop;
