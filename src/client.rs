@@ -443,6 +443,16 @@ impl ClientBuilder {
             timeout: self.timeout,
         })?;
         let scope = self.scope.as_str().to_owned();
+        // The scope goes into the token request's form body as it is.
+        if scope.is_empty()
+            || !scope
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        {
+            return Err(Error::config(format!(
+                "scope {scope:?} is not a valid OAuth2 scope"
+            )));
+        }
         let endpoint = TokenEndpoint::new(
             &gateway.api_base,
             self.config.client_id(),

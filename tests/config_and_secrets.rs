@@ -45,6 +45,13 @@ fn build_refuses_bad_settings_without_panicking() {
     config_error(ok().token_refresh_margin(Duration::MAX), "margin");
     config_error(ok().user_agent(""), "user agent");
     config_error(ok().user_agent("bad\nagent"), "user agent");
+    config_error(
+        ok().scope(gopay::Scope::Unknown(
+            "payment-all&grant_type=password".into(),
+        )),
+        "scope",
+    );
+    config_error(ok().scope(gopay::Scope::Unknown(String::new())), "scope");
     assert!(ok().build().is_ok());
 }
 
