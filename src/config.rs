@@ -185,6 +185,12 @@ impl Gateway {
         if path.contains("//") {
             return Err(bad("has an empty path segment"));
         }
+        if !path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b))
+        {
+            return Err(bad("has characters a URL path cannot hold"));
+        }
         let path = path.strip_suffix("/api").unwrap_or(path);
         Ok(Gateway {
             api_base: format!("{origin}{path}/api"),
@@ -314,6 +320,8 @@ mod tests {
             "https://-host/api",
             "https://[zz::1]/api",
             "https://[::1/api",
+            "https://host/pr\u{e9}fix/api",
+            "https://host/a\"b/api",
         ] {
             assert!(
                 matches!(Gateway::parse(url), Err(Error::Config { .. })),

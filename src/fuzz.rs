@@ -135,6 +135,9 @@ proptest! {
             prop_assert!(gateway.api_base.ends_with("/api"));
             prop_assert!(gateway.api_base.starts_with(&gateway.origin));
             prop_assert!(gateway.origin.starts_with("https://") || gateway.origin.starts_with("http://"));
+            // Every request URL built on it is a valid URI.
+            let url = format!("{}/payments/payment/3000006529", gateway.api_base);
+            prop_assert!(url.parse::<ureq::http::Uri>().is_ok(), "{}", url);
             // Normalising again changes nothing.
             prop_assert_eq!(Gateway::parse(&gateway.api_base).unwrap(), gateway);
         }
@@ -147,6 +150,7 @@ proptest! {
             None => format!("https://{host}"),
         };
         let expected = Gateway::parse(&origin).unwrap();
+        prop_assert!(format!("{}/oauth2/token", expected.api_base).parse::<ureq::http::Uri>().is_ok());
         for spelling in [format!("{origin}/"), format!("{origin}/api"), format!("{origin}/api/")] {
             prop_assert_eq!(&Gateway::parse(&spelling).unwrap(), &expected);
         }
