@@ -150,7 +150,8 @@ proptest! {
             None => format!("https://{host}"),
         };
         let expected = Gateway::parse(&origin).unwrap();
-        prop_assert!(format!("{}/oauth2/token", expected.api_base).parse::<ureq::http::Uri>().is_ok());
+        let token_url = format!("{}/oauth2/token", expected.api_base);
+        prop_assert!(token_url.parse::<ureq::http::Uri>().is_ok(), "{}", token_url);
         for spelling in [format!("{origin}/"), format!("{origin}/api"), format!("{origin}/api/")] {
             prop_assert_eq!(&Gateway::parse(&spelling).unwrap(), &expected);
         }
