@@ -47,7 +47,7 @@ pub struct Event {
     pub duration: Duration,
     /// 1 for the first attempt, 2 for the first retry, …
     pub attempt: u32,
-    /// Whether this call had to fetch a new token first.
+    /// Whether this call had to get a new token first (from the token cache or from GoPay).
     pub token_refreshed: bool,
     /// The transport error, in one line, when no answer arrived.
     pub error: Option<String>,
