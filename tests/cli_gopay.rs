@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -350,12 +349,7 @@ fn refusals_exit_3_with_one_line() {
 
 #[test]
 fn an_unreachable_gateway_exits_4() {
-    // A port nobody listens on: bound, then released.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = support::unused_port();
     let sim = Simulator::start().unwrap();
     let cache = TempDir::new();
     let mut command = gopay(&sim, &cache);

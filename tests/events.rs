@@ -89,11 +89,7 @@ fn every_exchange_is_reported_with_attempts_and_token_refreshes() {
 
 #[test]
 fn transport_failures_are_reported_with_their_error_and_a_panicking_hook_is_ignored() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = support::unused_port();
     let (events, hook) = recorder();
     let client = Client::builder(gopay::Config::new(
         1,

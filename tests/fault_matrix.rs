@@ -578,11 +578,7 @@ fn the_fault_matrix() {
 
 #[test]
 fn unreachable_gateway_is_retried_because_nothing_was_sent() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = support::unused_port();
     let attempts = Arc::new(AtomicUsize::new(0));
     let seen = attempts.clone();
     let client = Client::builder(gopay::Config::new(

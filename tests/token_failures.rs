@@ -139,12 +139,7 @@ fn token_endpoint_slower_than_the_timeout_is_a_timeout() {
 
 #[test]
 fn unreachable_gateway_is_a_transport_error() {
-    // Bind and drop a listener to find a port nobody listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = support::unused_port();
     let config = gopay::Config::new(1, "id", "secret", format!("http://127.0.0.1:{port}"));
     let client = Client::new(config).unwrap();
     let err = client.get_status(1).unwrap_err();

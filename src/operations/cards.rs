@@ -38,12 +38,5 @@ impl Client {
 }
 
 fn card(card_id: u64) -> Result<u64, Error> {
-    if card_id == 0 {
-        Err(Error::invalid_input(
-            "card_id",
-            "a card id must be positive",
-        ))
-    } else {
-        Ok(card_id)
-    }
+    super::positive_id("card_id", card_id)
 }

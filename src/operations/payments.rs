@@ -59,11 +59,7 @@ impl Client {
     }
 }
 
-/// GoPay's ids are positive; 0 is always a caller's mistake.
+/// A payment id, refused when 0.
 pub(crate) fn payment_id(id: u64) -> Result<u64, Error> {
-    if id == 0 {
-        Err(Error::invalid_input("id", "a payment id must be positive"))
-    } else {
-        Ok(id)
-    }
+    super::positive_id("id", id)
 }

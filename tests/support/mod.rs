@@ -366,6 +366,15 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
     })
 }
 
+/// A loopback port nobody listens on: bound, then released at once.
+pub fn unused_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// A realistic status answer.
 pub fn payment_json(id: u64, state: &str) -> String {
     format!(
