@@ -200,7 +200,7 @@ impl Client {
             if !token_refused {
                 return Err(Error::Api { status, errors });
             }
-            inner.tokens.invalidate(&token);
+            inner.tokens.invalidate(&token, deadline);
             if reauthenticated {
                 return Err(Error::Auth {
                     status: Some(status),

@@ -29,7 +29,8 @@ pub mod simulator;
 #[cfg(feature = "redis")]
 pub use auth::RedisTokenCache;
 pub use auth::{
-    CacheError, CachedToken, FileTokenCache, InMemoryTokenCache, RefreshLock, TokenCache,
+    token_cache_deadline, CacheError, CachedToken, FileTokenCache, InMemoryTokenCache, RefreshLock,
+    TokenCache,
 };
 pub use client::{
     Client, ClientBuilder, DEFAULT_MAX_IDLE_CONNECTIONS, DEFAULT_TIMEOUT,

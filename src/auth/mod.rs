@@ -2,6 +2,7 @@
 //! single-flight token manager every client uses.
 
 mod cache;
+mod deadline;
 pub(crate) mod endpoint;
 mod file;
 #[cfg(feature = "redis")]
@@ -9,6 +10,8 @@ mod redis;
 pub(crate) mod token;
 
 pub use cache::{CacheError, CachedToken, InMemoryTokenCache, RefreshLock, TokenCache};
+pub use deadline::token_cache_deadline;
+pub(crate) use deadline::with_deadline;
 pub use file::FileTokenCache;
 #[cfg(feature = "redis")]
 pub use redis::RedisTokenCache;

@@ -146,7 +146,7 @@ impl TokenManager {
             finished: false,
         };
         let revoked = self.state.lock().revoked.clone();
-        let cached = self.cached_token(revoked.as_deref());
+        let cached = self.cached_token(deadline, revoked.as_deref());
         let now = SystemTime::now();
         let result = match cached {
             Some(token) if token.is_valid_for(self.margin, now) => Ok(token),
@@ -170,8 +170,8 @@ impl TokenManager {
     }
 
     /// The cached token, unless it is the one GoPay refused.
-    fn cached_token(&self, revoked: Option<&str>) -> Option<CachedToken> {
-        self.cache_call(|cache| cache.get(&self.key))
+    fn cached_token(&self, deadline: Instant, revoked: Option<&str>) -> Option<CachedToken> {
+        self.cache_call(deadline, |cache| cache.get(&self.key))
             .flatten()
             .filter(|token| revoked != Some(token.access_token()))
     }
@@ -186,17 +186,19 @@ impl TokenManager {
     ) -> Result<CachedToken, Error> {
         let fetch_and_store = || {
             fetch(deadline).inspect(|token| {
-                self.cache_call(|cache| cache.set(&self.key, token));
+                self.cache_call(deadline, |cache| cache.set(&self.key, token));
             })
         };
         let mut pause = Duration::from_millis(5);
         loop {
-            match self.cache_call(|cache| cache.try_lock_refresh(&self.key, self.lock_ttl)) {
+            match self.cache_call(deadline, |cache| {
+                cache.try_lock_refresh(&self.key, self.lock_ttl)
+            }) {
                 // The lock cannot be consulted: fetch rather than fail the call.
                 None => return fetch_and_store(),
                 Some(Some(_lock)) => {
                     // Another client may have stored a token between our look and our lock.
-                    return match self.fresh_cached_token(revoked) {
+                    return match self.fresh_cached_token(deadline, revoked) {
                         Some(token) => Ok(token),
                         None => fetch_and_store(),
                     };
@@ -209,7 +211,7 @@ impl TokenManager {
                     }
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(MAX_LOCK_POLL);
-                    if let Some(token) = self.fresh_cached_token(revoked) {
+                    if let Some(token) = self.fresh_cached_token(deadline, revoked) {
                         return Ok(token);
                     }
                 }
@@ -217,13 +219,13 @@ impl TokenManager {
         }
     }
 
-    fn fresh_cached_token(&self, revoked: Option<&str>) -> Option<CachedToken> {
-        self.cached_token(revoked)
+    fn fresh_cached_token(&self, deadline: Instant, revoked: Option<&str>) -> Option<CachedToken> {
+        self.cached_token(deadline, revoked)
             .filter(|token| token.is_valid_for(self.margin, SystemTime::now()))
     }
 
     /// Forgets `used` after GoPay refused it, unless a newer token replaced it meanwhile.
-    pub(crate) fn invalidate(&self, used: &CachedToken) {
+    pub(crate) fn invalidate(&self, used: &CachedToken, deadline: Instant) {
         {
             let mut state = self.state.lock();
             if state.current.as_deref() == Some(used) {
@@ -232,18 +234,27 @@ impl TokenManager {
             }
             state.revoked = Some(used.access_token().to_owned());
         }
-        let cached = self.cache_call(|cache| cache.get(&self.key)).flatten();
+        let cached = self
+            .cache_call(deadline, |cache| cache.get(&self.key))
+            .flatten();
         if cached.is_some_and(|cached| cached.access_token() == used.access_token()) {
-            self.cache_call(|cache| cache.delete(&self.key));
+            self.cache_call(deadline, |cache| cache.delete(&self.key));
         }
     }
 
     /// Calls the user's cache; its errors and panics count as "nothing there".
+    /// Nothing is asked once `deadline` has passed; the cache sees `deadline` through
+    /// [`token_cache_deadline`](crate::token_cache_deadline).
     fn cache_call<T>(
         &self,
+        deadline: Instant,
         call: impl FnOnce(&dyn TokenCache) -> Result<T, super::CacheError>,
     ) -> Option<T> {
-        match catch_unwind(AssertUnwindSafe(|| call(self.cache.as_ref()))) {
+        if Instant::now() >= deadline {
+            return None;
+        }
+        let guarded = || super::with_deadline(deadline, || call(self.cache.as_ref()));
+        match catch_unwind(AssertUnwindSafe(guarded)) {
             Ok(Ok(value)) => Some(value),
             Ok(Err(_)) | Err(_) => None,
         }
@@ -445,7 +456,7 @@ mod tests {
                 Ok(token("bad", Duration::from_secs(600)))
             })
             .unwrap();
-        tm.invalidate(&bad);
+        tm.invalidate(&bad, soon());
         assert!(cache.get("k").unwrap().is_none());
         // A cache that failed to delete would hand the bad token back; the manager refuses it.
         cache.set("k", &bad).unwrap();
