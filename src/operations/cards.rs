@@ -25,6 +25,17 @@ impl Client {
     /// Deletes a saved card: `DELETE /payments/cards/{card_id}`, scope `payment-all`;
     /// GoPay answers `204 No Content`.
     ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before anything is sent; [`Error::Api`] when GoPay refuses it
+    /// (4xx: wrong state, amount or scope); [`Error::Auth`], [`Error::Config`] for
+    /// credentials or the gateway URL. When [`Error::outcome_unknown`] is true (a timeout or
+    /// broken connection after sending, an undecodable success, a 5xx) GoPay may have
+    /// carried it out; the client never repeats it by itself.
+    ///
+    /// **Outcome unknown**: read [`get_card_details`](Client::get_card_details): a deleted
+    /// card reads with `status` `DELETED`. Deleting twice charges nobody.
+    ///
     /// ```no_run
     /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
     /// client.delete_card(3011475940)?;

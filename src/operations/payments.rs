@@ -18,6 +18,20 @@ impl Client {
     ///
     /// Send the customer to the returned payment's `gw_url`.
     ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before anything is sent; [`Error::Api`] when GoPay refuses it
+    /// (4xx: wrong state, amount or scope); [`Error::Auth`], [`Error::Config`] for
+    /// credentials or the gateway URL. When [`Error::outcome_unknown`] is true (a timeout or
+    /// broken connection after sending, an undecodable success, a 5xx) GoPay may have
+    /// carried it out; the client never repeats it by itself.
+    ///
+    /// **Outcome unknown** ([`Error::outcome_unknown`]): GoPay may have created a payment,
+    /// but nobody has its id or `gw_url`, so the customer can never open or pay it; it
+    /// expires unpaid. Creating a new payment for the order is therefore safe: the customer
+    /// is sent to the new `gw_url` only, and only one payment can be paid. (If your order
+    /// numbers must be unique at GoPay, create the new one with a new `order_number`.)
+    ///
     /// ```no_run
     /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
     /// use gopay::{Currency, Item, PaymentRequest};

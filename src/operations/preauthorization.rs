@@ -12,6 +12,18 @@ impl Client {
     /// Captures the whole pre-authorised amount: `POST /payments/payment/{id}/capture`
     /// (form content type, empty body), scope `payment-all`.
     ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before anything is sent; [`Error::Api`] when GoPay refuses it
+    /// (4xx: wrong state, amount or scope); [`Error::Auth`], [`Error::Config`] for
+    /// credentials or the gateway URL. When [`Error::outcome_unknown`] is true (a timeout or
+    /// broken connection after sending, an undecodable success, a 5xx) GoPay may have
+    /// carried it out; the client never repeats it by itself.
+    ///
+    /// **Outcome unknown**: read [`get_status`](Client::get_status): `PAID` means the
+    /// capture happened, `AUTHORIZED` that it did not. GoPay captures a payment once at
+    /// most (a second capture is refused), so repeating after `AUTHORIZED` is safe.
+    ///
     /// ```no_run
     /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
     /// client.capture_authorization(3000006529)?;
@@ -24,6 +36,17 @@ impl Client {
 
     /// Captures part of the pre-authorised amount and releases the rest:
     /// `POST /payments/payment/{id}/capture` (JSON), scope `payment-all`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before anything is sent; [`Error::Api`] when GoPay refuses it
+    /// (4xx: wrong state, amount or scope); [`Error::Auth`], [`Error::Config`] for
+    /// credentials or the gateway URL. When [`Error::outcome_unknown`] is true (a timeout or
+    /// broken connection after sending, an undecodable success, a 5xx) GoPay may have
+    /// carried it out; the client never repeats it by itself.
+    ///
+    /// **Outcome unknown**: read [`get_status`](Client::get_status): `PAID` means the
+    /// capture happened (check its `amount`), `AUTHORIZED` that it did not.
     ///
     /// ```no_run
     /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
@@ -46,6 +69,17 @@ impl Client {
     /// Releases the held funds of a pre-authorised payment:
     /// `POST /payments/payment/{id}/void-authorization` (form content type, empty body),
     /// scope `payment-all`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before anything is sent; [`Error::Api`] when GoPay refuses it
+    /// (4xx: wrong state, amount or scope); [`Error::Auth`], [`Error::Config`] for
+    /// credentials or the gateway URL. When [`Error::outcome_unknown`] is true (a timeout or
+    /// broken connection after sending, an undecodable success, a 5xx) GoPay may have
+    /// carried it out; the client never repeats it by itself.
+    ///
+    /// **Outcome unknown**: read [`get_status`](Client::get_status): `CANCELED` means the
+    /// funds were released, `AUTHORIZED` that they are still held.
     ///
     /// ```no_run
     /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;

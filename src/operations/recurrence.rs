@@ -14,6 +14,19 @@ impl Client {
     /// `id` is the paid parent payment created with `recurrence_cycle: ON_DEMAND`.
     /// Returns the new child payment (its `parent_id` is `id`).
     ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before anything is sent; [`Error::Api`] when GoPay refuses it
+    /// (4xx: wrong state, amount or scope); [`Error::Auth`], [`Error::Config`] for
+    /// credentials or the gateway URL. When [`Error::outcome_unknown`] is true (a timeout or
+    /// broken connection after sending, an undecodable success, a 5xx) GoPay may have
+    /// carried it out; the client never repeats it by itself.
+    ///
+    /// **Outcome unknown**: a child payment may have been created and charged. Read the
+    /// parent with [`get_status`](Client::get_status) (and your own records of child ids);
+    /// charge again only once you know the previous attempt did not create one, since the
+    /// customer's card is charged without their presence.
+    ///
     /// ```no_run
     /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
     /// use gopay::{Currency, Item, RecurrenceRequest};
@@ -33,6 +46,18 @@ impl Client {
 
     /// Stops a recurrence: `POST /payments/payment/{id}/void-recurrence` (form content type,
     /// empty body), scope `payment-all`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before anything is sent; [`Error::Api`] when GoPay refuses it
+    /// (4xx: wrong state, amount or scope); [`Error::Auth`], [`Error::Config`] for
+    /// credentials or the gateway URL. When [`Error::outcome_unknown`] is true (a timeout or
+    /// broken connection after sending, an undecodable success, a 5xx) GoPay may have
+    /// carried it out; the client never repeats it by itself.
+    ///
+    /// **Outcome unknown**: read [`get_status`](Client::get_status); the recurrence is
+    /// stopped when its `recurrence.recurrence_state` is `STOPPED`. Repeating a stop is
+    /// harmless (GoPay refuses it with an error if already stopped).
     ///
     /// ```no_run
     /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;

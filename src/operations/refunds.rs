@@ -16,6 +16,18 @@ impl Client {
     /// Never repeated automatically: if the call fails in transport, check
     /// [`get_history_of_refunds`](Client::get_history_of_refunds) before refunding again.
     ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before anything is sent; [`Error::Api`] when GoPay refuses it
+    /// (4xx: wrong state, amount or scope); [`Error::Auth`], [`Error::Config`] for
+    /// credentials or the gateway URL. When [`Error::outcome_unknown`] is true (a timeout or
+    /// broken connection after sending, an undecodable success, a 5xx) GoPay may have
+    /// carried it out; the client never repeats it by itself.
+    ///
+    /// **Outcome unknown**: read [`get_history_of_refunds`](Client::get_history_of_refunds)
+    /// (or [`get_status`](Client::get_status): `state` `PARTIALLY_REFUNDED` / `REFUNDED`)
+    /// and refund again only if the refund is not there.
+    ///
     /// ```no_run
     /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
     /// let result = client.refund_payment(3000006620, 1000)?;
@@ -37,6 +49,17 @@ impl Client {
     /// Refunds with order rows (and EET data): `POST /payments/payment/{id}/refund` with a
     /// JSON body, scope `payment-all`. In GoPay's examples the refunded rows' amounts are
     /// negative.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before anything is sent; [`Error::Api`] when GoPay refuses it
+    /// (4xx: wrong state, amount or scope); [`Error::Auth`], [`Error::Config`] for
+    /// credentials or the gateway URL. When [`Error::outcome_unknown`] is true (a timeout or
+    /// broken connection after sending, an undecodable success, a 5xx) GoPay may have
+    /// carried it out; the client never repeats it by itself.
+    ///
+    /// **Outcome unknown**: read [`get_history_of_refunds`](Client::get_history_of_refunds)
+    /// and refund again only if the refund is not there.
     ///
     /// ```no_run
     /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
