@@ -174,6 +174,62 @@ fn a_connection_refused_is_a_failure_before_sending() {
     assert!(!err.outcome_unknown());
 }
 
+#[test]
+fn a_failed_tls_handshake_is_a_failure_before_sending_so_even_a_post_is_repeated() {
+    // A server that answers a TLS ClientHello in plain HTTP: the handshake fails, and no
+    // request is ever written.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let mut hello = [0u8; 512];
+            let _ = std::io::Read::read(&mut stream, &mut hello);
+            let _ = std::io::Write::write_all(&mut stream, b"HTTP/1.1 400 Bad Request\r\n\r\n");
+        }
+    });
+    let cache = Arc::new(gopay::InMemoryTokenCache::new());
+    let client = Client::builder(gopay::Config::new(
+        support::GOID,
+        support::CLIENT_ID,
+        support::CLIENT_SECRET,
+        format!("https://localhost:{port}"),
+    ))
+    .timeout(TIMEOUT)
+    .token_cache(cache.clone())
+    .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
+    .build()
+    .unwrap();
+    // A cached token, so the POST is the call's only exchange.
+    let far = SystemTime::now() + Duration::from_secs(3600);
+    cache
+        .set(
+            client.token_cache_key(),
+            &CachedToken::new("cached", "bearer", far),
+        )
+        .unwrap();
+    let err = client.refund_payment(3000006529, 100).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                request_sent: false,
+                timeout: false,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!err.outcome_unknown());
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        1 + gopay::DEFAULT_MAX_RETRIES as usize,
+        "the POST was tried again: it never left this machine"
+    );
+}
+
 /// A cache whose `get` blocks for `block`, counting its calls.
 struct BlockingCache {
     block: Duration,
