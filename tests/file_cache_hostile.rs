@@ -135,12 +135,12 @@ fn a_directory_owned_by_another_user_is_not_used() {
     give_to_other_user(&dir.join(&json));
     give_to_other_user(&dir);
 
+    assert_went_out_with_a_fresh_token(&gw, &client);
     let err = FileTokenCache::new(&dir).get(&key).unwrap_err();
     assert_one_line_refusal(
         &err,
         &format!("is owned by uid {OTHER_UID}, not by this user (uid 0)"),
     );
-    assert_went_out_with_a_fresh_token(&gw, &client);
     // Nor did the client leave its own token (or a lock file) there.
     assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
     fs::remove_dir_all(dir.parent().unwrap()).unwrap();
@@ -157,9 +157,9 @@ fn a_directory_writable_by_others_is_not_used() {
     fs::write(dir.join(&json), planted_json()).unwrap();
     fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
 
+    assert_went_out_with_a_fresh_token(&gw, &client);
     let err = FileTokenCache::new(&dir).get(&key).unwrap_err();
     assert_one_line_refusal(&err, "is writable by group or others");
-    assert_went_out_with_a_fresh_token(&gw, &client);
     assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
     fs::remove_dir_all(dir.parent().unwrap()).unwrap();
 }
@@ -183,9 +183,9 @@ fn a_symlinked_directory_is_not_used() {
     }
     std::os::unix::fs::symlink(&target, &dir).unwrap();
 
+    assert_went_out_with_a_fresh_token(&gw, &client);
     let err = FileTokenCache::new(&dir).get(&key).unwrap_err();
     assert_one_line_refusal(&err, "is a symbolic link");
-    assert_went_out_with_a_fresh_token(&gw, &client);
     assert_eq!(fs::read_dir(&target).unwrap().count(), 1);
     fs::remove_dir_all(base).unwrap();
 }
