@@ -463,6 +463,23 @@ fn a_stopped_lock_holder_excludes_the_others_only_until_its_ttl_passes() {
     fs::remove_dir_all(dir).unwrap();
 }
 
+/// The tests' "nothing listens here" port cannot be squatted by another process's server
+/// between the test picking it and connecting to it.
+#[test]
+fn the_unused_port_refuses_connections_and_cannot_be_taken() {
+    use std::net::{TcpListener, TcpStream};
+    let port = support::unused_port();
+    let refused = TcpStream::connect(("127.0.0.1", port)).unwrap_err();
+    assert_eq!(refused.kind(), std::io::ErrorKind::ConnectionRefused);
+    assert!(
+        TcpListener::bind(("127.0.0.1", port)).is_err(),
+        "another server could listen on port {port}"
+    );
+    assert_ne!(support::unused_port(), port);
+    // A port for a server process is one it can bind.
+    TcpListener::bind(("127.0.0.1", support::server_port())).unwrap();
+}
+
 #[test]
 #[ignore = "a child process of the hostile tests, started by them"]
 fn child() {
