@@ -6,6 +6,10 @@
 //! after taking the lock, and empties the file before giving the lock back. A process that
 //! finds the lock held reads that record: once the deadline has passed it may fetch a token
 //! itself. Nothing here waits: the lock is only ever tried.
+//!
+//! Where the record cannot be read (not yet written, or on Windows, where a locked file
+//! cannot be read by others), the `ttl` runs from when this process first found the lock
+//! held without one.
 
 use std::collections::HashMap;
 use std::fs::{File, TryLockError};

@@ -16,6 +16,7 @@ pub(super) const MAX_FILE_LEN: u64 = 4096;
 /// `open(2)` flags std has no name for, per platform (there is no libc here). Where the
 /// values are not known exactly they are 0, and [`refuse_symlink`] checks the path before
 /// opening it instead (which leaves a race that the flags close).
+#[cfg_attr(not(unix), allow(dead_code))]
 mod flags {
     #[cfg(all(
         any(target_os = "linux", target_os = "android"),
@@ -180,6 +181,7 @@ fn uid_from_proc_status() -> Option<u32> {
 }
 
 /// `Uid:\t{real}\t{effective}\t{saved}\t{filesystem}` → the effective one.
+#[cfg(any(unix, test))]
 pub(super) fn parse_status_euid(status: &str) -> Option<u32> {
     status
         .lines()
