@@ -3,35 +3,103 @@
 
 mod support;
 
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use gopay::{FileTokenCache, TokenCache};
+use gopay::{CacheError, CachedToken, FileTokenCache, RefreshLock, TokenCache};
 use support::fleet::{expect_success, spawn_child};
 use support::FakeGateway;
 
 /// A fresh, empty cache directory for one test.
-fn cache_dir(name: &str) -> std::path::PathBuf {
+fn cache_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("gopay-fleet-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(contention_dir(&dir));
     dir
+}
+
+/// Where the children of the fleet sharing `cache_dir` report that they found the refresh
+/// lock held: one file per process, named by its pid.
+fn contention_dir(cache_dir: &Path) -> PathBuf {
+    let mut dir = cache_dir.as_os_str().to_owned();
+    dir.push(".contention");
+    PathBuf::from(dir)
+}
+
+/// The pids of the processes that found the lock held at least once.
+fn contended(cache_dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(contention_dir(cache_dir))
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A `FileTokenCache` that leaves a mark each time its lock is found held.
+struct Reporting {
+    cache: FileTokenCache,
+    marks: PathBuf,
+}
+
+impl TokenCache for Reporting {
+    fn get(&self, key: &str) -> Result<Option<CachedToken>, CacheError> {
+        self.cache.get(key)
+    }
+    fn set(&self, key: &str, token: &CachedToken) -> Result<(), CacheError> {
+        self.cache.set(key, token)
+    }
+    fn delete(&self, key: &str) -> Result<(), CacheError> {
+        self.cache.delete(key)
+    }
+    fn try_lock_refresh(
+        &self,
+        key: &str,
+        ttl: Duration,
+    ) -> Result<Option<RefreshLock>, CacheError> {
+        let lock = self.cache.try_lock_refresh(key, ttl)?;
+        if lock.is_none() {
+            std::fs::create_dir_all(&self.marks)?;
+            std::fs::write(self.marks.join(std::process::id().to_string()), b"")?;
+        }
+        Ok(lock)
+    }
 }
 
 #[test]
 #[ignore = "a child process of the fleet tests, started by them"]
 fn fleet_child() {
-    support::fleet::child_main(|dir| Arc::new(FileTokenCache::new(dir)) as Arc<dyn TokenCache>);
+    support::fleet::child_main(|dir| {
+        Arc::new(Reporting {
+            cache: FileTokenCache::new(dir),
+            marks: contention_dir(Path::new(dir)),
+        }) as Arc<dyn TokenCache>
+    });
+}
+
+/// Removes the cache directory and the contention marks of one test.
+fn clean_up(dir: &Path) {
+    std::fs::remove_dir_all(dir).unwrap();
+    let _ = std::fs::remove_dir_all(contention_dir(dir));
 }
 
 #[test]
 fn four_processes_of_16_threads_make_one_token_request() {
     let gw = FakeGateway::start();
-    // A slow token endpoint keeps the refresh window open while all 64 threads arrive.
-    gw.on_token(|request, _, gateway| {
-        std::thread::sleep(Duration::from_millis(300));
+    let dir = cache_dir("storm");
+    // The token request is answered only once the three other processes have found the
+    // refresh lock held: proof that all four overlapped, whatever the scheduling.
+    let watched = dir.clone();
+    gw.on_token(move |request, _, gateway| {
+        let give_up = Instant::now() + Duration::from_secs(15);
+        while contended(&watched).len() < 3 && Instant::now() < give_up {
+            std::thread::sleep(Duration::from_millis(10));
+        }
         gateway.issue_token_reply(request)
     });
-    let dir = cache_dir("storm");
     let children: Vec<_> = (0..4)
         .map(|_| {
             spawn_child(
@@ -42,9 +110,17 @@ fn four_processes_of_16_threads_make_one_token_request() {
             )
         })
         .collect();
+    let pids: BTreeSet<String> = children.iter().map(|c| c.id().to_string()).collect();
     for child in children {
         expect_success(child);
     }
+    let waited = contended(&dir);
+    assert_eq!(
+        waited.len(),
+        3,
+        "processes that found the lock held: {waited:?}"
+    );
+    assert!(waited.is_subset(&pids), "{waited:?} not among {pids:?}");
     assert_eq!(gw.token_requests(), 1);
     assert_eq!(gw.api_requests(), 64);
     // A later run (a CLI invoked again) reuses the stored token.
@@ -55,7 +131,7 @@ fn four_processes_of_16_threads_make_one_token_request() {
         Duration::from_secs(20),
     ));
     assert_eq!(gw.token_requests(), 1);
-    std::fs::remove_dir_all(dir).unwrap();
+    clean_up(&dir);
 }
 
 #[test]
@@ -84,5 +160,5 @@ fn a_killed_lock_holder_does_not_stop_the_others() {
     release_tx.send(()).unwrap();
     assert_eq!(gw.token_requests(), 2);
     assert_eq!(gw.api_requests(), 8);
-    std::fs::remove_dir_all(dir).unwrap();
+    clean_up(&dir);
 }

@@ -418,12 +418,51 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
     })
 }
 
-/// A loopback port nobody listens on: bound, then released at once.
+/// A loopback port on which every connection is refused, for as long as this process runs.
+///
+/// The port is the local end of a connection this process keeps open (to a listener it
+/// closes at once) and never listens on. That socket has no `SO_REUSEADDR`, so no other
+/// socket can bind the port meanwhile: a server started by a parallel test (asking for port
+/// 0 or for this port) cannot take it. Not for starting a server on: see [`server_port`].
 pub fn unused_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
+    static KEPT: Mutex<Vec<(TcpStream, TcpStream)>> = Mutex::new(Vec::new());
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let near = TcpStream::connect(listener.local_addr().expect("bound address"))
+        .expect("connect to our own listener");
+    let (far, _) = listener.accept().expect("accept our own connection");
+    let port = near.local_addr().expect("connected address").port();
+    KEPT.lock().unwrap().push((near, far));
+    port
+}
+
+/// A loopback port that was free a moment ago, for a server in another process (e.g.
+/// `redis-server`) to listen on.
+///
+/// It is picked at random below the kernel's ephemeral range, so the ports the OS hands
+/// out for port 0 (every other test server, every outgoing connection) never collide with
+/// it. It can still be taken between this check and the server's start (by anyone binding
+/// that exact port), so a caller retries with a new port when its server fails to start.
+pub fn server_port() -> u16 {
+    use std::hash::{BuildHasher, Hasher};
+    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    const LOWEST: u16 = 10_000;
+    let span = u64::from(ephemeral_low.saturating_sub(LOWEST).max(1));
+    for _ in 0..100 {
+        // Each `RandomState` is freshly seeded: a cheap random number without a crate.
+        let random = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        let port = LOWEST + u16::try_from(random % span).unwrap();
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free loopback port")
         .port()
 }
 

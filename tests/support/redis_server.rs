@@ -15,7 +15,7 @@ impl RedisServer {
     /// `redis-server` binary exists outside CI. In CI a missing binary fails the test: CI
     /// installs it, and a silent skip would hide a broken set-up.
     pub fn start() -> Option<RedisServer> {
-        let port = super::unused_port();
+        let port = super::server_port();
         let spawned = Command::new("redis-server")
             .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
             .args(["--save", "", "--appendonly", "no"])
