@@ -364,10 +364,7 @@ mod tests {
         ];
         (
             header,
-            proptest::collection::vec(
-                prop_oneof![Just(b'\r'), Just(b'\n'), any::<u8>()],
-                0..64,
-            ),
+            proptest::collection::vec(prop_oneof![Just(b'\r'), Just(b'\n'), any::<u8>()], 0..64),
         )
             .prop_map(|(mut head, tail)| {
                 head.extend(tail);
