@@ -25,6 +25,11 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_millis(500);
 /// Idle connections kept for reuse; more may be open at once, but are closed after use.
 const MAX_IDLE: usize = 8;
 
+/// The longest single socket wait. The kernel rounds long socket timeouts up coarsely (by
+/// up to an eighth of the wait), so a long wait is made of short slices, each followed by a
+/// look at the deadline.
+const WAIT_SLICE: Duration = Duration::from_millis(50);
+
 /// The longest expiry written (about 34 years): Redis refuses expiries that overflow.
 const MAX_PX: u64 = 1 << 40;
 
@@ -338,6 +343,20 @@ fn left(deadline: Instant) -> Result<Duration, RedisError> {
     }
 }
 
+/// The socket timeout of the next wait: what is left, in slices of [`WAIT_SLICE`].
+fn next_wait(deadline: Instant) -> Result<Option<Duration>, RedisError> {
+    Ok(Some(left(deadline)?.min(WAIT_SLICE)))
+}
+
+/// Whether a failed socket wait should simply be tried again: interrupted, or a slice that
+/// ran out before the deadline (checked by the next [`next_wait`]).
+fn wait_again(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
 /// One connection to the server, logged in and on the right database.
 struct Connection {
     stream: TcpStream,
@@ -393,11 +412,11 @@ impl Connection {
         let request = resp::encode(args);
         let mut written = 0;
         while written < request.len() {
-            self.stream.set_write_timeout(Some(left(deadline)?))?;
+            self.stream.set_write_timeout(next_wait(deadline)?)?;
             match self.stream.write(&request[written..]) {
                 Ok(0) => return Err(RedisError::Closed),
                 Ok(n) => written += n,
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) if wait_again(&err) => {}
                 Err(err) => return Err(err.into()),
             }
         }
@@ -425,12 +444,12 @@ impl Connection {
             if room == 0 {
                 return Err(RedisError::Malformed(Malformed::TooLarge));
             }
-            self.stream.set_read_timeout(Some(left(deadline)?))?;
+            self.stream.set_read_timeout(next_wait(deadline)?)?;
             let want = room.min(chunk.len());
             match self.stream.read(&mut chunk[..want]) {
                 Ok(0) => return Err(RedisError::Closed),
                 Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) if wait_again(&err) => {}
                 Err(err) => return Err(err.into()),
             }
         }
