@@ -194,3 +194,25 @@ fn a_wrong_or_missing_password_is_a_prompt_error_that_does_not_show_it() {
         );
     }
 }
+
+#[test]
+fn an_idle_connection_the_server_closed_is_replaced_not_reported() {
+    let redis = RedisServer::start();
+    let cache = RedisTokenCache::new(&redis.url()).unwrap();
+    let token = CachedToken::new("tok", "bearer", SystemTime::now() + Duration::from_secs(60));
+    cache.set("k", &token).unwrap();
+    // Closes the cache's pooled connection (not this command's own), as a restart or an
+    // idle timeout would.
+    assert_eq!(redis.command(&["CLIENT", "KILL", "TYPE", "normal"]), "1");
+    assert_eq!(cache.get("k").unwrap(), Some(token));
+}
+
+#[test]
+fn a_host_name_is_resolved() {
+    let redis = RedisServer::start();
+    let url = format!("redis://localhost:{}/0", redis.port);
+    let cache = RedisTokenCache::new(&url).unwrap();
+    let token = CachedToken::new("tok", "bearer", SystemTime::now() + Duration::from_secs(60));
+    cache.set("k", &token).unwrap();
+    assert_eq!(cache.get("k").unwrap(), Some(token));
+}

@@ -266,11 +266,19 @@ fn a_cache_timeout_longer_than_the_call_is_cut_to_the_call() {
 /// A proxy to a real `redis-server` that leaves its first connection hanging (it reports
 /// on `stuck` when that connection arrives) and forwards every other one.
 fn proxy_with_a_stuck_first_connection(redis_port: u16, stuck: mpsc::Sender<()>) -> FakeRedis {
+    proxy(redis_port, Some(stuck))
+}
+
+/// A proxy to a real `redis-server` that counts connections; with `stuck`, its first
+/// connection hangs.
+fn proxy(redis_port: u16, stuck: Option<mpsc::Sender<()>>) -> FakeRedis {
     let stuck = Mutex::new(stuck);
     FakeRedis::start(move |n, client| {
         if n == 1 {
-            let _ = stuck.lock().unwrap().send(());
-            return;
+            if let Some(stuck) = stuck.lock().unwrap().as_ref() {
+                let _ = stuck.send(());
+                return;
+            }
         }
         let Ok(upstream) = TcpStream::connect(("127.0.0.1", redis_port)) else {
             return;
@@ -391,4 +399,19 @@ fn eight_clients_sharing_a_cache_with_one_stuck_connection_finish_promptly() {
     assert!(took[7] < Duration::from_millis(1500), "{took:?}");
     // The clients not held up share one token through Redis.
     assert!(gw.token_requests() <= 2, "{}", gw.token_requests());
+}
+
+#[test]
+fn idle_connections_are_reused() {
+    let redis = RedisServer::start();
+    let proxy = proxy(redis.port, None);
+    let cache = proxy.cache();
+    let token = token();
+    for _ in 0..20 {
+        cache.set("k", &token).unwrap();
+        assert_eq!(cache.get("k").unwrap(), Some(token.clone()));
+        drop(cache.try_lock_refresh("k", Duration::from_secs(5)).unwrap());
+    }
+    cache.delete("k").unwrap();
+    assert_eq!(proxy.connections(), 1);
 }
