@@ -141,6 +141,8 @@ impl RedisTokenCache {
     /// Runs one command by `deadline` on an idle or a new connection, which goes back to
     /// the pool only after a clean, complete reply. No lock is held while it runs.
     fn run(&self, args: &[&[u8]], deadline: Instant) -> Result<Reply, RedisError> {
+        // With no time left, fail before taking (and losing) a pooled connection.
+        left(deadline)?;
         let mut connection = match self.pool.take_idle() {
             Some(connection) => connection,
             None => Connection::open(&self.pool.address, deadline)?,
