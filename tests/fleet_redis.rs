@@ -6,7 +6,7 @@
 mod support;
 
 use std::sync::{mpsc, Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use gopay::{CachedToken, Client, RedisTokenCache, TokenCache};
 use support::fleet::{expect_success, spawn_child};
@@ -23,9 +23,7 @@ fn fleet_child() {
 
 #[test]
 fn four_processes_of_16_threads_make_one_token_request() {
-    let Some(redis) = RedisServer::start() else {
-        return;
-    };
+    let redis = RedisServer::start();
     let gw = FakeGateway::start();
     gw.on_token(|request, _, gateway| {
         std::thread::sleep(Duration::from_millis(300));
@@ -43,9 +41,7 @@ fn four_processes_of_16_threads_make_one_token_request() {
 
 #[test]
 fn a_killed_lock_holder_is_replaced_once_its_lock_expires() {
-    let Some(redis) = RedisServer::start() else {
-        return;
-    };
+    let redis = RedisServer::start();
     let gw = FakeGateway::start();
     let (entered_tx, entered_rx) = mpsc::channel();
     let (release_tx, release_rx) = mpsc::channel::<()>();
@@ -71,44 +67,28 @@ fn a_killed_lock_holder_is_replaced_once_its_lock_expires() {
 
 #[test]
 fn tokens_are_stored_with_a_server_side_expiry() {
-    let Some(redis) = RedisServer::start() else {
-        return;
-    };
+    let redis = RedisServer::start();
     let cache = RedisTokenCache::new(&redis.url())
         .unwrap()
         .key_prefix("test:");
     let token = CachedToken::new("tok", "bearer", SystemTime::now() + Duration::from_secs(60));
     cache.set("k", &token).unwrap();
-    assert_eq!(cache.get("k").unwrap(), Some(token));
-    let mut connection = redis::Client::open(redis.url())
-        .unwrap()
-        .get_connection()
-        .unwrap();
-    let ttl: i64 = redis::cmd("PTTL")
-        .arg("test:k")
-        .query(&mut connection)
-        .unwrap();
+    assert_eq!(cache.get("k").unwrap(), Some(token.clone()));
+    let ttl: i64 = redis.command(&["PTTL", "test:k"]).parse().unwrap();
     assert!((55_000..=60_000).contains(&ttl), "{ttl}");
+    // Stored as the token's JSON, as earlier versions did.
+    let stored: CachedToken = serde_json::from_str(&redis.command(&["GET", "test:k"])).unwrap();
+    assert_eq!(stored, token);
     // Foreign data under the key is a miss, not an error.
-    let _: () = redis::cmd("SET")
-        .arg("test:k")
-        .arg("not json")
-        .query(&mut connection)
-        .unwrap();
+    assert_eq!(redis.command(&["SET", "test:k", "not json"]), "OK");
     assert_eq!(cache.get("k").unwrap(), None);
     cache.delete("k").unwrap();
-    let exists: i64 = redis::cmd("EXISTS")
-        .arg("test:k")
-        .query(&mut connection)
-        .unwrap();
-    assert_eq!(exists, 0);
+    assert_eq!(redis.command(&["EXISTS", "test:k"]), "0");
 }
 
 #[test]
 fn the_lock_is_exclusive_and_released_only_by_its_owner() {
-    let Some(redis) = RedisServer::start() else {
-        return;
-    };
+    let redis = RedisServer::start();
     let cache = RedisTokenCache::new(&redis.url()).unwrap();
     let ttl = Duration::from_secs(30);
     let lock = cache.try_lock_refresh("k", ttl).unwrap();
@@ -120,28 +100,17 @@ fn the_lock_is_exclusive_and_released_only_by_its_owner() {
         .unwrap();
     assert!(again.is_some());
     // Once it expired and someone else took it, the first owner's release leaves it alone.
-    let mut connection = redis::Client::open(redis.url())
-        .unwrap()
-        .get_connection()
-        .unwrap();
-    let _: () = redis::cmd("SET")
-        .arg("gopay:k:lock")
-        .arg("someone-else")
-        .query(&mut connection)
-        .unwrap();
+    assert_eq!(
+        redis.command(&["SET", "gopay:k:lock", "someone-else"]),
+        "OK"
+    );
     drop(again);
-    let owner: String = redis::cmd("GET")
-        .arg("gopay:k:lock")
-        .query(&mut connection)
-        .unwrap();
-    assert_eq!(owner, "someone-else");
+    assert_eq!(redis.command(&["GET", "gopay:k:lock"]), "someone-else");
 }
 
 #[test]
 fn payments_go_through_while_redis_is_down() {
-    let Some(mut redis) = RedisServer::start() else {
-        return;
-    };
+    let mut redis = RedisServer::start();
     let gw = FakeGateway::start();
     let cache: Arc<dyn TokenCache> = Arc::new(
         RedisTokenCache::new(&redis.url())
@@ -172,4 +141,78 @@ fn payments_go_through_while_redis_is_down() {
         handle.join().unwrap().unwrap();
     }
     assert_eq!(gw.token_requests(), 2);
+}
+
+#[test]
+fn auth_and_select_come_from_the_url() {
+    let redis = RedisServer::start_with_password("p@ss:w/rd%");
+    let token = CachedToken::new("tok", "bearer", SystemTime::now() + Duration::from_secs(60));
+    // The password percent-encoded, once with the `default` user and once without a user.
+    for (n, userinfo) in ["default:p%40ss%3Aw%2Frd%25", ":p%40ss%3Aw%2Frd%25"]
+        .iter()
+        .enumerate()
+    {
+        let url = format!("redis://{userinfo}@127.0.0.1:{}/3", redis.port);
+        let cache = RedisTokenCache::new(&url).unwrap();
+        let key = format!("k{n}");
+        cache.set(&key, &token).unwrap();
+        assert_eq!(cache.get(&key).unwrap(), Some(token.clone()));
+        assert_eq!(
+            redis.command_in(0, &["EXISTS", &format!("gopay:{key}")]),
+            "0"
+        );
+        assert_eq!(
+            redis.command_in(3, &["EXISTS", &format!("gopay:{key}")]),
+            "1"
+        );
+        let lock = cache
+            .try_lock_refresh(&key, Duration::from_secs(30))
+            .unwrap();
+        assert!(lock.is_some());
+        drop(lock);
+        let lock_key = format!("gopay:{key}:lock");
+        assert_eq!(redis.command_in(3, &["EXISTS", &lock_key]), "0");
+    }
+}
+
+#[test]
+fn a_wrong_or_missing_password_is_a_prompt_error_that_does_not_show_it() {
+    let redis = RedisServer::start_with_password("right-pass");
+    for url in [
+        format!("redis://:wrong-pass@127.0.0.1:{}/0", redis.port),
+        format!("redis://admin:wrong-pass@127.0.0.1:{}/0", redis.port),
+        redis.url(),
+    ] {
+        let cache = RedisTokenCache::new(&url).unwrap();
+        let start = Instant::now();
+        let err = cache.get("k").unwrap_err().to_string();
+        assert!(start.elapsed() < Duration::from_millis(500), "{url}");
+        assert!(!err.contains("wrong-pass"), "{err}");
+        assert!(
+            err.contains("WRONGPASS") || err.contains("NOAUTH"),
+            "{url}: {err}"
+        );
+    }
+}
+
+#[test]
+fn an_idle_connection_the_server_closed_is_replaced_not_reported() {
+    let redis = RedisServer::start();
+    let cache = RedisTokenCache::new(&redis.url()).unwrap();
+    let token = CachedToken::new("tok", "bearer", SystemTime::now() + Duration::from_secs(60));
+    cache.set("k", &token).unwrap();
+    // Closes the cache's pooled connection (not this command's own), as a restart or an
+    // idle timeout would.
+    assert_eq!(redis.command(&["CLIENT", "KILL", "TYPE", "normal"]), "1");
+    assert_eq!(cache.get("k").unwrap(), Some(token));
+}
+
+#[test]
+fn a_host_name_is_resolved() {
+    let redis = RedisServer::start();
+    let url = format!("redis://localhost:{}/0", redis.port);
+    let cache = RedisTokenCache::new(&url).unwrap();
+    let token = CachedToken::new("tok", "bearer", SystemTime::now() + Duration::from_secs(60));
+    cache.set("k", &token).unwrap();
+    assert_eq!(cache.get("k").unwrap(), Some(token));
 }
