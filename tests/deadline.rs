@@ -278,6 +278,64 @@ fn a_blocking_custom_cache_is_asked_once_and_never_after_the_deadline() {
     assert_eq!(gw.token_requests() + gw.api_requests(), 0);
 }
 
+/// A cache that fails every operation slowly, as a hung Redis does within its bound.
+#[derive(Default)]
+struct HungCache {
+    calls: AtomicUsize,
+}
+
+impl HungCache {
+    fn fail(&self) -> CacheError {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(300));
+        "timed out".into()
+    }
+}
+
+impl TokenCache for HungCache {
+    fn get(&self, _: &str) -> Result<Option<CachedToken>, CacheError> {
+        Err(self.fail())
+    }
+    fn set(&self, _: &str, _: &CachedToken) -> Result<(), CacheError> {
+        Err(self.fail())
+    }
+    fn delete(&self, _: &str) -> Result<(), CacheError> {
+        Err(self.fail())
+    }
+    fn try_lock_refresh(&self, _: &str, _: Duration) -> Result<Option<RefreshLock>, CacheError> {
+        Err(self.fail())
+    }
+}
+
+#[test]
+fn a_cache_that_fails_costs_a_call_one_cache_budget_not_one_per_operation() {
+    let gw = FakeGateway::start();
+    let cache = Arc::new(HungCache::default());
+    let events: Arc<Mutex<Vec<Event>>> = Arc::default();
+    let seen = events.clone();
+    let client = Client::builder(gw.config())
+        .timeout(TIMEOUT)
+        .token_cache(cache.clone())
+        .on_event(move |event| seen.lock().unwrap().push(event.clone()))
+        .build()
+        .unwrap();
+    client.get_status(1).unwrap();
+    assert_eq!(
+        cache.calls.load(Ordering::SeqCst),
+        1,
+        "get failed: no lock, no set"
+    );
+    assert_eq!(gw.token_requests(), 1);
+    let events = events.lock().unwrap();
+    let problems: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind == ExchangeKind::TokenCache)
+        .collect();
+    assert_eq!(problems.len(), 1, "{events:?}");
+    assert_eq!(problems[0].method, "GET");
+    assert_eq!(problems[0].error.as_deref(), Some("timed out"));
+}
+
 /// A cache whose refresh lock is always held by somebody else and never given back.
 #[derive(Default)]
 struct StuckLockCache {

@@ -10,6 +10,7 @@
 //!   ahead), otherwise wait for the refresher, bounded by their own deadline;
 //! - a drop guard publishes a failure if the refresher unwinds, so no waiter is left behind.
 
+use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -184,7 +185,8 @@ impl TokenManager {
             finished: false,
         };
         let revoked = self.state.lock().revoked.clone();
-        let cached = self.cached_token(deadline, revoked.as_deref());
+        let visit = CacheVisit::new(deadline);
+        let cached = self.cached_token(&visit, revoked.as_deref());
         let now = self.clock.system();
         let result = match cached {
             Some(token) if token.is_valid_for(self.margin, now) => Ok(token),
@@ -201,7 +203,7 @@ impl TokenManager {
                         self.set_current(&mut state, Arc::new(token));
                     }
                 }
-                self.fetch_once_per_fleet(deadline, fetch, revoked.as_deref())
+                self.fetch_once_per_fleet(&visit, fetch, revoked.as_deref())
             }
         };
         guard.finish(result.map(Arc::new))
@@ -210,9 +212,9 @@ impl TokenManager {
     /// The cached token, unless it is the one GoPay refused or one that cannot be sent (a
     /// cache holding garbage must not fail every call until the entry expires: the token
     /// fetched instead replaces it).
-    fn cached_token(&self, deadline: Instant, revoked: Option<&str>) -> Option<CachedToken> {
+    fn cached_token(&self, visit: &CacheVisit, revoked: Option<&str>) -> Option<CachedToken> {
         let token = self
-            .cache_call(deadline, CacheOp::Get, |cache| cache.get(&self.key))
+            .cache_call(visit, CacheOp::Get, |cache| cache.get(&self.key))
             .flatten()
             .filter(|token| revoked != Some(token.access_token()))?;
         if !token.is_sendable() {
@@ -232,23 +234,23 @@ impl TokenManager {
     /// the cache only one asks GoPay; the others poll the cache for what it stores.
     fn fetch_once_per_fleet(
         &self,
-        deadline: Instant,
+        visit: &CacheVisit,
         fetch: &dyn Fn(Instant) -> Result<CachedToken, Error>,
         revoked: Option<&str>,
     ) -> Result<CachedToken, Error> {
         let fetch_and_store = || {
-            fetch(deadline).inspect(|token| {
-                self.cache_call(deadline, CacheOp::Set, |cache| cache.set(&self.key, token));
+            fetch(visit.deadline).inspect(|token| {
+                self.cache_call(visit, CacheOp::Set, |cache| cache.set(&self.key, token));
             })
         };
         // Another client's token is waited for at most half of what is left, keeping the
         // other half to fetch one and make the call, should the lock never be given back (a
         // holder that is stopped, a lock key that does not expire).
         let started = Instant::now();
-        let stop_waiting = started + deadline.saturating_duration_since(started) / 2;
+        let stop_waiting = started + visit.deadline.saturating_duration_since(started) / 2;
         let mut pause = Duration::from_millis(5);
         loop {
-            match self.cache_call(deadline, CacheOp::Lock, |cache| {
+            match self.cache_call(visit, CacheOp::Lock, |cache| {
                 cache.try_lock_refresh(&self.key, self.lock_ttl)
             }) {
                 // The lock cannot be consulted: fetch rather than fail the call.
@@ -256,7 +258,7 @@ impl TokenManager {
                 Some(Some(lock)) if !lock.is_guarded() => return fetch_and_store(),
                 Some(Some(_lock)) => {
                     // Another client may have stored a token between our look and our lock.
-                    return match self.fresh_cached_token(deadline, revoked) {
+                    return match self.fresh_cached_token(visit, revoked) {
                         Some(token) => Ok(token),
                         None => fetch_and_store(),
                     };
@@ -274,7 +276,7 @@ impl TokenManager {
                     }
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(MAX_LOCK_POLL);
-                    if let Some(token) = self.fresh_cached_token(deadline, revoked) {
+                    if let Some(token) = self.fresh_cached_token(visit, revoked) {
                         return Ok(token);
                     }
                 }
@@ -282,21 +284,23 @@ impl TokenManager {
         }
     }
 
-    fn fresh_cached_token(&self, deadline: Instant, revoked: Option<&str>) -> Option<CachedToken> {
-        self.cached_token(deadline, revoked)
+    fn fresh_cached_token(&self, visit: &CacheVisit, revoked: Option<&str>) -> Option<CachedToken> {
+        self.cached_token(visit, revoked)
             .filter(|token| token.is_valid_for(self.margin, self.clock.system()))
     }
 
     /// Makes `token`, just obtained from GoPay, the one every call uses, and stores it in
     /// the cache for the other clients sharing it.
     pub(crate) fn replace(&self, token: CachedToken, deadline: Instant) {
-        self.cache_call(deadline, CacheOp::Set, |cache| cache.set(&self.key, &token));
+        let visit = &CacheVisit::new(deadline);
+        self.cache_call(visit, CacheOp::Set, |cache| cache.set(&self.key, &token));
         let mut state = self.state.lock();
         self.set_current(&mut state, Arc::new(token));
     }
 
     /// Forgets `used` after GoPay refused it, unless a newer token replaced it meanwhile.
     pub(crate) fn invalidate(&self, used: &CachedToken, deadline: Instant) {
+        let visit = &CacheVisit::new(deadline);
         {
             let mut state = self.state.lock();
             if state.current.as_deref() == Some(used) {
@@ -306,32 +310,35 @@ impl TokenManager {
             state.revoked = Some(used.access_token().to_owned());
         }
         let cached = self
-            .cache_call(deadline, CacheOp::Get, |cache| cache.get(&self.key))
+            .cache_call(visit, CacheOp::Get, |cache| cache.get(&self.key))
             .flatten();
         if cached.is_some_and(|cached| cached.access_token() == used.access_token()) {
-            self.cache_call(deadline, CacheOp::Delete, |cache| cache.delete(&self.key));
+            self.cache_call(visit, CacheOp::Delete, |cache| cache.delete(&self.key));
         }
     }
 
     /// Calls the user's cache; its errors and panics count as "nothing there" and are
-    /// reported to the event hook. Nothing is asked once `deadline` has passed; the cache
-    /// sees `deadline` through [`token_cache_deadline`](crate::token_cache_deadline).
+    /// reported to the event hook. Nothing is asked once the visit's deadline has passed,
+    /// nor after the cache failed once in this visit (a hung cache costs a call one cache
+    /// budget, not one per operation); the cache sees the deadline through
+    /// [`token_cache_deadline`](crate::token_cache_deadline).
     fn cache_call<T>(
         &self,
-        deadline: Instant,
+        visit: &CacheVisit,
         op: CacheOp,
         call: impl FnOnce(&dyn TokenCache) -> Result<T, super::CacheError>,
     ) -> Option<T> {
         let started = Instant::now();
-        if started >= deadline {
+        if started >= visit.deadline || visit.failed.get() {
             return None;
         }
-        let guarded = || super::with_deadline(deadline, || call(self.cache.as_ref()));
+        let guarded = || super::with_deadline(visit.deadline, || call(self.cache.as_ref()));
         let problem = match catch_unwind(AssertUnwindSafe(guarded)) {
             Ok(Ok(value)) => return Some(value),
             Ok(Err(error)) => error.to_string(),
             Err(_) => "the token cache panicked".to_owned(),
         };
+        visit.failed.set(true);
         self.report_cache_problem(op, started.elapsed(), problem);
         None
     }
@@ -358,6 +365,22 @@ impl TokenManager {
         };
         // An observer that panics must not fail the payment it observes.
         let _ = catch_unwind(AssertUnwindSafe(|| hook(&event)));
+    }
+}
+
+/// One call's dealings with the token cache: bounded by the call's deadline, and over as
+/// soon as the cache fails once.
+struct CacheVisit {
+    deadline: Instant,
+    failed: Cell<bool>,
+}
+
+impl CacheVisit {
+    fn new(deadline: Instant) -> CacheVisit {
+        CacheVisit {
+            deadline,
+            failed: Cell::new(false),
+        }
     }
 }
 
