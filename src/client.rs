@@ -10,7 +10,7 @@ use ureq::http::Method;
 
 use crate::auth::endpoint::{TokenEndpoint, MAX_TOKEN_BODY};
 use crate::auth::token::TokenManager;
-use crate::auth::{InMemoryTokenCache, TokenCache};
+use crate::auth::{CachedToken, InMemoryTokenCache, TokenCache};
 use crate::config::{Config, Gateway};
 use crate::error::{decode_error, parse_error_details, Error};
 use crate::event::{Event, EventHook, ExchangeKind};
@@ -117,6 +117,52 @@ impl Client {
         format!("{}/gp-gw/js/embed.js", self.inner.gateway.origin)
     }
 
+    /// Asks GoPay for a fresh token with the configured credentials and scope, bypassing
+    /// every token cache: a deploy check. A warm cache would otherwise hide a wrong secret
+    /// until its token expires.
+    ///
+    /// The token obtained replaces the cached one, so the check costs no later call a
+    /// token request.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Auth`] when GoPay refuses the client id, secret or scope;
+    /// [`Error::Config`] when the gateway URL does not lead to GoPay's API (its token
+    /// endpoint answered a 404, a redirect or a web page); [`Error::Transport`] or
+    /// [`Error::Api`] (5xx) when GoPay could not be asked. Nothing is created or charged.
+    ///
+    /// ```no_run
+    /// let client = gopay::Client::new(gopay::Config::from_env()?)?;
+    /// if let Err(err) = client.check_credentials() {
+    ///     eprintln!("GoPay credentials do not work: {err}");
+    ///     std::process::exit(1);
+    /// }
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
+    pub fn check_credentials(&self) -> Result<(), Error> {
+        let deadline = Instant::now() + self.inner.timeout;
+        let token = self.fetch_token(deadline)?;
+        self.inner.tokens.replace(token, deadline);
+        Ok(())
+    }
+
+    /// Asks the token endpoint for a new token, with retries, before `deadline`.
+    fn fetch_token(&self, deadline: Instant) -> Result<CachedToken, Error> {
+        let inner = &*self.inner;
+        inner.endpoint.fetch(|authorization, form| {
+            let exchange = Exchange {
+                kind: ExchangeKind::Token,
+                method: Method::POST,
+                path: "/oauth2/token",
+                url: inner.endpoint.url(),
+                // Creates nothing: repeating it cannot charge anyone.
+                repeatable: true,
+                token_refreshed: false,
+            };
+            self.exchange(&exchange, authorization, &form, deadline, MAX_TOKEN_BODY)
+        })
+    }
+
     pub(crate) fn tokens(&self) -> &TokenManager {
         &self.inner.tokens
     }
@@ -165,20 +211,7 @@ impl Client {
         let started = Instant::now();
         let deadline = started + inner.timeout;
         let url = format!("{}{}", inner.gateway.api_base, path);
-        let fetch = |deadline| {
-            inner.endpoint.fetch(|authorization, form| {
-                let exchange = Exchange {
-                    kind: ExchangeKind::Token,
-                    method: Method::POST,
-                    path: "/oauth2/token",
-                    url: inner.endpoint.url(),
-                    // Creates nothing: repeating it cannot charge anyone.
-                    repeatable: true,
-                    token_refreshed: false,
-                };
-                self.exchange(&exchange, authorization, &form, deadline, MAX_TOKEN_BODY)
-            })
-        };
+        let fetch = |deadline| self.fetch_token(deadline);
         let repeatable = method == Method::GET;
         let mut reauthenticated = false;
         loop {
@@ -474,7 +507,13 @@ impl ClientBuilder {
             .unwrap_or_else(|| Arc::new(InMemoryTokenCache::new()));
         Ok(Client {
             inner: Arc::new(Inner {
-                tokens: TokenManager::new(cache, key, self.token_refresh_margin, self.timeout),
+                tokens: TokenManager::new(
+                    cache,
+                    key,
+                    self.token_refresh_margin,
+                    self.timeout,
+                    self.on_event.clone(),
+                ),
                 config: self.config,
                 gateway,
                 scope: self.scope,

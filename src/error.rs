@@ -128,8 +128,15 @@ impl fmt::Display for ApiErrorDetail {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// GoPay refused the request: it answered with an HTTP error status and usually
-    /// a list of [`ApiErrorDetail`]s. Repeating the same request will not help.
+    /// GoPay answered with an HTTP error status and usually a list of [`ApiErrorDetail`]s.
+    ///
+    /// - **4xx**: GoPay refused this request (wrong field, wrong state, missing scope);
+    ///   sending the same request again will not help: fix it.
+    /// - **429 and 5xx**: GoPay could not handle it now. A GET was already repeated by the
+    ///   client (see [`ClientBuilder::max_retries`](crate::ClientBuilder::max_retries)) and
+    ///   may be tried again later. A POST or DELETE may still have been carried out:
+    ///   [`outcome_unknown`](Error::outcome_unknown) is true, and the operation's
+    ///   documentation says how to find out before repeating it.
     Api {
         /// The HTTP status GoPay answered with (4xx or 5xx).
         status: u16,
@@ -146,14 +153,21 @@ pub enum Error {
         /// What failed, in one line.
         message: String,
     },
-    /// The request or its response did not make it over the network: connection refused,
-    /// DNS, TLS, a broken connection or a timeout. For a POST the request may or may not
-    /// have reached GoPay: query the payment's status before you repeat it.
+    /// The request or its response did not make it over the network: DNS, connection
+    /// refused, TLS, a broken connection or the call's timeout.
+    ///
+    /// `request_sent` tells the two cases apart: `false` when the request provably never
+    /// left this machine (name lookup, connection set-up, TLS handshake, or the time ran out
+    /// before sending), `true` when it may have reached GoPay. Then GoPay may have carried it
+    /// out ([`outcome_unknown`](Error::outcome_unknown)): for a POST, find out as the
+    /// operation's documentation says before you repeat it.
     Transport {
         /// What failed, in one line.
         message: String,
         /// Whether the call ran out of its time budget.
         timeout: bool,
+        /// Whether the request may have reached GoPay (`false`: it never left this machine).
+        request_sent: bool,
         /// The underlying error, for its `source()` chain.
         source: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
     },
@@ -173,8 +187,11 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
-    /// The client configuration is invalid ([`ClientBuilder::build`](crate::ClientBuilder::build),
-    /// [`Config::from_env`](crate::Config::from_env)).
+    /// The client configuration is invalid: refused by
+    /// [`ClientBuilder::build`](crate::ClientBuilder::build) or
+    /// [`Config::from_env`](crate::Config::from_env), or shown wrong by the gateway itself
+    /// (the token endpoint answered a 404, a redirect or a web page: the gateway URL does not
+    /// lead to GoPay's API, so the credentials were never checked).
     Config {
         /// What is wrong with it.
         message: String,
@@ -196,6 +213,8 @@ impl Error {
         }
     }
 
+    /// A transport failure after which the request may have reached GoPay.
+    #[cfg(test)]
     pub(crate) fn transport(
         message: impl Into<String>,
         timeout: bool,
@@ -204,12 +223,19 @@ impl Error {
         Error::Transport {
             message: message.into(),
             timeout,
+            request_sent: true,
             source,
         }
     }
 
+    /// The call's time ran out before its request was sent.
     pub(crate) fn timed_out(what: &str) -> Error {
-        Error::transport(format!("timed out {what}"), true, None)
+        Error::Transport {
+            message: format!("timed out {what}"),
+            timeout: true,
+            request_sent: false,
+            source: None,
+        }
     }
 
     /// The HTTP status GoPay answered with, when the error comes from an answer.
@@ -232,6 +258,44 @@ impl Error {
     /// Whether the call ran out of its time budget.
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Transport { timeout: true, .. })
+    }
+
+    /// Whether GoPay may have carried out the request although the call failed, so that
+    /// repeating it blindly could act twice (create a second payment, refund twice):
+    ///
+    /// - a transport failure after the request may have reached GoPay
+    ///   (`Transport { request_sent: true, .. }`: a timeout while waiting for the answer, a
+    ///   connection broken mid-exchange);
+    /// - a success status whose body could not be decoded (`Decode` with a 2xx status);
+    /// - a 5xx answer (`Api` with status 500–599): GoPay may have failed after acting.
+    ///
+    /// `false` means GoPay did not act on it: it refused the request (4xx), the request never
+    /// left this machine, or the input or configuration was refused before sending. For GETs
+    /// the question does not matter: they change nothing. Each money-moving operation's
+    /// documentation says how to find out what happened (e.g. read
+    /// [`get_status`](crate::Client::get_status) or
+    /// [`get_history_of_refunds`](crate::Client::get_history_of_refunds)).
+    ///
+    /// ```
+    /// # fn refund(client: &gopay::Client, id: u64) -> Result<(), gopay::Error> {
+    /// match client.refund_payment(id, 5000) {
+    ///     Ok(result) => println!("refund {:?}", result.result),
+    ///     Err(err) if err.outcome_unknown() => {
+    ///         // Do not refund again blindly: look at what GoPay holds first.
+    ///         let refunds = client.get_history_of_refunds(id)?;
+    ///         println!("{} refunds recorded", refunds.len());
+    ///     }
+    ///     Err(err) => return Err(err),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Error::Transport { request_sent, .. } => *request_sent,
+            Error::Decode { status, .. } => (200..300).contains(status),
+            Error::Api { status, .. } => (500..600).contains(status),
+            _ => false,
+        }
     }
 
     /// Whether the credentials or the token were refused.

@@ -1,5 +1,5 @@
-//! [`Event`]: one per HTTP exchange, for logs and metrics. Events never carry a secret:
-//! no headers, no bodies, no tokens.
+//! [`Event`]: one per HTTP exchange, and one per token cache problem, for logs and
+//! metrics. Events never carry a secret: no headers, no bodies, no tokens.
 
 use std::time::Duration;
 
@@ -11,6 +11,11 @@ pub enum ExchangeKind {
     Token,
     /// A request to a payment API endpoint.
     Api,
+    /// Not an HTTP exchange: the token cache failed (an error, a panic, a refresh lock held
+    /// too long) or held a token that cannot be sent. The call went on as on a cache miss.
+    /// `method` is the cache operation (`GET`, `SET`, `DELETE`, `LOCK`), `path` the cache
+    /// key, `error` what went wrong.
+    TokenCache,
 }
 
 /// One HTTP exchange with the gateway, reported to the hook set with

@@ -1,11 +1,16 @@
-//! The ureq transport: one keep-alive [`ureq::Agent`] per client, every call bounded by its
-//! deadline, every answer (2xx, 4xx or 5xx) read whole, and ureq's errors mapped to
-//! [`Error`].
+//! The ureq transport: one keep-alive [`ureq::Agent`] per client, every exchange bounded
+//! as a whole by its call's deadline, every answer (2xx, 4xx or 5xx) read whole, and each
+//! failure classified once: the request never left this machine, or it may have reached
+//! GoPay.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ureq::http::{header, HeaderValue, Method, Request};
+use ureq::unversioned::transport::{
+    ConnectionDetails, Connector, DefaultConnector, Transport as UreqTransport,
+};
 
 use crate::error::Error;
 use crate::resolve::CachingResolver;
@@ -33,7 +38,7 @@ pub(crate) struct TransportSettings {
     pub(crate) user_agent: String,
     pub(crate) accept_language: &'static str,
     pub(crate) max_idle_connections_per_host: usize,
-    /// The client's timeout: the agent's own bound on every phase of an exchange.
+    /// The client's timeout: the agent's own bound on a whole exchange.
     pub(crate) timeout: Duration,
 }
 
@@ -44,9 +49,10 @@ pub(crate) struct Transport {
 }
 
 /// A request whose remaining time is within this of the full timeout runs on the agent's
-/// own phase timeouts (the client's timeout): configuring a request clones the agent's
-/// whole configuration, which cost a few percent of throughput under load.
-const TIMEOUT_SLACK: Duration = Duration::from_millis(50);
+/// own global timeout (the client's timeout), so it may overshoot its deadline by at most
+/// this much: configuring a request clones the agent's whole configuration, a cost worth
+/// avoiding on the common path (a cached token, the call's first exchange).
+const TIMEOUT_SLACK: Duration = Duration::from_millis(10);
 
 /// Answers larger than this are refused instead of filling memory (statements excepted).
 pub(crate) const MAX_JSON_BODY: u64 = 16 * 1024 * 1024;
@@ -67,16 +73,14 @@ impl Transport {
             .max_idle_connections_per_host(settings.max_idle_connections_per_host)
             .max_idle_connections(settings.max_idle_connections_per_host.max(10))
             .max_idle_age(Duration::from_secs(55))
-            .timeout_resolve(Some(settings.timeout))
-            .timeout_connect(Some(settings.timeout))
-            .timeout_send_request(Some(settings.timeout))
-            .timeout_send_body(Some(settings.timeout))
-            .timeout_recv_response(Some(settings.timeout))
-            .timeout_recv_body(Some(settings.timeout))
+            // One bound on the whole exchange: resolve, connect, TLS, send, wait, read the
+            // body. Per-phase timeouts alone restart with each phase, so a server pausing
+            // before its headers and again before its body could hold a call twice as long.
+            .timeout_global(Some(settings.timeout))
             .build();
         let agent = ureq::Agent::with_parts(
             config,
-            ureq::unversioned::transport::DefaultConnector::default(),
+            ConnectionSetUp(DefaultConnector::default()),
             CachingResolver::default(),
         );
         Ok(Transport {
@@ -150,33 +154,86 @@ impl Transport {
 }
 
 impl Transport {
-    /// Runs `request` with every phase bounded by what is left of the call's time.
+    /// Runs `request`, the whole exchange (body included) bounded by what is left of the
+    /// call's time.
     fn run(
         &self,
         request: Request<impl ureq::AsSendBody>,
         remaining: Duration,
     ) -> Result<ureq::http::Response<ureq::Body>, Error> {
         if remaining + TIMEOUT_SLACK >= self.timeout {
-            // A call's first exchange: the agent's phase timeouts are the call's.
+            // The call's first exchange: the agent's global timeout is the call's.
             return self.agent.run(request).map_err(map_ureq_error);
         }
-        let some = Some(remaining);
         let request = self
             .agent
             .configure_request(request)
-            .timeout_resolve(some)
-            .timeout_connect(some)
-            .timeout_send_request(some)
-            .timeout_send_body(some)
-            .timeout_recv_response(some)
-            .timeout_recv_body(some)
+            .timeout_global(Some(remaining))
             .build();
         self.agent.run(request).map_err(map_ureq_error)
     }
 }
 
+/// ureq's connector chain (proxy, TCP, TLS), with every failure marked as one that
+/// happened before the request was written: nothing of it reached GoPay.
+#[derive(Debug)]
+struct ConnectionSetUp(DefaultConnector);
+
+impl Connector<()> for ConnectionSetUp {
+    type Out = Box<dyn UreqTransport>;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<()>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        self.0.connect(details, chained).map_err(not_sent)
+    }
+}
+
+/// Marks `error` as one that happened before the request left this machine.
+pub(crate) fn not_sent(error: ureq::Error) -> ureq::Error {
+    ureq::Error::Io(std::io::Error::other(NotSent(Arc::new(error))))
+}
+
+/// A connection set-up failure carried through ureq inside an I/O error, so that the
+/// classification below reads a type, not an error text.
+#[derive(Debug)]
+struct NotSent(Arc<ureq::Error>);
+
+impl fmt::Display for NotSent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for NotSent {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.0.as_ref())
+    }
+}
+
+/// Maps a ureq error to [`Error::Transport`], deciding once whether the request may have
+/// reached GoPay: only connection set-up failures and errors ureq raises before it opens a
+/// connection mean it did not.
 fn map_ureq_error(err: ureq::Error) -> Error {
-    let timeout = match &err {
+    let (err, request_sent) = match err {
+        ureq::Error::Io(io) if io.get_ref().is_some_and(|inner| inner.is::<NotSent>()) => {
+            let set_up = io
+                .into_inner()
+                .and_then(|inner| inner.downcast::<NotSent>().ok())
+                .map(|not_sent| not_sent.0);
+            match set_up {
+                Some(inner) => (inner, false),
+                None => unreachable!("checked to hold a NotSent above"),
+            }
+        }
+        other => {
+            let sent = !fails_before_connecting(&other);
+            (Arc::new(other), sent)
+        }
+    };
+    let timeout = match err.as_ref() {
         ureq::Error::Timeout(_) => true,
         ureq::Error::Io(io) => matches!(
             io.kind(),
@@ -184,14 +241,32 @@ fn map_ureq_error(err: ureq::Error) -> Error {
         ),
         _ => false,
     };
-    let message = match &err {
+    let message = match err.as_ref() {
         ureq::Error::HostNotFound => "could not resolve the gateway host".to_owned(),
         ureq::Error::ConnectionFailed => "could not connect to the gateway".to_owned(),
-        ureq::Error::Io(io) if crate::retry::is_connect_failure(io) => {
-            format!("could not reach the gateway: {io}")
+        ureq::Error::Timeout(_) if request_sent => {
+            "timed out waiting for the gateway (the request may have reached it)".to_owned()
         }
-        ureq::Error::Timeout(_) => "timed out talking to the gateway".to_owned(),
-        other => other.to_string(),
+        ureq::Error::Timeout(_) => "timed out connecting to the gateway".to_owned(),
+        other if request_sent => other.to_string(),
+        other => format!("could not connect to the gateway: {other}"),
     };
-    Error::transport(message, timeout, Some(Arc::new(err)))
+    Error::Transport {
+        message,
+        timeout,
+        request_sent,
+        source: Some(err),
+    }
+}
+
+/// Errors ureq raises before it opens (or reuses) a connection.
+fn fails_before_connecting(err: &ureq::Error) -> bool {
+    matches!(
+        err,
+        ureq::Error::HostNotFound
+            | ureq::Error::ConnectionFailed
+            | ureq::Error::BadUri(_)
+            | ureq::Error::TlsRequired
+            | ureq::Error::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect)
+    )
 }

@@ -3,7 +3,8 @@
 //! ureq resolves the gateway's host name before every request, pooled connection or not,
 //! and with a resolve timeout set it does so on a new thread each time: that cost about 3/4
 //! of the client's throughput with 8 threads. Caching the answer keeps every call bounded
-//! (the timeout applies to every real lookup) without paying for a lookup per call.
+//! (the timeout applies to every real lookup) without paying for a lookup per call. A failed
+//! lookup is marked as a failure before sending (see [`crate::http`]).
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -13,6 +14,8 @@ use ureq::config::Config;
 use ureq::http::Uri;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::NextTimeout;
+
+use crate::http::not_sent;
 
 /// How long an answer is reused. Short enough to follow a gateway moving to new addresses.
 const TTL: Duration = Duration::from_secs(60);
@@ -32,7 +35,7 @@ impl Resolver for CachingResolver {
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
         let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
-            return self.inner.resolve(uri, config, timeout);
+            return self.inner.resolve(uri, config, timeout).map_err(not_sent);
         };
         let authority = authority.as_str();
         let cached = self.answers.read().iter().find_map(|(s, a, at, addrs)| {
@@ -42,7 +45,7 @@ impl Resolver for CachingResolver {
             return Ok(addrs);
         }
         // No lock is held while resolving: a slow lookup must not stall other calls.
-        let addrs = self.inner.resolve(uri, config, timeout)?;
+        let addrs = self.inner.resolve(uri, config, timeout).map_err(not_sent)?;
         let mut answers = self.answers.write();
         answers.retain(|(s, a, _, _)| !(s == scheme && a == authority));
         answers.push((

@@ -59,38 +59,17 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
     status == 429 || (500..600).contains(&status)
 }
 
-/// Whether a transport error happened before any byte of the request left: then even a
-/// payment can be sent again safely.
+/// Whether a transport error happened before the request left this machine (name lookup,
+/// connection set-up, TLS handshake; classified in [`crate::http`]): then even a payment
+/// can be sent again safely.
 pub(crate) fn failed_before_sending(error: &Error) -> bool {
-    let Error::Transport {
-        source: Some(source),
-        ..
-    } = error
-    else {
-        return false;
-    };
-    let Some(error) = source.downcast_ref::<ureq::Error>() else {
-        return false;
-    };
-    match error {
-        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => true,
-        ureq::Error::Timeout(phase) => {
-            matches!(phase, ureq::Timeout::Resolve | ureq::Timeout::Connect)
-        }
-        ureq::Error::Io(io) => is_connect_failure(io),
-        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => true,
-        _ => false,
-    }
-}
-
-/// Connection set-up failures, including a failed name lookup (reported as a plain I/O
-/// error by the resolver).
-pub(crate) fn is_connect_failure(io: &std::io::Error) -> bool {
-    use std::io::ErrorKind::*;
     matches!(
-        io.kind(),
-        ConnectionRefused | AddrNotAvailable | NetworkUnreachable | HostUnreachable
-    ) || io.to_string().contains("lookup address")
+        error,
+        Error::Transport {
+            request_sent: false,
+            ..
+        }
+    )
 }
 
 /// `Retry-After` in seconds (the HTTP-date form is left to the normal backoff).

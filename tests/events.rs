@@ -105,7 +105,17 @@ fn transport_failures_are_reported_with_their_error_and_a_panicking_hook_is_igno
     .build()
     .unwrap();
     let err = client.get_status(1).unwrap_err();
-    assert!(matches!(err, gopay::Error::Transport { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            gopay::Error::Transport {
+                request_sent: false,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!err.outcome_unknown());
     let events = events.lock().unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].kind, ExchangeKind::Token);
@@ -113,5 +123,5 @@ fn transport_failures_are_reported_with_their_error_and_a_panicking_hook_is_igno
     assert!(events[0]
         .error
         .as_deref()
-        .is_some_and(|e| e.contains("could not reach")));
+        .is_some_and(|e| e.contains("could not connect")));
 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
@@ -12,9 +13,32 @@ use support::{FakeGateway, Reply};
 const TIMEOUT: Duration = Duration::from_millis(1500);
 const THREADS: usize = 8;
 
-/// Runs `THREADS` concurrent calls against a broken token endpoint, checks each error with
-/// `check`, then repairs the endpoint and checks that the next call succeeds.
-fn every_caller_fails_then_recovers(gw: &FakeGateway, check: impl Fn(&Error)) {
+/// Runs `THREADS` concurrent calls against a token endpoint answering `broken`, checks each
+/// error with `check`, then repairs the endpoint and checks that the next call succeeds.
+///
+/// The token endpoint answers only once every caller has started its call, so all of them
+/// overlap one refresh: exactly one flight of `per_flight` requests (1, or 1 + the retries
+/// of a repeatable failure) may reach it. One request per caller would be a broken single
+/// flight.
+fn every_caller_fails_then_recovers(
+    gw: &FakeGateway,
+    broken: impl Fn(&support::Recorded, &support::Gateway) -> Reply + Send + Sync + 'static,
+    per_flight: usize,
+    check: impl Fn(&Error),
+) {
+    let started = Arc::new(AtomicUsize::new(0));
+    let all_started = started.clone();
+    gw.on_token(move |request, _, gateway| {
+        let waiting_since = Instant::now();
+        while all_started.load(Ordering::SeqCst) < THREADS {
+            assert!(waiting_since.elapsed() < Duration::from_secs(10));
+            std::thread::yield_now();
+        }
+        // The last caller counted itself just before its call: give it the moment it needs
+        // to reach the token manager (the refresh below takes far longer anyway).
+        std::thread::sleep(Duration::from_millis(50));
+        broken(request, gateway)
+    });
     let client = Client::builder(gw.config())
         .timeout(TIMEOUT)
         .build()
@@ -22,12 +46,13 @@ fn every_caller_fails_then_recovers(gw: &FakeGateway, check: impl Fn(&Error)) {
     let barrier = Arc::new(Barrier::new(THREADS));
     let handles: Vec<_> = (0..THREADS as u64)
         .map(|i| {
-            let (client, barrier) = (client.clone(), barrier.clone());
+            let (client, barrier, started) = (client.clone(), barrier.clone(), started.clone());
             std::thread::spawn(move || {
                 barrier.wait();
-                let started = Instant::now();
+                let began = Instant::now();
+                started.fetch_add(1, Ordering::SeqCst);
                 let result = client.get_status(i + 1);
-                (result, started.elapsed())
+                (result, began.elapsed())
             })
         })
         .collect();
@@ -36,18 +61,19 @@ fn every_caller_fails_then_recovers(gw: &FakeGateway, check: impl Fn(&Error)) {
         let err = result.expect_err("the token endpoint is broken");
         check(&err);
         // A generous bound: "within the timeout" plus scheduling noise, never a hang.
-        assert!(elapsed < TIMEOUT + Duration::from_secs(2), "{elapsed:?}");
+        assert!(
+            elapsed < TIMEOUT + Duration::from_millis(500),
+            "{elapsed:?}"
+        );
         let shown = format!("{err} {err:?}");
         assert!(!shown.contains(support::CLIENT_SECRET), "{shown}");
         assert!(!shown.contains(support::TOKEN_PREFIX), "{shown}");
     }
     assert_eq!(gw.api_requests(), 0, "no API request without a token");
-    // One flight (with its retries) per caller at the very most; usually one in all.
-    let most = THREADS * (1 + gopay::DEFAULT_MAX_RETRIES as usize);
-    assert!(
-        (1..=most).contains(&gw.token_requests()),
-        "{}",
-        gw.token_requests()
+    assert_eq!(
+        gw.token_requests(),
+        per_flight,
+        "one flight for all callers"
     );
     gw.default_token_handler();
     let payment = client.get_status(42).unwrap();
@@ -58,8 +84,8 @@ fn every_caller_fails_then_recovers(gw: &FakeGateway, check: impl Fn(&Error)) {
 #[test]
 fn token_endpoint_401_is_an_auth_error() {
     let gw = FakeGateway::start();
-    gw.on_token(|_, _, _| Reply::error(401, 202, "WRONG_CREDENTIALS"));
-    every_caller_fails_then_recovers(&gw, |err| {
+    let broken = |_: &_, _: &_| Reply::error(401, 202, "WRONG_CREDENTIALS");
+    every_caller_fails_then_recovers(&gw, broken, 1, |err| {
         assert!(err.is_auth(), "{err:?}");
         assert!(
             matches!(
@@ -82,8 +108,10 @@ fn token_endpoint_401_is_an_auth_error() {
 #[test]
 fn token_endpoint_500_is_an_api_error() {
     let gw = FakeGateway::start();
-    gw.on_token(|_, _, _| Reply::error(500, 100, "SYSTEM_ERROR"));
-    every_caller_fails_then_recovers(&gw, |err| {
+    let broken = |_: &_, _: &_| Reply::error(500, 100, "SYSTEM_ERROR");
+    // A 5xx token answer is repeated: one flight is the request and its retries.
+    let per_flight = 1 + gopay::DEFAULT_MAX_RETRIES as usize;
+    every_caller_fails_then_recovers(&gw, broken, per_flight, |err| {
         assert!(matches!(err, Error::Api { status: 500, .. }), "{err:?}");
         assert!(!err.is_auth());
         assert_eq!(err.api_errors()[0].error_code, 100);
@@ -93,13 +121,13 @@ fn token_endpoint_500_is_an_api_error() {
 #[test]
 fn token_endpoint_garbage_is_a_decode_error() {
     let gw = FakeGateway::start();
-    gw.on_token(|_, _, _| {
+    let broken = |_: &_, _: &_| {
         Reply::json(
             200,
             format!(r#"{{"access_token": "{}oops", "#, support::TOKEN_PREFIX),
         )
-    });
-    every_caller_fails_then_recovers(&gw, |err| {
+    };
+    every_caller_fails_then_recovers(&gw, broken, 1, |err| {
         assert!(matches!(err, Error::Decode { status: 200, .. }), "{err:?}");
     });
 }
@@ -107,7 +135,7 @@ fn token_endpoint_garbage_is_a_decode_error() {
 #[test]
 fn token_endpoint_with_an_unusable_token_is_a_decode_error() {
     let gw = FakeGateway::start();
-    gw.on_token(|_, _, _| {
+    let broken = |_: &_, _: &_| {
         Reply::json(
             200,
             format!(
@@ -115,8 +143,8 @@ fn token_endpoint_with_an_unusable_token_is_a_decode_error() {
                 support::TOKEN_PREFIX
             ),
         )
-    });
-    every_caller_fails_then_recovers(&gw, |err| {
+    };
+    every_caller_fails_then_recovers(&gw, broken, 1, |err| {
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     });
 }
@@ -127,11 +155,12 @@ fn token_endpoint_slower_than_the_timeout_is_a_timeout() {
     // Hold every token request until the test ends (the sender is dropped then).
     let (_hold, held) = mpsc::channel::<()>();
     let held = Mutex::new(held);
-    gw.on_token(move |request, _, gateway| {
+    let broken = move |request: &_, gateway: &support::Gateway| {
         let _ = held.lock().unwrap().recv_timeout(Duration::from_secs(30));
         gateway.issue_token_reply(request)
-    });
-    every_caller_fails_then_recovers(&gw, |err| {
+    };
+    // Cut by the deadline while waiting for the answer: not repeated.
+    every_caller_fails_then_recovers(&gw, broken, 1, |err| {
         assert!(err.is_timeout(), "{err:?}");
         assert!(matches!(err, Error::Transport { .. }));
     });

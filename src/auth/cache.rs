@@ -95,6 +95,11 @@ impl RefreshLock {
         RefreshLock { release: None }
     }
 
+    /// Whether this lock keeps other clients out (an unguarded one does not).
+    pub(crate) fn is_guarded(&self) -> bool {
+        self.release.is_some()
+    }
+
     /// A lock that `release` gives back, once, when the lock is dropped. Move whatever
     /// holds the lock (a locked file, a lock token) into the closure.
     pub fn new(release: impl FnOnce() + Send + 'static) -> RefreshLock {
@@ -169,11 +174,30 @@ impl CachedToken {
             .unwrap_or(UNIX_EPOCH)
     }
 
+    /// Whether the token can be sent as it is in `Authorization: Bearer …`: a non-empty
+    /// token of printable ASCII (no space, CR, LF or NUL) of at most 16 KiB, of type
+    /// `bearer`. The client checks this of every token, from GoPay or from a cache, and
+    /// treats a cached token that fails it as a miss (and replaces it).
+    pub fn is_sendable(&self) -> bool {
+        is_sendable_access_token(&self.access_token)
+            && self.token_type.eq_ignore_ascii_case("bearer")
+    }
+
     /// Whether the token is still good for at least `margin` at `now`.
     pub fn is_valid_for(&self, margin: Duration, now: SystemTime) -> bool {
         now.checked_add(margin)
             .is_some_and(|horizon| horizon < self.expires_at())
     }
+}
+
+/// The longest access token the client sends; GoPay's are under 200 characters.
+const MAX_ACCESS_TOKEN_LEN: usize = 16 * 1024;
+
+/// Whether `token` can go into a header verbatim.
+pub(crate) fn is_sendable_access_token(token: &str) -> bool {
+    !token.is_empty()
+        && token.len() <= MAX_ACCESS_TOKEN_LEN
+        && token.bytes().all(|b| b.is_ascii_graphic())
 }
 
 impl fmt::Debug for CachedToken {
@@ -251,6 +275,21 @@ mod tests {
         assert!(token.is_valid_for(Duration::from_secs(59), now));
         assert!(!token.is_valid_for(Duration::from_secs(60), now));
         assert!(!token.is_valid_for(Duration::MAX, now));
+    }
+
+    #[test]
+    fn only_header_safe_bearer_tokens_are_sendable() {
+        let at = SystemTime::now();
+        assert!(CachedToken::new("AAA+/=", "bearer", at).is_sendable());
+        assert!(CachedToken::new("AAA", "Bearer", at).is_sendable());
+        let huge = "A".repeat(MAX_ACCESS_TOKEN_LEN + 1);
+        for bad in ["", "a b", "a\r\nX-Evil: 1", "a\0b", "žluť", huge.as_str()] {
+            assert!(
+                !CachedToken::new(bad, "bearer", at).is_sendable(),
+                "{bad:?}"
+            );
+        }
+        assert!(!CachedToken::new("AAA", "mac", at).is_sendable());
     }
 
     #[test]

@@ -67,20 +67,41 @@ impl TokenEndpoint {
             Payload::Form(self.form.clone()),
         )?;
         let status = response.status;
-        if !(200..300).contains(&status) {
-            let errors = parse_error_details(&response.body, &self.secrets());
-            return Err(if status >= 500 {
-                Error::Api { status, errors }
-            } else {
-                Error::Auth {
-                    status: Some(status),
-                    errors,
-                    message: "the token endpoint refused the client credentials or scope".into(),
-                }
-            });
+        match status {
+            200..=299 if !is_not_json(&response.body) => decode(&response.body, status, sent_at),
+            // OAuth2's answers to refused credentials or scope (RFC 6749 §5.2).
+            400 | 401 | 403 => Err(Error::Auth {
+                status: Some(status),
+                errors: parse_error_details(&response.body, &self.secrets()),
+                message: "the token endpoint refused the client credentials or scope".into(),
+            }),
+            429 | 500..=599 => Err(Error::Api {
+                status,
+                errors: parse_error_details(&response.body, &self.secrets()),
+            }),
+            // A 404, a redirect or a web page: whatever answered is not GoPay's token
+            // endpoint, so the credentials were never checked. Say so instead of blaming them.
+            _ => Err(Error::config(format!(
+                "the token endpoint {} answered HTTP {status}{}: this is not GoPay's API; \
+                 check the gateway URL (e.g. {})",
+                self.url,
+                if (200..300).contains(&status) {
+                    " with something that is not a token answer"
+                } else {
+                    ""
+                },
+                crate::SANDBOX_URL,
+            ))),
         }
-        decode(&response.body, status, sent_at)
     }
+}
+
+/// Whether `body` is a web page or text rather than JSON: what sits at a wrong URL answers
+/// like that. (An empty or cut-off body is a broken answer, decoded and refused as such.)
+fn is_not_json(body: &[u8]) -> bool {
+    body.iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| !matches!(b, b'{' | b'['))
 }
 
 /// [`decode`] for the fuzz tests.
@@ -115,10 +136,7 @@ fn decode(body: &[u8], status: u16, sent_at: SystemTime) -> Result<CachedToken, 
         _ => return Err(bad("the token answer has no access_token string".into())),
     };
     // The token goes into a header: refuse what cannot be sent verbatim.
-    if access_token.is_empty()
-        || access_token.len() > 16 * 1024
-        || !access_token.bytes().all(|b| b.is_ascii_graphic())
-    {
+    if !super::cache::is_sendable_access_token(&access_token) {
         return Err(bad(
             "the access_token is empty, too long or not printable ASCII".into(),
         ));

@@ -2,6 +2,7 @@
 //! single-flight token manager every client uses.
 
 mod cache;
+pub(crate) mod clock;
 mod deadline;
 pub(crate) mod endpoint;
 mod file;

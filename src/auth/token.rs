@@ -12,12 +12,14 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
 
 use super::cache::{CachedToken, TokenCache};
+use super::clock::Clock;
 use crate::error::Error;
+use crate::event::{Event, EventHook, ExchangeKind};
 
 /// While another thread refreshes, an old token is still used if it stays valid this long
 /// (at most half the refresh margin, so that a refresh always starts with the old token
@@ -27,6 +29,29 @@ const REFRESH_AHEAD_FLOOR: Duration = Duration::from_secs(5);
 /// Longest pause between two looks at the cache while another client holds the refresh lock.
 const MAX_LOCK_POLL: Duration = Duration::from_millis(100);
 
+/// The longest cache error message passed on to the event hook.
+const MAX_CACHE_ERROR_LEN: usize = 300;
+
+/// What the manager asked of its token cache, for the events that report cache problems.
+#[derive(Clone, Copy)]
+enum CacheOp {
+    Get,
+    Set,
+    Delete,
+    Lock,
+}
+
+impl CacheOp {
+    fn as_str(self) -> &'static str {
+        match self {
+            CacheOp::Get => "GET",
+            CacheOp::Set => "SET",
+            CacheOp::Delete => "DELETE",
+            CacheOp::Lock => "LOCK",
+        }
+    }
+}
+
 pub(crate) struct TokenManager {
     cache: Arc<dyn TokenCache>,
     key: String,
@@ -35,6 +60,9 @@ pub(crate) struct TokenManager {
     lock_ttl: Duration,
     state: Mutex<State>,
     refreshed: Condvar,
+    clock: Clock,
+    /// Told about token cache problems (the client's event hook).
+    on_event: Option<EventHook>,
 }
 
 #[derive(Default)]
@@ -60,6 +88,7 @@ impl TokenManager {
         key: String,
         margin: Duration,
         lock_ttl: Duration,
+        on_event: Option<EventHook>,
     ) -> TokenManager {
         TokenManager {
             cache,
@@ -68,7 +97,16 @@ impl TokenManager {
             lock_ttl,
             state: Mutex::new(State::default()),
             refreshed: Condvar::new(),
+            clock: Clock::default(),
+            on_event,
         }
+    }
+
+    /// The same manager on `clock` (tests move it forward instead of sleeping).
+    #[cfg(test)]
+    fn with_clock(mut self, clock: Clock) -> TokenManager {
+        self.clock = clock;
+        self
     }
 
     pub(crate) fn cache_key(&self) -> &str {
@@ -93,7 +131,7 @@ impl TokenManager {
         }
         let mut waited_for = None;
         loop {
-            let now = SystemTime::now();
+            let now = self.clock.system();
             match &state.current {
                 Some(token) if token.is_valid_for(self.margin, now) => {
                     return Ok((Arc::clone(token), false));
@@ -147,7 +185,7 @@ impl TokenManager {
         };
         let revoked = self.state.lock().revoked.clone();
         let cached = self.cached_token(deadline, revoked.as_deref());
-        let now = SystemTime::now();
+        let now = self.clock.system();
         let result = match cached {
             Some(token) if token.is_valid_for(self.margin, now) => Ok(token),
             cached => {
@@ -169,11 +207,25 @@ impl TokenManager {
         guard.finish(result.map(Arc::new))
     }
 
-    /// The cached token, unless it is the one GoPay refused.
+    /// The cached token, unless it is the one GoPay refused or one that cannot be sent (a
+    /// cache holding garbage must not fail every call until the entry expires: the token
+    /// fetched instead replaces it).
     fn cached_token(&self, deadline: Instant, revoked: Option<&str>) -> Option<CachedToken> {
-        self.cache_call(deadline, |cache| cache.get(&self.key))
+        let token = self
+            .cache_call(deadline, CacheOp::Get, |cache| cache.get(&self.key))
             .flatten()
-            .filter(|token| revoked != Some(token.access_token()))
+            .filter(|token| revoked != Some(token.access_token()))?;
+        if !token.is_sendable() {
+            self.report_cache_problem(
+                CacheOp::Get,
+                Duration::ZERO,
+                "the cached token cannot be sent in a header (empty, too long, not printable \
+                 ASCII or not a bearer token); replacing it"
+                    .into(),
+            );
+            return None;
+        }
+        Some(token)
     }
 
     /// Fetches a token under the cache's refresh lock, so that of all the clients sharing
@@ -186,16 +238,22 @@ impl TokenManager {
     ) -> Result<CachedToken, Error> {
         let fetch_and_store = || {
             fetch(deadline).inspect(|token| {
-                self.cache_call(deadline, |cache| cache.set(&self.key, token));
+                self.cache_call(deadline, CacheOp::Set, |cache| cache.set(&self.key, token));
             })
         };
+        // Another client's token is waited for at most half of what is left, keeping the
+        // other half to fetch one and make the call, should the lock never be given back (a
+        // holder that is stopped, a lock key that does not expire).
+        let started = Instant::now();
+        let stop_waiting = started + deadline.saturating_duration_since(started) / 2;
         let mut pause = Duration::from_millis(5);
         loop {
-            match self.cache_call(deadline, |cache| {
+            match self.cache_call(deadline, CacheOp::Lock, |cache| {
                 cache.try_lock_refresh(&self.key, self.lock_ttl)
             }) {
                 // The lock cannot be consulted: fetch rather than fail the call.
                 None => return fetch_and_store(),
+                Some(Some(lock)) if !lock.is_guarded() => return fetch_and_store(),
                 Some(Some(_lock)) => {
                     // Another client may have stored a token between our look and our lock.
                     return match self.fresh_cached_token(deadline, revoked) {
@@ -204,10 +262,15 @@ impl TokenManager {
                     };
                 }
                 Some(None) => {
-                    if Instant::now() + pause >= deadline {
-                        return Err(Error::timed_out(
-                            "waiting for another client's token request",
-                        ));
+                    if Instant::now() + pause >= stop_waiting {
+                        self.report_cache_problem(
+                            CacheOp::Lock,
+                            started.elapsed(),
+                            "another client held the refresh lock and stored no token in \
+                             time; fetching a token without the lock"
+                                .into(),
+                        );
+                        return fetch_and_store();
                     }
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(MAX_LOCK_POLL);
@@ -221,7 +284,15 @@ impl TokenManager {
 
     fn fresh_cached_token(&self, deadline: Instant, revoked: Option<&str>) -> Option<CachedToken> {
         self.cached_token(deadline, revoked)
-            .filter(|token| token.is_valid_for(self.margin, SystemTime::now()))
+            .filter(|token| token.is_valid_for(self.margin, self.clock.system()))
+    }
+
+    /// Makes `token`, just obtained from GoPay, the one every call uses, and stores it in
+    /// the cache for the other clients sharing it.
+    pub(crate) fn replace(&self, token: CachedToken, deadline: Instant) {
+        self.cache_call(deadline, CacheOp::Set, |cache| cache.set(&self.key, &token));
+        let mut state = self.state.lock();
+        self.set_current(&mut state, Arc::new(token));
     }
 
     /// Forgets `used` after GoPay refused it, unless a newer token replaced it meanwhile.
@@ -235,29 +306,58 @@ impl TokenManager {
             state.revoked = Some(used.access_token().to_owned());
         }
         let cached = self
-            .cache_call(deadline, |cache| cache.get(&self.key))
+            .cache_call(deadline, CacheOp::Get, |cache| cache.get(&self.key))
             .flatten();
         if cached.is_some_and(|cached| cached.access_token() == used.access_token()) {
-            self.cache_call(deadline, |cache| cache.delete(&self.key));
+            self.cache_call(deadline, CacheOp::Delete, |cache| cache.delete(&self.key));
         }
     }
 
-    /// Calls the user's cache; its errors and panics count as "nothing there".
-    /// Nothing is asked once `deadline` has passed; the cache sees `deadline` through
-    /// [`token_cache_deadline`](crate::token_cache_deadline).
+    /// Calls the user's cache; its errors and panics count as "nothing there" and are
+    /// reported to the event hook. Nothing is asked once `deadline` has passed; the cache
+    /// sees `deadline` through [`token_cache_deadline`](crate::token_cache_deadline).
     fn cache_call<T>(
         &self,
         deadline: Instant,
+        op: CacheOp,
         call: impl FnOnce(&dyn TokenCache) -> Result<T, super::CacheError>,
     ) -> Option<T> {
-        if Instant::now() >= deadline {
+        let started = Instant::now();
+        if started >= deadline {
             return None;
         }
         let guarded = || super::with_deadline(deadline, || call(self.cache.as_ref()));
-        match catch_unwind(AssertUnwindSafe(guarded)) {
-            Ok(Ok(value)) => Some(value),
-            Ok(Err(_)) | Err(_) => None,
-        }
+        let problem = match catch_unwind(AssertUnwindSafe(guarded)) {
+            Ok(Ok(value)) => return Some(value),
+            Ok(Err(error)) => error.to_string(),
+            Err(_) => "the token cache panicked".to_owned(),
+        };
+        self.report_cache_problem(op, started.elapsed(), problem);
+        None
+    }
+
+    /// Tells the event hook that the cache failed (the call went on as on a miss).
+    fn report_cache_problem(&self, op: CacheOp, duration: Duration, problem: String) {
+        let Some(hook) = &self.on_event else {
+            return;
+        };
+        let problem: String = problem
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .take(MAX_CACHE_ERROR_LEN)
+            .collect();
+        let event = Event {
+            kind: ExchangeKind::TokenCache,
+            method: op.as_str(),
+            path: self.key.clone(),
+            status: None,
+            duration,
+            attempt: 1,
+            token_refreshed: false,
+            error: Some(problem),
+        };
+        // An observer that panics must not fail the payment it observes.
+        let _ = catch_unwind(AssertUnwindSafe(|| hook(&event)));
     }
 }
 
@@ -285,7 +385,9 @@ impl RefreshGuard<'_> {
                 state.last_failure = Some(err.clone());
                 // The old token still works: let this call go through with it too.
                 match &state.current {
-                    Some(token) if token.is_valid_for(Duration::ZERO, SystemTime::now()) => {
+                    Some(token)
+                        if token.is_valid_for(Duration::ZERO, self.manager.clock.system()) =>
+                    {
                         Ok(Arc::clone(token))
                     }
                     _ => Err(err),
@@ -317,9 +419,9 @@ impl TokenManager {
         let left = token
             .expires_at()
             .checked_sub(self.margin)
-            .and_then(|fresh_until| fresh_until.duration_since(SystemTime::now()).ok())
+            .and_then(|fresh_until| fresh_until.duration_since(self.clock.system()).ok())
             .unwrap_or_default();
-        let now = Instant::now();
+        let now = self.clock.instant();
         state.fresh_until = Some(now.checked_add(left).unwrap_or(now));
         state.current = Some(token);
     }
@@ -337,6 +439,7 @@ mod tests {
     use crate::auth::InMemoryTokenCache;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{mpsc, Barrier};
+    use std::time::SystemTime;
 
     fn manager() -> Arc<TokenManager> {
         Arc::new(TokenManager::new(
@@ -344,6 +447,7 @@ mod tests {
             "k".into(),
             Duration::from_secs(30),
             Duration::from_secs(10),
+            None,
         ))
     }
 
@@ -450,6 +554,7 @@ mod tests {
             "k".into(),
             Duration::from_secs(30),
             Duration::from_secs(10),
+            None,
         );
         let (bad, _) = tm
             .token(Instant::now(), soon(), &|_| {
@@ -470,12 +575,92 @@ mod tests {
     }
 
     #[test]
+    fn a_token_is_reused_until_its_margin_then_refreshed() {
+        let clock = Clock::manual();
+        let tm = TokenManager::new(
+            Arc::new(InMemoryTokenCache::new()),
+            "k".into(),
+            Duration::from_secs(30),
+            Duration::from_secs(10),
+            None,
+        )
+        .with_clock(clock.clone());
+        let fetches = AtomicUsize::new(0);
+        // 32 s of life: fresh for the 2 s before the 30 s margin begins.
+        let fetch = |_| {
+            let n = fetches.fetch_add(1, Ordering::SeqCst) + 1;
+            Ok(CachedToken::new(
+                format!("t{n}"),
+                "bearer",
+                clock.system() + Duration::from_secs(32),
+            ))
+        };
+        let call = || tm.token(clock.instant(), soon(), &fetch).unwrap();
+        let (first, refreshed) = call();
+        assert!(refreshed);
+        clock.advance(Duration::from_millis(1900));
+        let (again, refreshed) = call();
+        assert_eq!(
+            (again.access_token(), refreshed),
+            (first.access_token(), false)
+        );
+        clock.advance(Duration::from_millis(200));
+        let (next, refreshed) = call();
+        assert!(refreshed, "inside the margin the token is replaced");
+        assert_ne!(next.access_token(), first.access_token());
+        assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_cached_token_that_cannot_be_sent_is_a_miss_and_is_replaced() {
+        let cache = Arc::new(InMemoryTokenCache::new());
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let seen = events.clone();
+        let tm = TokenManager::new(
+            cache.clone(),
+            "k".into(),
+            Duration::from_secs(30),
+            Duration::from_secs(10),
+            Some(Arc::new(move |event: &Event| {
+                seen.lock().push(event.clone())
+            })),
+        );
+        let far = SystemTime::now() + Duration::from_secs(600);
+        let huge = "A".repeat(1024 * 1024);
+        for planted in [
+            "bad\r\nX-Injected: 1",
+            "nul\0byte",
+            "žluťoučký",
+            huge.as_str(),
+        ] {
+            cache
+                .set("k", &CachedToken::new(planted, "bearer", far))
+                .unwrap();
+            let (token, refreshed) = tm
+                .token(Instant::now(), soon(), &|_| {
+                    Ok(token("good", Duration::from_secs(600)))
+                })
+                .unwrap();
+            assert!(refreshed);
+            assert_eq!(token.access_token(), "good");
+            assert_eq!(cache.get("k").unwrap().unwrap().access_token(), "good");
+            tm.invalidate(&token, soon());
+        }
+        let events = events.lock();
+        assert_eq!(events.len(), 4, "{events:?}");
+        assert!(events
+            .iter()
+            .all(|e| e.kind == ExchangeKind::TokenCache && e.method == "GET"));
+    }
+
+    #[test]
     fn refresh_ahead_works_with_a_short_margin() {
         let tm = Arc::new(TokenManager::new(
             Arc::new(InMemoryTokenCache::new()),
             "k".into(),
             Duration::from_secs(2),
             Duration::from_secs(10),
+            None,
         ));
         // 1.5 s left: inside the 2 s margin, so a refresh is due, but still usable.
         tm.token(Instant::now(), soon(), &|_| {

@@ -217,6 +217,7 @@ impl SimulatorBuilder {
             tiny_http::Server::http(("127.0.0.1", self.port)).map_err(|e| Error::Transport {
                 message: format!("the simulator could not listen on 127.0.0.1:{}", self.port),
                 timeout: false,
+                request_sent: false,
                 source: Some(Arc::from(e)),
             })?;
         let port = server
@@ -256,6 +257,7 @@ fn thread_error(e: std::io::Error) -> Error {
     Error::Transport {
         message: "the simulator could not start a thread".into(),
         timeout: false,
+        request_sent: false,
         source: Some(Arc::new(e)),
     }
 }

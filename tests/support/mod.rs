@@ -58,6 +58,9 @@ pub struct Reply {
     pub headers: Vec<(String, String)>,
     /// Bytes written instead of a proper answer, after which the connection is closed.
     pub raw: Option<Vec<u8>>,
+    /// Bytes written in parts, each after its pause (a slow or hostile server); the
+    /// connection is closed after the last.
+    pub paced: Option<Vec<(std::time::Duration, Vec<u8>)>>,
 }
 
 impl Reply {
@@ -72,6 +75,42 @@ impl Reply {
             content_type,
             headers: Vec::new(),
             raw: None,
+            paced: None,
+        }
+    }
+
+    /// A JSON answer whose head comes after `before_head` and whose body after a further
+    /// `before_body`: a server that pauses twice.
+    pub fn pausing(
+        before_head: std::time::Duration,
+        before_body: std::time::Duration,
+        status: u16,
+        body: &str,
+    ) -> Reply {
+        let head = format!(
+            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        Reply {
+            paced: Some(vec![
+                (before_head, head.into_bytes()),
+                (before_body, body.as_bytes().to_vec()),
+            ]),
+            ..Reply::json(status, "")
+        }
+    }
+
+    /// A JSON answer whose head comes at once and whose body one byte every `every`.
+    pub fn dripping(every: std::time::Duration, status: u16, body: &str) -> Reply {
+        let head = format!(
+            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        let mut parts = vec![(std::time::Duration::ZERO, head.into_bytes())];
+        parts.extend(body.bytes().map(|b| (every, vec![b])));
+        Reply {
+            paced: Some(parts),
+            ..Reply::json(status, "")
         }
     }
 
@@ -223,6 +262,19 @@ impl Gateway {
             let reply = self.handle(request);
             if let Some(raw) = reply.raw {
                 let _ = writer.write_all(&raw);
+                return;
+            }
+            if let Some(parts) = reply.paced {
+                for (pause, bytes) in parts {
+                    std::thread::sleep(pause);
+                    if writer
+                        .write_all(&bytes)
+                        .and_then(|()| writer.flush())
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
                 return;
             }
             let mut head = format!(
