@@ -3,6 +3,7 @@
 //! ```sh
 //! export GOPAY_GOID=8123456789 GOPAY_CLIENT_ID=… GOPAY_CLIENT_SECRET=… GOPAY_GATEWAY_URL=sandbox
 //! cargo run --example gopay -- create --amount 10000 --currency CZK --order 42
+//! cargo run --example gopay -- check
 //! cargo run --example gopay -- status 3000006529
 //! cargo run --example gopay -- refund 3000006529 5000
 //! cargo run --example gopay -- instruments CZK --format table
@@ -24,12 +25,13 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use gopay::{
-    Client, Config, Currency, Error, FileTokenCache, Item, Payment, PaymentInstruments,
-    PaymentRequest, PaymentResult,
+    Client, Config, Currency, Error, ExchangeKind, FileTokenCache, Item, Payment,
+    PaymentInstruments, PaymentRequest, PaymentResult,
 };
 use serde::Serialize;
 
@@ -63,6 +65,12 @@ enum Format {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Check that GoPay accepts the credentials.
+    ///
+    /// Asks GoPay for a fresh token, whatever the token cache holds, so a wrong secret
+    /// shows at once. Prints "credentials OK" (JSON: {"ok":true}); exits 3 when GoPay
+    /// refuses the credentials.
+    Check,
     /// Show a payment's state.
     Status {
         /// The payment id.
@@ -164,6 +172,12 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<String, Failure> {
     let client = client(cli)?;
     match &cli.command {
+        Command::Check => {
+            client.check_credentials()?;
+            show(cli.format, &CheckAnswer { ok: true }, |_| {
+                "credentials OK".to_owned()
+            })
+        }
         Command::Status { id } => show(cli.format, &client.get_status(*id)?, payment_table),
         Command::Create {
             amount,
@@ -203,7 +217,16 @@ fn run(cli: &Cli) -> Result<String, Failure> {
     }
 }
 
+/// The answer of `check`.
+#[derive(Serialize)]
+struct CheckAnswer {
+    ok: bool,
+}
+
 /// A client from the environment, with its tokens in the file cache.
+///
+/// A token cache that does not work costs a token request per run but fails nothing:
+/// the first problem of a run is reported as one warning line on stderr, the rest are not.
 fn client(cli: &Cli) -> Result<Client, Failure> {
     let config = Config::from_env()?;
     let from_env = std::env::var_os("GOPAY_CACHE_DIR").filter(|dir| !dir.is_empty());
@@ -211,8 +234,19 @@ fn client(cli: &Cli) -> Result<Client, Failure> {
         Some(dir) => FileTokenCache::new(dir),
         None => FileTokenCache::in_user_cache_dir()?,
     };
+    let warned = AtomicBool::new(false);
     Ok(Client::builder(config)
         .token_cache(Arc::new(cache))
+        .on_event(move |event| {
+            if event.kind == ExchangeKind::TokenCache && !warned.swap(true, Ordering::Relaxed) {
+                let why = event.error.as_deref().unwrap_or("no detail");
+                eprintln!(
+                    "gopay: warning: the token cache does not work, so every run asks GoPay \
+                     for a new token: {}",
+                    one_line(why)
+                );
+            }
+        })
         .build()?)
 }
 

@@ -561,3 +561,45 @@ fn a_gateway_url_with_credentials_is_refused_without_showing_them() {
     let line = failed.failed_with(2);
     assert!(line.contains("GOPAY_GATEWAY_URL is not set"), "{line}");
 }
+
+#[test]
+fn check_asks_gopay_whatever_the_cache_holds() {
+    let sim = Simulator::start().unwrap();
+    let cache = TempDir::new();
+    let ok = run(&mut gopay(&sim, &cache), &["check"]).json();
+    assert_eq!(ok, serde_json::json!({"ok": true}));
+    let table = run(&mut gopay(&sim, &cache), &["check", "--format", "table"]);
+    assert_eq!(table.code, Some(0), "{}", table.stderr);
+    assert_eq!(table.stdout, "credentials OK\n");
+    assert!(table.stderr.is_empty(), "{}", table.stderr);
+    assert_eq!(sim.token_requests(), 2, "each check asks for a token");
+
+    // The cache holds a good token for this client id: a wrong secret must still fail.
+    let mut impostor = gopay(&sim, &cache);
+    impostor.env("GOPAY_CLIENT_SECRET", "not-the-secret-42");
+    let denied = run(&mut impostor, &["check"]);
+    let line = denied.failed_with(3);
+    assert!(line.contains("authentication failed"), "{line}");
+    assert!(!line.contains("not-the-secret-42"), "{line}");
+}
+
+#[test]
+fn a_broken_token_cache_is_one_warning_and_no_failure() {
+    let sim = Simulator::start().unwrap();
+    let home = TempDir::new();
+    // A file where the cache directory should be: every cache operation fails.
+    let not_a_dir = home.0.join("not-a-directory");
+    std::fs::write(&not_a_dir, "x").unwrap();
+    let mut command = gopay(&sim, &home);
+    command.env("GOPAY_CACHE_DIR", &not_a_dir);
+    let id = create(&sim, &TempDir::new(), "45");
+    let status = run(&mut command, &["status", &id.to_string()]);
+    assert_eq!(status.code, Some(0), "{}", status.stderr);
+    let lines: Vec<&str> = status.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one warning: {:?}", status.stderr);
+    assert!(
+        lines[0].starts_with("gopay: warning: the token cache does not work"),
+        "{}",
+        lines[0]
+    );
+}
