@@ -33,7 +33,7 @@ impl Config {
     ///
     /// `gateway_url` is [`SANDBOX_URL`], [`PRODUCTION_URL`] or another gateway;
     /// `https://host`, `https://host/`, `https://host/api` and `https://host/api/` all mean
-    /// the same. Nothing is checked here: [`ClientBuilder::build`](crate::ClientBuilder::build)
+    /// the same, whatever the case of the scheme, the host and the `/api` suffix. Nothing is checked here: [`ClientBuilder::build`](crate::ClientBuilder::build)
     /// validates the configuration and explains what is wrong.
     pub fn new(
         goid: u64,

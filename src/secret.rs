@@ -176,9 +176,7 @@ fn match_at(text: &[u8], start: usize, pattern: &[u8]) -> Option<usize> {
                 }
             }
         }
-        if got == want {
-            p += 1;
-        } else if want == b' ' && got == b'+' {
+        if got == want || (want == b' ' && got == b'+') {
             p += 1;
         } else if want == b'/' && got == b'\\' && text.get(p + 1) == Some(&b'/') {
             p += 2;
