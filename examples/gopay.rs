@@ -1,8 +1,9 @@
 //! `gopay`: a small command-line client for the GoPay gateway.
 //!
 //! ```sh
-//! export GOPAY_GOID=8123456789 GOPAY_CLIENT_ID=… GOPAY_CLIENT_SECRET=…  # GOPAY_GATEWAY_URL: sandbox
+//! export GOPAY_GOID=8123456789 GOPAY_CLIENT_ID=… GOPAY_CLIENT_SECRET=… GOPAY_GATEWAY_URL=sandbox
 //! cargo run --example gopay -- create --amount 10000 --currency CZK --order 42
+//! cargo run --example gopay -- check
 //! cargo run --example gopay -- status 3000006529
 //! cargo run --example gopay -- refund 3000006529 5000
 //! cargo run --example gopay -- instruments CZK --format table
@@ -11,27 +12,34 @@
 //! The access token is kept in a [`FileTokenCache`] (`--cache-dir`, else `$GOPAY_CACHE_DIR`,
 //! else `~/.cache/gopay`), so invocations within a token's lifetime make one token request
 //! between them. Answers are printed as JSON, or as a short table with `--format table`.
+//! Text that came from the gateway is printed harmless: in a table, control characters
+//! (escape sequences, line breaks) and bidirectional overrides are shown escaped
+//! (`\u{1b}`), so an answer cannot recolour the terminal or forge a row; in JSON, the ones
+//! JSON itself leaves raw (C1 controls, bidirectional overrides) are `\uXXXX` escapes.
 //!
 //! Exit codes: 0 success; 2 usage or configuration error; 3 GoPay refused the request
 //! (API error, authentication, invalid input); 4 no usable answer (transport, timeout,
 //! undecodable response); 1 anything else. Errors are one line on stderr and never contain
-//! the client secret or a token.
+//! the client secret or a token. When the token cache does not work, one warning line goes
+//! to stderr and the command goes on (with a token of its own).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use gopay::{
-    Client, Config, Currency, Error, FileTokenCache, Item, Payment, PaymentInstruments,
-    PaymentRequest, PaymentResult,
+    Client, Config, Currency, Error, ExchangeKind, FileTokenCache, Item, Payment,
+    PaymentInstruments, PaymentRequest, PaymentResult,
 };
 use serde::Serialize;
 
 /// Command-line client for the GoPay payment gateway (REST API v3).
 ///
 /// Credentials come from GOPAY_GOID, GOPAY_CLIENT_ID, GOPAY_CLIENT_SECRET and
-/// GOPAY_GATEWAY_URL (default: the sandbox). Amounts are in minor units (10000 = 100.00).
+/// GOPAY_GATEWAY_URL (`sandbox`, `production` or the gateway's URL), all four required.
+/// Amounts are in minor units (10000 = 100.00).
 #[derive(Parser, Debug)]
 #[command(name = "gopay", version)]
 struct Cli {
@@ -57,6 +65,12 @@ enum Format {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Check that GoPay accepts the credentials.
+    ///
+    /// Asks GoPay for a fresh token, whatever the token cache holds, so a wrong secret
+    /// shows at once. Prints "credentials OK" (JSON: {"ok":true}); exits 3 when GoPay
+    /// refuses the credentials.
+    Check,
     /// Show a payment's state.
     Status {
         /// The payment id.
@@ -149,7 +163,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            eprintln!("gopay: {}", failure.message);
+            eprintln!("gopay: {}", one_line(&failure.message));
             ExitCode::from(failure.code)
         }
     }
@@ -158,6 +172,12 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<String, Failure> {
     let client = client(cli)?;
     match &cli.command {
+        Command::Check => {
+            client.check_credentials()?;
+            show(cli.format, &CheckAnswer { ok: true }, |_| {
+                "credentials OK".to_owned()
+            })
+        }
         Command::Status { id } => show(cli.format, &client.get_status(*id)?, payment_table),
         Command::Create {
             amount,
@@ -197,7 +217,16 @@ fn run(cli: &Cli) -> Result<String, Failure> {
     }
 }
 
+/// The answer of `check`.
+#[derive(Serialize)]
+struct CheckAnswer {
+    ok: bool,
+}
+
 /// A client from the environment, with its tokens in the file cache.
+///
+/// A token cache that does not work costs a token request per run but fails nothing:
+/// the first problem of a run is reported as one warning line on stderr, the rest are not.
 fn client(cli: &Cli) -> Result<Client, Failure> {
     let config = Config::from_env()?;
     let from_env = std::env::var_os("GOPAY_CACHE_DIR").filter(|dir| !dir.is_empty());
@@ -205,8 +234,19 @@ fn client(cli: &Cli) -> Result<Client, Failure> {
         Some(dir) => FileTokenCache::new(dir),
         None => FileTokenCache::in_user_cache_dir()?,
     };
+    let warned = AtomicBool::new(false);
     Ok(Client::builder(config)
         .token_cache(Arc::new(cache))
+        .on_event(move |event| {
+            if event.kind == ExchangeKind::TokenCache && !warned.swap(true, Ordering::Relaxed) {
+                let why = event.error.as_deref().unwrap_or("no detail");
+                eprintln!(
+                    "gopay: warning: the token cache does not work, so every run asks GoPay \
+                     for a new token: {}",
+                    one_line(why)
+                );
+            }
+        })
         .build()?)
 }
 
@@ -217,18 +257,63 @@ fn show<T: Serialize>(
 ) -> Result<String, Failure> {
     match format {
         Format::Table => Ok(table(answer)),
-        Format::Json => serde_json::to_string_pretty(answer).map_err(|e| Failure {
-            code: 1,
-            message: format!("could not print the answer: {e}"),
-        }),
+        Format::Json => serde_json::to_string_pretty(answer)
+            .map(|json| escape_json(&json))
+            .map_err(|e| Failure {
+                code: 1,
+                message: format!("could not print the answer: {e}"),
+            }),
     }
 }
 
-/// Two aligned columns; rows without a value are left out.
+/// Characters a terminal acts on instead of showing: control characters (C0 with ESC, CR
+/// and LF, DEL, C1) and the bidirectional embeddings, overrides, isolates and marks.
+fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// `text` to show in a table cell: every unsafe character as a visible `\u{…}` escape.
+fn sanitize(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe_char(c) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
+/// A message for stderr: one line, unsafe characters replaced by spaces.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if is_unsafe_char(c) { ' ' } else { c })
+        .collect()
+}
+
+/// JSON with the unsafe characters that serde_json leaves raw (DEL, C1 controls,
+/// bidirectional controls) written as `\uXXXX` escapes: the same JSON value, safe on a
+/// terminal. They can only occur inside strings, where the escape means the same; C0
+/// controls are escaped in strings already, and outside them are the layout's line breaks.
+fn escape_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c > '\u{1f}' && is_unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Two aligned columns; rows without a value are left out; values are sanitized.
 fn key_values(rows: &[(&str, Option<String>)]) -> String {
-    let rows: Vec<(&str, &String)> = rows
+    let rows: Vec<(&str, String)> = rows
         .iter()
-        .filter_map(|(key, value)| value.as_ref().map(|value| (*key, value)))
+        .filter_map(|(key, value)| value.as_deref().map(|value| (*key, sanitize(value))))
         .collect();
     let width = rows.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
     rows.iter()
@@ -295,13 +380,14 @@ fn instruments_table(instruments: &PaymentInstruments) -> String {
             .collect::<Vec<_>>()
             .join(" ");
         rows.push((
-            instrument.payment_instrument.to_string(),
-            instrument.group.clone().unwrap_or_default(),
-            banks,
+            sanitize(&instrument.payment_instrument.to_string()),
+            sanitize(instrument.group.as_deref().unwrap_or_default()),
+            sanitize(&banks),
         ));
     }
-    let first = rows.iter().map(|row| row.0.len()).max().unwrap_or(0);
-    let second = rows.iter().map(|row| row.1.len()).max().unwrap_or(0);
+    let width = |text: &String| text.chars().count();
+    let first = rows.iter().map(|row| width(&row.0)).max().unwrap_or(0);
+    let second = rows.iter().map(|row| width(&row.1)).max().unwrap_or(0);
     rows.iter()
         .map(|(a, b, c)| {
             format!("{a:<first$}  {b:<second$}  {c}")

@@ -5,9 +5,11 @@
 //! cargo run --example quickstart
 //! ```
 //!
-//! With `GOPAY_CLIENT_ID`, `GOPAY_CLIENT_SECRET`, `GOPAY_GOID` and `GOPAY_GATEWAY_URL` set it
-//! talks to that gateway (the customer then pays in a browser at the printed `gw_url`);
-//! without them it starts the bundled GoPay simulator on 127.0.0.1 and plays the customer.
+//! With all four of `GOPAY_GOID`, `GOPAY_CLIENT_ID`, `GOPAY_CLIENT_SECRET` and
+//! `GOPAY_GATEWAY_URL` set it talks to that gateway (the customer then pays in a browser at
+//! the printed `gw_url`); with none of them it starts the bundled GoPay simulator on
+//! 127.0.0.1 and plays the customer. With only some of them set it stops and names the
+//! missing ones, rather than quietly running against the simulator.
 
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -27,15 +29,31 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    // 1. A client: real credentials when they are set, else the bundled simulator.
-    let credentials_set = ["GOPAY_CLIENT_ID", "GOPAY_CLIENT_SECRET", "GOPAY_GOID"]
-        .iter()
-        .all(|name| std::env::var_os(name).is_some());
-    let simulator = if credentials_set {
+    // 1. A client: the real gateway when all four variables are set, the bundled simulator
+    //    when none is; only some of them is a mistake worth stopping for.
+    const VARIABLES: [&str; 4] = [
+        "GOPAY_GOID",
+        "GOPAY_CLIENT_ID",
+        "GOPAY_CLIENT_SECRET",
+        "GOPAY_GATEWAY_URL",
+    ];
+    let (set, missing): (Vec<&str>, Vec<&str>) = VARIABLES.iter().partition(|name| {
+        std::env::var_os(name).is_some_and(|value| !value.to_string_lossy().trim().is_empty())
+    });
+    let simulator = if missing.is_empty() {
         None
-    } else {
-        println!("No GOPAY_* credentials set: using the bundled GoPay simulator (offline).");
+    } else if set.is_empty() {
+        println!("No GOPAY_* variables set: using the bundled GoPay simulator (offline).");
         Some(Simulator::start()?)
+    } else {
+        return Err(format!(
+            "{} not set while {} {}: set all four to use a real gateway, or none to use \
+             the bundled simulator",
+            missing.join(", "),
+            set.join(", "),
+            if set.len() == 1 { "is" } else { "are" }
+        )
+        .into());
     };
     let config = match &simulator {
         Some(sim) => sim.config(),

@@ -12,7 +12,7 @@ use crate::auth::endpoint::{TokenEndpoint, MAX_TOKEN_BODY};
 use crate::auth::token::TokenManager;
 use crate::auth::{CachedToken, InMemoryTokenCache, TokenCache};
 use crate::config::{Config, Gateway};
-use crate::error::{parse_error_details, snippet, Error};
+use crate::error::{decode_error, parse_error_details, Error};
 use crate::event::{Event, EventHook, ExchangeKind};
 use crate::http::{Payload, RawResponse, Transport, TransportSettings, MAX_JSON_BODY};
 use crate::model::{Language, Scope};
@@ -175,10 +175,19 @@ impl Client {
         payload: Payload,
     ) -> Result<T, Error> {
         let response = self.execute(method, path, payload, MAX_JSON_BODY)?;
-        serde_json::from_slice(&response.body).map_err(|e| Error::Decode {
-            status: response.status,
-            message: e.to_string(),
-            snippet: snippet(&response.body, 200),
+        serde_json::from_slice(&response.body).map_err(|e| {
+            // Whatever the status, the body may quote what the request carried. The access
+            // token it was sent with is not known here; `decode_error` also redacts any
+            // `Bearer …` credential whatever its value.
+            let config = &self.inner.config;
+            let secret = config.client_secret().expose();
+            let credentials = format!("{}:{secret}", config.client_id());
+            decode_error(
+                response.status,
+                e.to_string(),
+                &response.body,
+                &[secret, &credentials],
+            )
         })
     }
 

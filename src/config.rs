@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::error::Error;
-use crate::secret::Secret;
+use crate::secret::{Secret, REDACTED};
 
 /// API base of GoPay's sandbox (test) gateway.
 pub const SANDBOX_URL: &str = "https://gw.sandbox.gopay.com/api";
@@ -33,7 +33,7 @@ impl Config {
     ///
     /// `gateway_url` is [`SANDBOX_URL`], [`PRODUCTION_URL`] or another gateway;
     /// `https://host`, `https://host/`, `https://host/api` and `https://host/api/` all mean
-    /// the same. Nothing is checked here: [`ClientBuilder::build`](crate::ClientBuilder::build)
+    /// the same, whatever the case of the scheme, the host and the `/api` suffix. Nothing is checked here: [`ClientBuilder::build`](crate::ClientBuilder::build)
     /// validates the configuration and explains what is wrong.
     pub fn new(
         goid: u64,
@@ -49,37 +49,80 @@ impl Config {
         }
     }
 
-    /// Reads `GOPAY_GOID`, `GOPAY_CLIENT_ID`, `GOPAY_CLIENT_SECRET` and `GOPAY_GATEWAY_URL`
-    /// (the last one defaults to [`SANDBOX_URL`] when unset).
+    /// Reads the four variables `GOPAY_GOID`, `GOPAY_CLIENT_ID`, `GOPAY_CLIENT_SECRET` and
+    /// `GOPAY_GATEWAY_URL`; all four are required.
     ///
-    /// Fails with [`Error::Config`] naming the variable that is missing or malformed.
+    /// `GOPAY_GATEWAY_URL` is a gateway URL, or one of the words `sandbox`
+    /// ([`SANDBOX_URL`]) and `production` ([`PRODUCTION_URL`]) in any case. There is no
+    /// default gateway: a missing variable must not silently send production credentials
+    /// to the sandbox, or test orders to production.
+    ///
+    /// Fails with [`Error::Config`] naming every variable that is missing or empty, or the
+    /// one that is malformed. Messages never repeat a variable's value.
+    ///
+    /// ```
+    /// # // Doc tests run one per process, so changing the environment here is safe.
+    /// std::env::set_var("GOPAY_GOID", "8123456789");
+    /// std::env::set_var("GOPAY_CLIENT_ID", "1234567890");
+    /// std::env::set_var("GOPAY_CLIENT_SECRET", "s3cr3t");
+    /// std::env::remove_var("GOPAY_GATEWAY_URL");
+    /// let err = gopay::Config::from_env().unwrap_err();
+    /// assert!(err.to_string().contains("GOPAY_GATEWAY_URL is not set"));
+    ///
+    /// std::env::set_var("GOPAY_GATEWAY_URL", "Sandbox");
+    /// assert_eq!(gopay::Config::from_env()?.gateway_url(), gopay::SANDBOX_URL);
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
     pub fn from_env() -> Result<Config, Error> {
-        fn var(name: &str) -> Result<String, Error> {
+        const NAMES: [&str; 4] = [
+            "GOPAY_GOID",
+            "GOPAY_CLIENT_ID",
+            "GOPAY_CLIENT_SECRET",
+            "GOPAY_GATEWAY_URL",
+        ];
+        let mut values = Vec::with_capacity(NAMES.len());
+        let (mut unset, mut empty) = (Vec::new(), Vec::new());
+        for name in NAMES {
             match std::env::var(name) {
-                Ok(value) if !value.trim().is_empty() => Ok(value.trim().to_owned()),
-                Ok(_) => Err(Error::config(format!("{name} is empty"))),
-                Err(std::env::VarError::NotPresent) => {
-                    Err(Error::config(format!("{name} is not set")))
-                }
+                Ok(value) if !value.trim().is_empty() => values.push(value.trim().to_owned()),
+                Ok(_) => empty.push(name),
+                Err(std::env::VarError::NotPresent) => unset.push(name),
                 Err(std::env::VarError::NotUnicode(_)) => {
-                    Err(Error::config(format!("{name} is not valid UTF-8")))
+                    return Err(Error::config(format!("{name} is not valid UTF-8")))
                 }
             }
         }
-        let goid = var("GOPAY_GOID")?;
+        let mut problems = Vec::new();
+        if !unset.is_empty() {
+            problems.push(format!("{} {} not set", and_list(&unset), is_are(&unset)));
+        }
+        if !empty.is_empty() {
+            problems.push(format!("{} {} empty", and_list(&empty), is_are(&empty)));
+        }
+        if !problems.is_empty() {
+            let mut message = problems.join("; ");
+            if unset.contains(&"GOPAY_GATEWAY_URL") || empty.contains(&"GOPAY_GATEWAY_URL") {
+                message.push_str(
+                    " (GOPAY_GATEWAY_URL: sandbox, production or the gateway's https URL)",
+                );
+            }
+            return Err(Error::config(message));
+        }
+        let [goid, client_id, client_secret, gateway_url] =
+            <[String; 4]>::try_from(values).expect("four values");
         let goid = goid
             .parse()
-            .map_err(|_| Error::config(format!("GOPAY_GOID must be a number, got {goid:?}")))?;
-        let gateway_url = match std::env::var_os("GOPAY_GATEWAY_URL") {
-            None => SANDBOX_URL.to_owned(),
-            Some(_) => var("GOPAY_GATEWAY_URL")?,
+            .ok()
+            .filter(|goid| *goid > 0)
+            .ok_or_else(|| Error::config("GOPAY_GOID must be a positive number"))?;
+        let gateway_url = if gateway_url.eq_ignore_ascii_case("sandbox") {
+            SANDBOX_URL.to_owned()
+        } else if gateway_url.eq_ignore_ascii_case("production") {
+            PRODUCTION_URL.to_owned()
+        } else {
+            gateway_url
         };
-        Ok(Config::new(
-            goid,
-            var("GOPAY_CLIENT_ID")?,
-            var("GOPAY_CLIENT_SECRET")?,
-            gateway_url,
-        ))
+        Ok(Config::new(goid, client_id, client_secret, gateway_url))
     }
 
     /// The e-shop's GoID.
@@ -92,7 +135,9 @@ impl Config {
         &self.client_id
     }
 
-    /// The gateway URL as it was given.
+    /// The gateway URL as it was given (by [`Config::from_env`]: with `sandbox` and
+    /// `production` replaced by the URLs). `Debug` shows it without its user-info, query
+    /// and fragment.
     pub fn gateway_url(&self) -> &str {
         &self.gateway_url
     }
@@ -133,9 +178,74 @@ impl fmt::Debug for Config {
             .field("goid", &self.goid)
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
-            .field("gateway_url", &self.gateway_url)
+            .field(
+                "gateway_url",
+                &format_args!("{}", display_url(&self.gateway_url)),
+            )
             .finish()
     }
+}
+
+/// `A`, `A and B`, `A, B and C`.
+fn and_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn is_are(names: &[&str]) -> &'static str {
+    if names.len() == 1 {
+        "is"
+    } else {
+        "are"
+    }
+}
+
+/// A gateway URL as it may be shown in a message: the user-info, query and fragment, which
+/// may hold credentials or tokens, are replaced by `[redacted]`, control characters are
+/// escaped, and it is cut after 100 characters.
+///
+/// `https://user:pw@host/api?access_token=x#f` is shown as
+/// `"https://[redacted]@host/api?[redacted]#[redacted]"` (quoted).
+pub(crate) fn display_url(url: &str) -> String {
+    const MAX_CHARS: usize = 100;
+    let url = url.trim();
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, url),
+    };
+    let (rest, fragment) = match rest.split_once('#') {
+        Some((rest, _)) => (rest, true),
+        None => (rest, false),
+    };
+    let (rest, query) = match rest.split_once('?') {
+        Some((rest, _)) => (rest, true),
+        None => (rest, false),
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    // The last `@` of the authority ends the user-info (a password may hold `@` too).
+    let rest = match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{REDACTED}{}", &rest[at..]),
+        None => rest.to_owned(),
+    };
+    let mut shown = match scheme {
+        Some(scheme) => format!("{scheme}://{rest}"),
+        None => rest,
+    };
+    if query {
+        shown.push('?');
+        shown.push_str(REDACTED);
+    }
+    if fragment {
+        shown.push('#');
+        shown.push_str(REDACTED);
+    }
+    if shown.chars().count() > MAX_CHARS {
+        shown = shown.chars().take(MAX_CHARS).collect::<String>() + "…";
+    }
+    format!("{shown:?}")
 }
 
 /// A validated gateway: `origin` is `scheme://host[:port]`, `api_base` is where the API lives.
@@ -148,7 +258,7 @@ pub(crate) struct Gateway {
 impl Gateway {
     /// Normalises a user-supplied gateway URL to `{origin}{path}/api`.
     pub(crate) fn parse(url: &str) -> Result<Gateway, Error> {
-        let bad = |why: &str| Error::config(format!("gateway URL {url:?} {why}"));
+        let bad = |why: &str| Error::config(format!("gateway URL {} {why}", display_url(url)));
         let url = url.trim();
         let (scheme, rest) = url
             .split_once("://")
@@ -191,7 +301,13 @@ impl Gateway {
         {
             return Err(bad("has characters a URL path cannot hold"));
         }
-        let path = path.strip_suffix("/api").unwrap_or(path);
+        // `/api`, `/API`, `/Api`: the host is case-insensitive and so is this suffix.
+        let path = match path.len().checked_sub(4) {
+            Some(cut) if path.is_char_boundary(cut) && path[cut..].eq_ignore_ascii_case("/api") => {
+                &path[..cut]
+            }
+            _ => path,
+        };
         Ok(Gateway {
             api_base: format!("{origin}{path}/api"),
             origin,
@@ -272,6 +388,68 @@ mod tests {
         assert_eq!(
             Gateway::parse(PRODUCTION_URL).unwrap().api_base,
             PRODUCTION_URL
+        );
+    }
+
+    #[test]
+    fn the_api_suffix_is_case_insensitive() {
+        for url in [
+            "HTTPS://GW.EXAMPLE/API/",
+            "https://gw.example/API",
+            "https://gw.example/Api",
+            "https://gw.example/api",
+            "https://gw.example",
+        ] {
+            assert_eq!(
+                Gateway::parse(url).unwrap().api_base,
+                "https://gw.example/api",
+                "{url}"
+            );
+        }
+        let gw = Gateway::parse("https://proxy.example/GoPay/API").unwrap();
+        assert_eq!(gw.api_base, "https://proxy.example/GoPay/api");
+        let gw = Gateway::parse("https://proxy.example/rapi").unwrap();
+        assert_eq!(gw.api_base, "https://proxy.example/rapi/api");
+    }
+
+    #[test]
+    fn errors_never_show_user_info_query_or_fragment() {
+        for (url, shown) in [
+            (
+                "https://user:pa@ss@gw.example/api",
+                "\"https://[redacted]@gw.example/api\"",
+            ),
+            (
+                "https://gw.example/api?access_token=T0k3n",
+                "\"https://gw.example/api?[redacted]\"",
+            ),
+            (
+                "https://gw.example/api#T0k3n",
+                "\"https://gw.example/api#[redacted]\"",
+            ),
+            (
+                "https://u:p@gw.example?a=b#c@d",
+                "\"https://[redacted]@gw.example?[redacted]#[redacted]\"",
+            ),
+            ("gw.example/a@b", "\"gw.example/a@b\""),
+        ] {
+            assert_eq!(display_url(url), shown, "{url}");
+            let err = Gateway::parse(url).unwrap_err();
+            let text = format!("{err} {err:?}");
+            for secret in ["pa@ss", "user", "T0k3n", "a=b", "c@d"] {
+                assert!(!text.contains(secret), "{text}");
+            }
+            let config = Config::new(1, "id", "secret", url);
+            let text = format!("{config:?} {:?}", config.validate().unwrap_err());
+            for secret in ["pa@ss", "user", "T0k3n", "a=b", "c@d"] {
+                assert!(!text.contains(secret), "{text}");
+            }
+        }
+        let long = format!("https://gw.example/{}", "a".repeat(500));
+        assert!(display_url(&long).chars().count() < 110);
+        assert_eq!(
+            display_url("https://h/\u{1b}[31m"),
+            "\"https://h/\\u{1b}[31m\""
         );
     }
 

@@ -1,9 +1,12 @@
 //! [`Error`], the one error type of every operation, and GoPay's error details.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+
+use crate::secret::{redact, redact_authorization};
 
 /// One element of the `errors[]` list GoPay answers a refused request with.
 ///
@@ -65,11 +68,9 @@ impl ApiErrorDetail {
         (200..=203).contains(&self.error_code)
     }
 
-    /// Replaces `secret` wherever a (misbehaving) server echoed it back.
-    pub(crate) fn redact(&mut self, secret: &str) {
-        if secret.is_empty() {
-            return;
-        }
+    /// Replaces every form of every secret (see [`redact`]) wherever a (misbehaving)
+    /// server echoed it back.
+    pub(crate) fn redact(&mut self, secrets: &[&str]) {
         for text in [
             &mut self.scope,
             &mut self.field,
@@ -80,8 +81,8 @@ impl ApiErrorDetail {
         .into_iter()
         .flatten()
         {
-            if text.contains(secret) {
-                *text = text.replace(secret, "[redacted]");
+            if let Cow::Owned(redacted) = redact(text, secrets) {
+                *text = redacted;
             }
         }
     }
@@ -373,11 +374,13 @@ impl std::error::Error for Error {
     }
 }
 
-/// Newlines and control characters from the network would break one-line messages.
-fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.chars().any(char::is_control) {
+/// Newlines and control characters from the network would break one-line messages, and
+/// bidirectional overrides would reorder what a terminal shows.
+fn one_line(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() || is_bidi_control(c);
+    if text.chars().any(unsafe_char) {
         text.chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
+            .map(|c| if unsafe_char(c) { ' ' } else { c })
             .collect::<String>()
             .into()
     } else {
@@ -385,15 +388,58 @@ fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// GoPay's error details with every `secrets` occurrence replaced.
+/// The Unicode bidirectional formatting characters (embeddings, overrides, isolates and
+/// marks), which make a terminal show text in another order than it is.
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// GoPay's error details with every form of every secret in `secrets` replaced (see
+/// [`redact`]).
 pub(crate) fn parse_error_details(body: &[u8], secrets: &[&str]) -> Vec<ApiErrorDetail> {
     let mut errors = parse_error_body(body).unwrap_or_default();
     for error in &mut errors {
-        for secret in secrets {
-            error.redact(secret);
-        }
+        error.redact(secrets);
     }
     errors
+}
+
+/// Characters of the body an [`Error::Decode`] shows.
+pub(crate) const SNIPPET_CHARS: usize = 200;
+
+/// The [`Error::Decode`] of an answer (of any status) whose body is not what was expected.
+///
+/// Its snippet is the start of the body with every form of every secret in `secrets`
+/// replaced (see [`redact`]), and any credential that follows `Bearer` or `Basic` too, so
+/// that a gateway or proxy quoting the request's `Authorization` header shows nothing.
+/// `secrets` should hold everything the request carried: the access token it was sent
+/// with, the client secret, and `client_id:client_secret` (whose base64 forms cover the
+/// Basic credentials).
+pub(crate) fn decode_error(
+    status: u16,
+    message: impl Into<String>,
+    body: &[u8],
+    secrets: &[&str],
+) -> Error {
+    Error::Decode {
+        status,
+        message: message.into(),
+        snippet: redacted_snippet(body, SNIPPET_CHARS, secrets),
+    }
+}
+
+/// At most `max` characters of the start of `body`, redacted like [`decode_error`]'s.
+///
+/// Redaction happens before the cut, on a window long enough to hold any encoded form of
+/// a secret that starts within the first `max` characters, so that no secret shows even
+/// partly at the cut.
+pub(crate) fn redacted_snippet(body: &[u8], max: usize, secrets: &[&str]) -> String {
+    let longest = secrets.iter().map(|s| s.len()).max().unwrap_or(0);
+    // Percent-encoding the base64 form of a secret takes at most 4 characters per byte.
+    let window = snippet(body, max + 4 * longest + 64);
+    let redacted = redact(&window, secrets);
+    let redacted = redact_authorization(&redacted).into_owned();
+    redacted.chars().take(max).collect()
 }
 
 /// The envelope GoPay wraps errors in: `{"date_issued": …, "errors": [ … ]}`, or a bare
@@ -469,6 +515,49 @@ mod tests {
         let text = err.to_string();
         assert!(!text.contains('\n') && !text.contains('\r'), "{text}");
         assert!(text.contains("HTTP 409") && text.contains("111"), "{text}");
+    }
+
+    #[test]
+    fn decode_snippets_never_show_a_secret_even_at_the_cut() {
+        let token = "ToKeN-1+/=";
+        for start in [0, 150, 195, 199, 200] {
+            let body = format!("{}Bearer {token} and {token}", "x".repeat(start));
+            let err = decode_error(200, "expected value", body.as_bytes(), &[token]);
+            let Error::Decode { snippet, .. } = &err else {
+                unreachable!()
+            };
+            assert!(snippet.chars().count() <= SNIPPET_CHARS);
+            let shown = format!("{err} {err:?}");
+            for part in ["ToKeN", "+/="] {
+                assert!(!shown.contains(part), "{start}: {shown}");
+            }
+        }
+        // An unknown token after `Bearer` is redacted too; the rest of the body stays.
+        let err = decode_error(200, "m", b"<p>Authorization: Bearer unknown-1</p>", &[]);
+        let shown = err.to_string();
+        assert!(shown.contains("Bearer [redacted]</p>"), "{shown}");
+    }
+
+    #[test]
+    fn error_details_hide_every_form_of_a_secret() {
+        let secret = "SeCrEt-h2XzF9q/+";
+        let body = format!(
+            r#"{{"errors":[{{"error_code":111,"message":"got {}","description":"{}","field":"{}"}}]}}"#,
+            "SeCrEt-h2XzF9q%2F%2B", "U2VDckV0LWgyWHpGOXEvKw==", "U2VDckV0LWgyWHpGOXEvKw"
+        );
+        let errors = parse_error_details(body.as_bytes(), &[secret]);
+        let shown = format!("{errors:?}");
+        assert!(
+            !shown.contains("SeCrEt") && !shown.contains("U2VDckV0"),
+            "{shown}"
+        );
+        assert_eq!(errors[0].message.as_deref(), Some("got [redacted]"));
+    }
+
+    #[test]
+    fn display_neutralises_bidi_overrides() {
+        let err = Error::invalid_input("x", "a\u{202e}b\u{2066}c");
+        assert_eq!(err.to_string(), "invalid x: a b c");
     }
 
     #[test]

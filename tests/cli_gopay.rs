@@ -12,6 +12,7 @@ use support::cargo::nested_cargo;
 
 use gopay::simulator::Simulator;
 use serde_json::Value;
+use support::{FakeGateway, Reply};
 
 /// `target/<profile>/examples/gopay`, next to this test's `target/<profile>/deps/`.
 ///
@@ -127,6 +128,18 @@ fn gopay(sim: &Simulator, cache: &TempDir) -> Command {
     command
 }
 
+/// The command line with the fake gateway's credentials and a private token cache.
+fn gopay_at(gw: &FakeGateway, cache: &TempDir) -> Command {
+    let mut command = bare_gopay(cache);
+    command
+        .env("GOPAY_GOID", support::GOID.to_string())
+        .env("GOPAY_CLIENT_ID", support::CLIENT_ID)
+        .env("GOPAY_CLIENT_SECRET", support::CLIENT_SECRET)
+        .env("GOPAY_GATEWAY_URL", &gw.gateway.url)
+        .env("GOPAY_CACHE_DIR", &cache.0);
+    command
+}
+
 /// The command line with no GoPay settings at all, and a home that is `home`.
 fn bare_gopay(home: &TempDir) -> Command {
     let mut command = Command::new(gopay_binary());
@@ -153,10 +166,13 @@ fn run(command: &mut Command, args: &[&str]) -> Run {
         stderr: String::from_utf8(stderr).expect("UTF-8 output"),
     };
     for text in [&run.stdout, &run.stderr] {
-        assert!(
-            !text.contains(gopay::simulator::CLIENT_SECRET),
-            "the secret leaked"
-        );
+        for secret in [
+            gopay::simulator::CLIENT_SECRET,
+            support::CLIENT_SECRET,
+            support::TOKEN_PREFIX,
+        ] {
+            assert!(!text.contains(secret), "the secret leaked: {text}");
+        }
     }
     run
 }
@@ -428,4 +444,162 @@ fn missing_settings_and_bad_usage_exit_2() {
         assert_eq!(usage.code, Some(2), "{args:?}: {}", usage.stderr);
         assert!(usage.stdout.is_empty(), "{args:?}");
     }
+}
+
+/// Characters a terminal would act on: what no table and no JSON output may hold raw.
+fn acts_on_a_terminal(c: char) -> bool {
+    (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c)
+}
+
+#[test]
+fn gateway_text_cannot_drive_the_terminal_or_forge_rows() {
+    let gw = FakeGateway::start();
+    let cache = TempDir::new();
+    gw.on_api(|_, _, _| {
+        Reply::json(
+            200,
+            r#"{"id":3000006529,"state":"CREATED","amount":100,"currency":"CZK",
+                "order_number":"\u001b[31mred\u001b[0m \u009b2J \u202egnp.exe",
+                "gw_url":"https://gw.example/pay\r\nstate         CANCELED\u0007"}"#,
+        )
+    });
+
+    let table = run(
+        &mut gopay_at(&gw, &cache),
+        &["status", "3000006529", "--format", "table"],
+    );
+    assert_eq!(table.code, Some(0), "{}", table.stderr);
+    assert!(
+        !table.stdout.chars().any(acts_on_a_terminal),
+        "{:?}",
+        table.stdout
+    );
+    let lines: Vec<&str> = table.stdout.lines().collect();
+    let states: Vec<&&str> = lines.iter().filter(|l| l.starts_with("state")).collect();
+    assert_eq!(states, [&"state         CREATED"], "{:?}", table.stdout);
+    assert_eq!(
+        lines.len(),
+        5,
+        "id, state, amount, order_number, gw_url: {lines:?}"
+    );
+    assert!(
+        lines.contains(
+            &"gw_url        https://gw.example/pay\\u{d}\\u{a}state         CANCELED\\u{7}"
+        ),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"order_number  \\u{1b}[31mred\\u{1b}[0m \\u{9b}2J \\u{202e}gnp.exe"),
+        "{lines:?}"
+    );
+
+    // JSON: the same values, escaped where JSON itself leaves them raw.
+    let json = run(&mut gopay_at(&gw, &cache), &["status", "3000006529"]);
+    assert!(
+        !json.stdout.chars().any(acts_on_a_terminal),
+        "{:?}",
+        json.stdout
+    );
+    let value = json.json();
+    assert_eq!(
+        value["order_number"],
+        "\u{1b}[31mred\u{1b}[0m \u{9b}2J \u{202e}gnp.exe"
+    );
+}
+
+#[test]
+fn an_answer_quoting_the_credentials_shows_none_of_them() {
+    let gw = FakeGateway::start();
+    let cache = TempDir::new();
+    gw.on_api(|request, _, _| {
+        Reply::typed(
+            200,
+            format!(
+                "\u{1b}[2J echo {}\r\nsecond line",
+                request.header("Authorization").unwrap()
+            ),
+            "text/plain",
+        )
+    });
+    let failed = run(&mut gopay_at(&gw, &cache), &["status", "3000006529"]);
+    let line = failed.failed_with(4);
+    assert!(line.contains("Bearer [redacted]"), "{line}");
+    assert!(!line.chars().any(acts_on_a_terminal), "{line:?}");
+}
+
+#[test]
+fn a_gateway_url_with_credentials_is_refused_without_showing_them() {
+    let home = TempDir::new();
+    for url in [
+        "https://merchant:pw-SeCrEt-9@gw.example/api",
+        "https://gw.example/api?access_token=ToKeN-in-query",
+        "https://gw.example/api#ToKeN-in-FrAg",
+    ] {
+        let mut command = bare_gopay(&home);
+        command
+            .env("GOPAY_GOID", "8123456789")
+            .env("GOPAY_CLIENT_ID", "1744960415")
+            .env("GOPAY_CLIENT_SECRET", "s3cr3t-value")
+            .env("GOPAY_GATEWAY_URL", url);
+        let failed = run(&mut command, &["status", "3000006529"]);
+        let line = failed.failed_with(2);
+        assert!(
+            line.contains("gateway URL") && line.contains("gw.example"),
+            "{line}"
+        );
+        for secret in ["pw-SeCrEt-9", "merchant", "ToKeN-in", "s3cr3t-value"] {
+            assert!(!line.contains(secret), "{secret:?} in {line}");
+        }
+    }
+    // And with no gateway at all: named, not silently the sandbox.
+    let mut command = bare_gopay(&home);
+    command
+        .env("GOPAY_GOID", "8123456789")
+        .env("GOPAY_CLIENT_ID", "1744960415")
+        .env("GOPAY_CLIENT_SECRET", "s3cr3t-value");
+    let failed = run(&mut command, &["status", "3000006529"]);
+    let line = failed.failed_with(2);
+    assert!(line.contains("GOPAY_GATEWAY_URL is not set"), "{line}");
+}
+
+#[test]
+fn check_asks_gopay_whatever_the_cache_holds() {
+    let sim = Simulator::start().unwrap();
+    let cache = TempDir::new();
+    let ok = run(&mut gopay(&sim, &cache), &["check"]).json();
+    assert_eq!(ok, serde_json::json!({"ok": true}));
+    let table = run(&mut gopay(&sim, &cache), &["check", "--format", "table"]);
+    assert_eq!(table.code, Some(0), "{}", table.stderr);
+    assert_eq!(table.stdout, "credentials OK\n");
+    assert!(table.stderr.is_empty(), "{}", table.stderr);
+    assert_eq!(sim.token_requests(), 2, "each check asks for a token");
+
+    // The cache holds a good token for this client id: a wrong secret must still fail.
+    let mut impostor = gopay(&sim, &cache);
+    impostor.env("GOPAY_CLIENT_SECRET", "not-the-secret-42");
+    let denied = run(&mut impostor, &["check"]);
+    let line = denied.failed_with(3);
+    assert!(line.contains("authentication failed"), "{line}");
+    assert!(!line.contains("not-the-secret-42"), "{line}");
+}
+
+#[test]
+fn a_broken_token_cache_is_one_warning_and_no_failure() {
+    let sim = Simulator::start().unwrap();
+    let home = TempDir::new();
+    // A file where the cache directory should be: every cache operation fails.
+    let not_a_dir = home.0.join("not-a-directory");
+    std::fs::write(&not_a_dir, "x").unwrap();
+    let mut command = gopay(&sim, &home);
+    command.env("GOPAY_CACHE_DIR", &not_a_dir);
+    let id = create(&sim, &TempDir::new(), "45");
+    let status = run(&mut command, &["status", &id.to_string()]);
+    assert_eq!(status.code, Some(0), "{}", status.stderr);
+    let lines: Vec<&str> = status.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one warning: {:?}", status.stderr);
+    assert!(
+        lines[0].starts_with("gopay: warning: the token cache does not work"),
+        "{}",
+        lines[0]
+    );
 }

@@ -1,7 +1,10 @@
 //! The C ABI called from Rust against the simulator: every operation through
 //! `gopay_call`, with its arguments by parameter name and its answer as JSON, and the error
-//! JSON of GoPay's refusals, of a wrong secret and of a too narrow scope.
+//! JSON of GoPay's refusals, of a wrong secret and of a too narrow scope, and error JSON
+//! that never shows a credential, whatever the configuration or the gateway said.
 #![cfg(feature = "ffi")]
+
+mod support;
 
 use std::ffi::{c_char, CStr, CString};
 use std::ptr;
@@ -321,4 +324,57 @@ fn configuration_errors_come_back_through_the_error_pointer() {
         error["error"]["message"].as_str().unwrap().contains("http"),
         "{error}"
     );
+}
+
+#[test]
+fn a_configuration_error_never_shows_the_gateway_urls_credentials() {
+    for url in [
+        "https://merchant:pw-SeCrEt-9@gw.example/api",
+        "https://gw.example/api?access_token=ToKeN-in-query",
+        "https://gw.example/api#ToKeN-in-FrAg",
+    ] {
+        let error = Handle::new(&json!({"goid": 1, "client_id": "id",
+                                         "client_secret": "s3cr3t-value", "gateway_url": url}))
+        .err()
+        .unwrap();
+        assert_eq!(error["error"]["kind"], "config", "{error}");
+        let text = error.to_string();
+        assert!(text.contains("gw.example"), "{text}");
+        for secret in ["pw-SeCrEt-9", "merchant", "ToKeN-in", "s3cr3t-value"] {
+            assert!(!text.contains(secret), "{secret:?} in {text}");
+        }
+    }
+}
+
+#[test]
+fn a_2xx_answer_quoting_the_token_is_a_decode_error_without_it() {
+    use support::{FakeGateway, Reply, CLIENT_SECRET, TOKEN_PREFIX};
+    let gw = FakeGateway::start();
+    gw.on_api(|request, _, _| {
+        Reply::typed(
+            200,
+            format!("echo {}", request.header("Authorization").unwrap()),
+            "text/plain",
+        )
+    });
+    let config = gw.config();
+    let handle = Handle::new(&json!({
+        "goid": config.goid(),
+        "client_id": config.client_id(),
+        "client_secret": CLIENT_SECRET,
+        "gateway_url": config.gateway_url(),
+        "timeout_ms": 5_000,
+    }))
+    .unwrap();
+    let error = handle
+        .call("get_status", json!({"id": 3000006529_u64}))
+        .unwrap_err();
+    assert_eq!(error["kind"], "decode", "{error}");
+    assert_eq!(error["status"], 200, "{error}");
+    let text = error.to_string();
+    assert!(text.contains("Bearer [redacted]"), "{text}");
+    let token = gw.api_requests_log()[0].bearer().unwrap().to_owned();
+    for secret in [TOKEN_PREFIX, token.as_str(), CLIENT_SECRET] {
+        assert!(!text.contains(secret), "{secret:?} in {text}");
+    }
 }

@@ -134,3 +134,128 @@ fn no_output_of_any_flow_shows_a_secret() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `text` with every byte percent-encoded, lower-case hex: the most thorough URL encoding.
+fn percent_encode_all(text: &str) -> String {
+    text.bytes().map(|b| format!("%{b:02x}")).collect()
+}
+
+/// Every form in which `secret` must not show: as it is, URL-encoded, base64.
+fn forms_of(secret: &str) -> Vec<String> {
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    use base64::Engine as _;
+    vec![
+        secret.to_owned(),
+        percent_encode_all(secret),
+        percent_encode_all(secret).to_uppercase(),
+        secret
+            .replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D"),
+        STANDARD.encode(secret),
+        URL_SAFE_NO_PAD.encode(secret),
+    ]
+}
+
+#[test]
+fn a_2xx_answer_that_is_not_json_never_shows_what_the_request_carried() {
+    let events: Arc<Mutex<Vec<Event>>> = Arc::default();
+    let gw = FakeGateway::start();
+    let recorder = events.clone();
+    let client = Client::builder(gw.config())
+        .timeout(Duration::from_secs(5))
+        .max_retries(0)
+        .on_event(move |event| recorder.lock().unwrap().push(event.clone()))
+        .build()
+        .unwrap();
+    let mut errors = Vec::new();
+
+    // A proxy answering 200 with a text page that quotes the Authorization header.
+    gw.on_api(|request, _, _| {
+        Reply::typed(
+            200,
+            format!("echo {}", request.header("Authorization").unwrap()),
+            "text/plain",
+        )
+    });
+    errors.push(client.get_status(1).unwrap_err());
+    // The same where the snippet is cut: the header straddles its 200th character.
+    gw.on_api(|request, _, _| {
+        Reply::typed(
+            200,
+            format!(
+                "{}<p>Authorization: {}</p>",
+                "x".repeat(180),
+                request.header("Authorization").unwrap()
+            ),
+            "text/html",
+        )
+    });
+    errors.push(client.get_status(1).unwrap_err());
+    // The client secret URL-encoded, and the Basic credentials, in a 200 answer.
+    gw.on_api(|_, _, _| {
+        Reply::typed(
+            200,
+            format!(
+                "client_secret={}&also={}&basic={BASIC}",
+                percent_encode_all(CLIENT_SECRET),
+                percent_encode_all(CLIENT_SECRET).to_uppercase()
+            ),
+            "application/x-www-form-urlencoded",
+        )
+    });
+    errors.push(client.get_status(1).unwrap_err());
+
+    let tokens: Vec<String> = gw
+        .api_requests_log()
+        .iter()
+        .filter_map(|request| request.bearer().map(str::to_owned))
+        .collect();
+    assert!(!tokens.is_empty());
+    let mut forbidden: Vec<String> = forms_of(CLIENT_SECRET);
+    forbidden.push(BASIC.to_owned());
+    forbidden.push(TOKEN_PREFIX.to_owned());
+    for token in &tokens {
+        forbidden.extend(forms_of(token));
+    }
+    let mut shown = Vec::new();
+    for err in &errors {
+        assert!(
+            matches!(err, gopay::Error::Decode { status: 200, .. }),
+            "{err:?}"
+        );
+        shown.push(format!("{err} | {err:?} | {err:#?}"));
+    }
+    // The start of the body still helps: it shows what answered.
+    assert!(shown[0].contains("echo Bearer [redacted]"), "{}", shown[0]);
+    for event in events.lock().unwrap().iter() {
+        shown.push(format!(
+            "{event:?} {}",
+            event.error.as_deref().unwrap_or("")
+        ));
+    }
+    for text in &shown {
+        for secret in &forbidden {
+            assert!(!text.contains(secret.as_str()), "{secret:?} in: {text}");
+        }
+    }
+}
+
+#[test]
+fn configuration_errors_never_show_credentials_in_the_gateway_url() {
+    for url in [
+        "https://merchant:pw-SeCrEt-9@gw.example/api",
+        "https://gw.example/api?access_token=ToKeN-in-query",
+        "https://gw.example/api#ToKeN-in-FrAg",
+        "http://merchant:pw-SeCrEt-9@gw.example/api?access_token=ToKeN-in-query#FrAg-9",
+    ] {
+        let config = gopay::Config::new(1, "id", CLIENT_SECRET, url);
+        let err = Client::new(config.clone()).unwrap_err();
+        assert!(matches!(err, gopay::Error::Config { .. }), "{err:?}");
+        let text = format!("{err} | {err:?} | {config:?}");
+        assert!(text.contains("gw.example"), "says which gateway: {text}");
+        for secret in ["pw-SeCrEt-9", "merchant", "ToKeN-in", "FrAg", CLIENT_SECRET] {
+            assert!(!text.contains(secret), "{secret:?} in: {text}");
+        }
+    }
+}

@@ -66,7 +66,8 @@
 //! (then a `field` key names the argument), `config`, or `ffi` (a NULL pointer, a string
 //! that is not UTF-8, JSON that does not parse or is not an object, an unknown operation, or
 //! a panic caught at the boundary). Messages are one line and never contain the client
-//! secret or an access token.
+//! secret or an access token, in any encoding, even when the gateway quoted them back in an
+//! answer; a gateway URL is shown without its user-info, query and fragment.
 //!
 //! # Ownership and threads
 //!

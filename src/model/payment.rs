@@ -201,6 +201,18 @@ impl PaymentRequest {
     /// not blank and at most 128 characters; `order_description` at most 256; items'
     /// amounts add up to `amount` when there are items; item, callback and contact
     /// lengths; `verify_pin` exactly 4 digits. Lengths count characters, not bytes.
+    ///
+    /// No text field (order number, description, item names, URLs, contact, additional
+    /// parameters, …) may hold a control character, line breaks and tabs included: GoPay's
+    /// firewall refuses them. The error is [`Error::InvalidInput`](crate::Error::InvalidInput)
+    /// naming the field.
+    ///
+    /// ```
+    /// use gopay::{Currency, Error, PaymentRequest};
+    ///
+    /// let err = PaymentRequest::new(100, Currency::Czk, "2025\u{1}0001").validate().unwrap_err();
+    /// assert!(matches!(err, Error::InvalidInput { field: "order_number", .. }));
+    /// ```
     pub fn validate(&self) -> Result<(), crate::Error> {
         self.check().map_err(Invalid::into_error)
     }
@@ -222,8 +234,23 @@ impl PaymentRequest {
             if let Some(pin) = &payer.verify_pin {
                 validate::verify_pin(pin)?;
             }
+            validate::opt_no_control(
+                "payer.allowed_card_token",
+                payer.allowed_card_token.as_deref(),
+            )?;
+            validate::opt_no_control("payer.email", payer.email.as_deref())?;
         }
-        Ok(())
+        if let Some(target) = &self.target {
+            validate::opt_no_control("target.email", target.email.as_deref())?;
+        }
+        if let Some(recurrence) = &self.recurrence {
+            validate::opt_no_control(
+                "recurrence.recurrence_date_to",
+                recurrence.recurrence_date_to.as_deref(),
+            )?;
+        }
+        validate::additional_params(&self.additional_params)?;
+        validate::eet(self.eet.as_ref())
     }
 }
 
@@ -681,6 +708,94 @@ mod tests {
             .item(Item::new("A", 600))
             .item(Item::new("B", 400))
             .callback("https://r", "https://n")
+    }
+
+    #[test]
+    fn control_characters_in_any_text_field_are_refused() {
+        type Edit = fn(&mut PaymentRequest, String);
+        let edits: [(&str, Edit); 17] = [
+            ("order_number", |r, v| r.order_number = v),
+            ("order_description", |r, v| r.order_description = Some(v)),
+            ("items.name", |r, v| r.items[1].name = v),
+            ("items.ean", |r, v| r.items[0].ean = Some(v)),
+            ("items.product_url", |r, v| r.items[0].product_url = Some(v)),
+            ("callback.return_url", |r, v| {
+                r.callback.as_mut().unwrap().return_url = v
+            }),
+            ("callback.notification_url", |r, v| {
+                r.callback.as_mut().unwrap().notification_url = v
+            }),
+            ("additional_params.name", |r, v| {
+                r.additional_params.push(AdditionalParam::new(v, "x"))
+            }),
+            ("additional_params.value", |r, v| {
+                r.additional_params.push(AdditionalParam::new("x", v))
+            }),
+            ("payer.contact.first_name", |r, v| {
+                r.payer_mut().contact = Some(Contact {
+                    first_name: Some(v),
+                    ..Contact::default()
+                })
+            }),
+            ("payer.contact.street", |r, v| {
+                r.payer_mut().contact = Some(Contact {
+                    street: Some(v),
+                    ..Contact::default()
+                })
+            }),
+            ("payer.contact.email", |r, v| {
+                *r = r.clone().contact_email(v)
+            }),
+            ("payer.email", |r, v| r.payer_mut().email = Some(v)),
+            ("payer.allowed_card_token", |r, v| {
+                r.payer_mut().allowed_card_token = Some(v)
+            }),
+            ("target.email", |r, v| {
+                r.target = Some(Target::account_email(v))
+            }),
+            ("recurrence.recurrence_date_to", |r, v| {
+                r.recurrence = Some(Recurrence::on_demand(v))
+            }),
+            ("eet.dic_poverujiciho", |r, v| {
+                r.eet = Some(Eet {
+                    dic_poverujiciho: Some(v),
+                    ..Eet::default()
+                })
+            }),
+        ];
+        for (field, edit) in edits {
+            for bad in [
+                "a\u{1}b",
+                "a\nb",
+                "x\r",
+                "tab\t",
+                "\u{1b}[31m",
+                "del\u{7f}",
+                "c1\u{9b}",
+            ] {
+                let mut request = valid();
+                edit(&mut request, bad.to_owned());
+                let err = request.validate().unwrap_err();
+                match &err {
+                    crate::Error::InvalidInput {
+                        field: got,
+                        message,
+                    } => {
+                        assert_eq!(*got, field, "{bad:?}: {message}");
+                        assert!(message.contains("control character"), "{message}");
+                        assert!(!message.contains(bad), "{message}");
+                    }
+                    other => panic!("{field} {bad:?}: {other:?}"),
+                }
+                assert!(!err.to_string().contains('\n'));
+            }
+            let mut request = valid();
+            edit(&mut request, "Příliš žluťoučký kůň 🐎".to_owned());
+            // Letters of any script and emoji are text, not control characters.
+            if let Err(invalid) = request.check() {
+                assert!(!invalid.message.contains("control"), "{field}: {invalid:?}");
+            }
+        }
     }
 
     #[test]

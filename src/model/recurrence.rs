@@ -127,7 +127,8 @@ impl RecurrenceRequest {
 
     /// Checks the request locally: `amount` > 0, `order_number` not blank and at
     /// most 128 characters, `order_description` at most 256, item lengths, and
-    /// items' amounts adding up to `amount` when there are items.
+    /// items' amounts adding up to `amount` when there are items. No text field may hold
+    /// a control character (GoPay's firewall refuses them).
     pub fn validate(&self) -> Result<(), crate::Error> {
         self.check().map_err(Invalid::into_error)
     }
@@ -137,7 +138,9 @@ impl RecurrenceRequest {
         validate::order_number(&self.order_number)?;
         validate::opt_max_chars("order_description", self.order_description.as_deref(), 256)?;
         validate::items(&self.items)?;
-        validate::items_sum(&self.items, self.amount)
+        validate::items_sum(&self.items, self.amount)?;
+        validate::additional_params(&self.additional_params)?;
+        validate::eet(self.eet.as_ref())
     }
 }
 
@@ -206,6 +209,10 @@ mod tests {
         assert_eq!(r.check().unwrap_err().field, "order_description");
         let r = base().item(Item::new("n".repeat(257), 500));
         assert_eq!(r.check().unwrap_err().field, "items.name");
+        let r = base().order_description("line\nbreak");
+        assert_eq!(r.check().unwrap_err().field, "order_description");
+        let r = base().additional_param("k", "v\u{0}");
+        assert_eq!(r.check().unwrap_err().field, "additional_params.value");
         assert!(r.validate().is_err());
     }
 }

@@ -47,14 +47,16 @@ impl RefundRequest {
         self
     }
 
-    /// Checks the request locally: `amount` > 0 and item lengths and counts.
+    /// Checks the request locally: `amount` > 0, item lengths and counts, and no control
+    /// character in any text (GoPay's firewall refuses them).
     pub fn validate(&self) -> Result<(), crate::Error> {
         self.check().map_err(Invalid::into_error)
     }
 
     pub(crate) fn check(&self) -> Check {
         validate::positive_amount(self.amount)?;
-        validate::items(&self.items)
+        validate::items(&self.items)?;
+        validate::eet(self.eet.as_ref())
     }
 }
 
@@ -99,14 +101,16 @@ impl CaptureRequest {
         self
     }
 
-    /// Checks the request locally: `amount` > 0 and item lengths and counts.
+    /// Checks the request locally: `amount` > 0, item lengths and counts, and no control
+    /// character in any text (GoPay's firewall refuses them).
     pub fn validate(&self) -> Result<(), crate::Error> {
         self.check().map_err(Invalid::into_error)
     }
 
     pub(crate) fn check(&self) -> Check {
         validate::positive_amount(self.amount)?;
-        validate::items(&self.items)
+        validate::items(&self.items)?;
+        validate::eet(self.eet.as_ref())
     }
 }
 
@@ -174,6 +178,14 @@ mod tests {
             "items.name"
         );
         assert!(CaptureRequest::new(1).item(long).validate().is_err());
+        let control = Item::new("a\u{1}", 1);
+        let err = RefundRequest::new(1)
+            .item(control.clone())
+            .check()
+            .unwrap_err();
+        assert_eq!(err.field, "items.name");
+        let err = CaptureRequest::new(1).item(control).check().unwrap_err();
+        assert_eq!(err.field, "items.name");
         let zero = Item::new("a", 1).count(0);
         assert_eq!(
             CaptureRequest::new(1).item(zero).check().unwrap_err().field,

@@ -1,6 +1,6 @@
 //! Pure checks behind the request models' `validate` methods (no network).
 
-use super::{Contact, Item};
+use super::{AdditionalParam, Contact, Eet, Item};
 
 /// One failed check: the offending field and a one-line explanation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,8 +40,33 @@ pub(crate) fn positive_amount(amount: i64) -> Check {
     }
 }
 
-/// `value` must be at most `max` characters (not bytes) long.
+/// `value` must hold no control character (U+0000–U+001F, U+007F–U+009F).
+///
+/// JSON sends them as `\uXXXX` (or `\n`-style) escapes, which GoPay's firewall refuses
+/// with an HTTP 403 that says nothing about the field; refusing them here names it.
+pub(crate) fn no_control(field: &'static str, value: &str) -> Check {
+    match value.chars().enumerate().find(|(_, c)| c.is_control()) {
+        None => Ok(()),
+        Some((at, c)) => Err(Invalid::new(
+            field,
+            format!(
+                "{field} holds the control character U+{:04X} at character {at}; GoPay \
+                 refuses control characters (line breaks and tabs included)",
+                u32::from(c)
+            ),
+        )),
+    }
+}
+
+/// Like [`no_control`] for an optional value; `None` passes.
+pub(crate) fn opt_no_control(field: &'static str, value: Option<&str>) -> Check {
+    value.map_or(Ok(()), |v| no_control(field, v))
+}
+
+/// `value` is free text: no control character ([`no_control`]), and at most `max`
+/// characters (not bytes) long.
 pub(crate) fn max_chars(field: &'static str, value: &str, max: usize) -> Check {
+    no_control(field, value)?;
     let len = value.chars().count();
     if len <= max {
         Ok(())
@@ -69,7 +94,27 @@ pub(crate) fn order_number(value: &str) -> Check {
     max_chars("order_number", value, 128)
 }
 
-/// Lengths and counts of every item.
+/// No control character in any name or value.
+pub(crate) fn additional_params(params: &[AdditionalParam]) -> Check {
+    for (index, param) in params.iter().enumerate() {
+        let at = |check: Check| {
+            check.map_err(|e| Invalid::new(e.field, format!("parameter {index}: {}", e.message)))
+        };
+        at(no_control("additional_params.name", &param.name))?;
+        at(no_control("additional_params.value", &param.value))?;
+    }
+    Ok(())
+}
+
+/// No control character in the (obsolete) EET data's text.
+pub(crate) fn eet(eet: Option<&Eet>) -> Check {
+    opt_no_control(
+        "eet.dic_poverujiciho",
+        eet.and_then(|eet| eet.dic_poverujiciho.as_deref()),
+    )
+}
+
+/// Text, lengths and counts of every item.
 pub(crate) fn items(items: &[Item]) -> Check {
     for (index, item) in items.iter().enumerate() {
         let at = |check: Check| {
@@ -116,7 +161,7 @@ pub(crate) fn items_sum(items: &[Item], amount: i64) -> Check {
     }
 }
 
-/// Maximum lengths of the contact fields.
+/// Text and maximum lengths of the contact fields.
 pub(crate) fn contact(contact: &Contact) -> Check {
     let fields: [(&'static str, &Option<String>, usize); 8] = [
         ("payer.contact.first_name", &contact.first_name, 256),
