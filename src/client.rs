@@ -17,6 +17,7 @@ use crate::event::{Event, EventHook, ExchangeKind};
 use crate::http::{Payload, RawResponse, Transport, TransportSettings, MAX_JSON_BODY};
 use crate::model::{Language, Scope};
 use crate::retry::{failed_before_sending, is_retryable_status, RetryPolicy};
+use crate::secret::Secret;
 
 /// Default bound on one call, token request and re-authentication included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -66,6 +67,8 @@ struct Inner {
     tokens: TokenManager,
     retry: RetryPolicy,
     on_event: Option<EventHook>,
+    /// `client_id:client_secret`, as the Basic credentials carry it: never to be quoted.
+    basic_credentials: Secret,
 }
 
 impl Client {
@@ -176,19 +179,29 @@ impl Client {
     ) -> Result<T, Error> {
         let response = self.execute(method, path, payload, MAX_JSON_BODY)?;
         serde_json::from_slice(&response.body).map_err(|e| {
-            // Whatever the status, the body may quote what the request carried. The access
-            // token it was sent with is not known here; `decode_error` also redacts any
-            // `Bearer …` credential whatever its value.
-            let config = &self.inner.config;
-            let secret = config.client_secret().expose();
-            let credentials = format!("{}:{secret}", config.client_id());
+            // Whatever the status, the body may quote what the request carried.
+            let token = response
+                .sent_with
+                .as_deref()
+                .map_or("", CachedToken::access_token);
             decode_error(
                 response.status,
                 e.to_string(),
                 &response.body,
-                &[secret, &credentials],
+                &self.secrets(token),
             )
         })
+    }
+
+    /// What no error may quote: the access token a request was sent with, the client secret
+    /// and the Basic credentials (`decode_error` and `parse_error_details` also catch their
+    /// URL-encoded and base64 forms).
+    fn secrets<'a>(&'a self, access_token: &'a str) -> [&'a str; 3] {
+        [
+            access_token,
+            self.inner.config.client_secret().expose(),
+            self.inner.basic_credentials.expose(),
+        ]
     }
 
     /// JSON for a request body: raw UTF-8, never `\u` escapes (GoPay's firewall refuses them).
@@ -234,9 +247,12 @@ impl Client {
                 self.exchange(&exchange, &authorization, &payload, deadline, body_limit)?;
             let status = response.status;
             if (200..300).contains(&status) {
-                return Ok(response);
+                return Ok(RawResponse {
+                    sent_with: Some(token),
+                    ..response
+                });
             }
-            let errors = parse_error_details(&response.body, &[token.access_token()]);
+            let errors = parse_error_details(&response.body, &self.secrets(token.access_token()));
             let token_refused =
                 status == 401 || (status == 403 && errors.iter().any(|e| e.is_auth_code()));
             if !token_refused {
@@ -505,6 +521,11 @@ impl ClientBuilder {
         let cache = self
             .token_cache
             .unwrap_or_else(|| Arc::new(InMemoryTokenCache::new()));
+        let basic_credentials = Secret::new(format!(
+            "{}:{}",
+            self.config.client_id(),
+            self.config.client_secret().expose()
+        ));
         Ok(Client {
             inner: Arc::new(Inner {
                 tokens: TokenManager::new(
@@ -523,6 +544,7 @@ impl ClientBuilder {
                 endpoint,
                 retry: self.retry,
                 on_event: self.on_event,
+                basic_credentials,
             }),
         })
     }

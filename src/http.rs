@@ -12,6 +12,7 @@ use ureq::unversioned::transport::{
     ConnectionDetails, Connector, DefaultConnector, Transport as UreqTransport,
 };
 
+use crate::auth::CachedToken;
 use crate::error::Error;
 use crate::resolve::CachingResolver;
 
@@ -31,6 +32,8 @@ pub(crate) struct RawResponse {
     pub(crate) body: Vec<u8>,
     /// The `Retry-After` of a 429 or 503, in seconds.
     pub(crate) retry_after: Option<Duration>,
+    /// The access token the request was sent with (API calls), for redacting the answer.
+    pub(crate) sent_with: Option<Arc<CachedToken>>,
 }
 
 /// Settings of the transport, from the client builder.
@@ -149,6 +152,7 @@ impl Transport {
             status,
             body,
             retry_after,
+            sent_with: None,
         })
     }
 }

@@ -205,6 +205,22 @@ fn a_2xx_answer_that_is_not_json_never_shows_what_the_request_carried() {
         )
     });
     errors.push(client.get_status(1).unwrap_err());
+    // The bare access token, and its base64 and URL-encoded forms, with no `Bearer` before
+    // them: only a client that knows which token it sent can hide these.
+    gw.on_api(|request, _, _| {
+        use base64::Engine as _;
+        let token = request.bearer().unwrap();
+        Reply::typed(
+            200,
+            format!(
+                "session {token} b64 {} url {}",
+                base64::engine::general_purpose::STANDARD.encode(token),
+                percent_encode_all(token)
+            ),
+            "text/plain",
+        )
+    });
+    errors.push(client.get_status(1).unwrap_err());
 
     let tokens: Vec<String> = gw
         .api_requests_log()
