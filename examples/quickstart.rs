@@ -59,8 +59,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         Some(sim) => sim.config(),
         None => Config::from_env()?,
     };
-    println!("Gateway: {}", config.gateway_url());
     let client = Client::new(config)?;
+    // The normalised URL: what was configured could carry credentials in its user-info.
+    println!("Gateway: {}", client.api_base_url());
 
     // 2. A local endpoint for GoPay's notifications (GET ?id=…), answered 200.
     let (notifications, notified) = mpsc::channel();

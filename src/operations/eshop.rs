@@ -70,6 +70,8 @@ impl Client {
         &self,
         request: &AccountStatementRequest,
     ) -> Result<Vec<u8>, Error> {
+        check_date("date_from", &request.date_from)?;
+        check_date("date_to", &request.date_to)?;
         let payload = Client::json(request)?;
         self.execute(
             Method::POST,
@@ -99,5 +101,44 @@ impl Client {
             path.push_str(format.as_str());
         }
         self.call(Method::GET, &path, Payload::None)
+    }
+}
+
+/// GoPay takes statement dates as `YYYY-MM-DD`; anything else (control characters
+/// included) is refused before sending.
+fn check_date(field: &'static str, date: &str) -> Result<(), Error> {
+    let bytes = date.as_bytes();
+    let well_formed = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if well_formed {
+        Ok(())
+    } else {
+        Err(Error::invalid_input(
+            field,
+            "must be a date written YYYY-MM-DD",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_date;
+
+    #[test]
+    fn statement_dates_are_yyyy_mm_dd() {
+        assert!(check_date("date_from", "2025-01-31").is_ok());
+        for bad in [
+            "",
+            "2025-1-31",
+            "2025/01/31",
+            "2025-01-3\u{1}",
+            "2025-01-31 ",
+            "２０２５-01-31",
+        ] {
+            assert!(check_date("date_from", bad).is_err(), "{bad:?}");
+        }
     }
 }
