@@ -87,6 +87,35 @@ fn tokens_are_stored_with_a_server_side_expiry() {
 }
 
 #[test]
+fn a_lock_key_that_never_expires_costs_half_the_timeout_then_the_call_fetches_itself() {
+    let redis = RedisServer::start();
+    let gw = FakeGateway::start();
+    let timeout = Duration::from_secs(2);
+    let client = Client::builder(gw.config())
+        .timeout(timeout)
+        .token_cache(Arc::new(RedisTokenCache::new(&redis.url()).unwrap()))
+        .build()
+        .unwrap();
+    // Someone else's lock, with no expiry: it would hold every client of the fleet.
+    let lock = format!("gopay:{}:lock", client.token_cache_key());
+    assert_eq!(redis.command(&["SET", &lock, "someone-else"]), "OK");
+    let started = Instant::now();
+    client.get_status(1).unwrap();
+    let elapsed = started.elapsed();
+    assert!(elapsed < timeout, "{elapsed:?}");
+    assert!(
+        elapsed >= timeout / 3,
+        "it did wait for the lock's holder: {elapsed:?}"
+    );
+    assert_eq!(gw.token_requests(), 1);
+    // The token it fetched serves the fleet; the foreign lock is left alone.
+    assert!(redis
+        .command(&["GET", &format!("gopay:{}", client.token_cache_key())])
+        .contains(support::TOKEN_PREFIX));
+    assert_eq!(redis.command(&["GET", &lock]), "someone-else");
+}
+
+#[test]
 fn the_lock_is_exclusive_and_released_only_by_its_owner() {
     let redis = RedisServer::start();
     let cache = RedisTokenCache::new(&redis.url()).unwrap();
