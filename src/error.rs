@@ -213,21 +213,6 @@ impl Error {
         }
     }
 
-    /// A transport failure after which the request may have reached GoPay.
-    #[cfg(test)]
-    pub(crate) fn transport(
-        message: impl Into<String>,
-        timeout: bool,
-        source: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
-    ) -> Error {
-        Error::Transport {
-            message: message.into(),
-            timeout,
-            request_sent: true,
-            source,
-        }
-    }
-
     /// The call's time ran out before its request was sent.
     pub(crate) fn timed_out(what: &str) -> Error {
         Error::Transport {

@@ -350,7 +350,16 @@ fn crate_errors_map_to_kinds_with_status_and_details() {
             "auth",
             Some(403),
         ),
-        (Error::transport("refused", false, None), "transport", None),
+        (
+            Error::Transport {
+                message: "refused".into(),
+                timeout: false,
+                request_sent: false,
+                source: None,
+            },
+            "transport",
+            None,
+        ),
         (Error::timed_out("waiting"), "timeout", None),
         (
             Error::Decode {
