@@ -241,8 +241,8 @@ fn client(cli: &Cli) -> Result<Client, Failure> {
             if event.kind == ExchangeKind::TokenCache && !warned.swap(true, Ordering::Relaxed) {
                 let why = event.error.as_deref().unwrap_or("no detail");
                 eprintln!(
-                    "gopay: warning: the token cache does not work, so every run asks GoPay \
-                     for a new token: {}",
+                    "gopay: warning: the token cache does not work (this run asks GoPay for a \
+                     token of its own): {}",
                     one_line(why)
                 );
             }

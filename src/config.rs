@@ -33,8 +33,9 @@ impl Config {
     ///
     /// `gateway_url` is [`SANDBOX_URL`], [`PRODUCTION_URL`] or another gateway;
     /// `https://host`, `https://host/`, `https://host/api` and `https://host/api/` all mean
-    /// the same, whatever the case of the scheme, the host and the `/api` suffix. Nothing is checked here: [`ClientBuilder::build`](crate::ClientBuilder::build)
-    /// validates the configuration and explains what is wrong.
+    /// the same, whatever the case of the scheme, the host and the `/api` suffix. Nothing is
+    /// checked here: [`ClientBuilder::build`](crate::ClientBuilder::build) validates the
+    /// configuration and explains what is wrong.
     pub fn new(
         goid: u64,
         client_id: impl Into<String>,
