@@ -350,19 +350,23 @@ mod tests {
         fs::remove_dir_all(cache.dir()).unwrap();
     }
 
+    /// The errors of `get`, `set`, `delete` and `try_lock_refresh`, each of which must fail.
+    fn every_operation_error(cache: &FileTokenCache) -> [CacheError; 4] {
+        [
+            cache.get(KEY).unwrap_err(),
+            cache.set(KEY, &token()).unwrap_err(),
+            cache.delete(KEY).unwrap_err(),
+            cache
+                .try_lock_refresh(KEY, Duration::from_secs(1))
+                .unwrap_err(),
+        ]
+    }
+
     #[test]
     fn an_empty_directory_is_refused_by_every_operation() {
         for dir in ["", "."] {
             let cache = FileTokenCache::new(dir);
-            let errors = [
-                cache.get(KEY).unwrap_err(),
-                cache.set(KEY, &token()).unwrap_err(),
-                cache.delete(KEY).unwrap_err(),
-                cache
-                    .try_lock_refresh(KEY, Duration::from_secs(1))
-                    .unwrap_err(),
-            ];
-            for err in errors {
+            for err in every_operation_error(&cache) {
                 assert_eq!(err.to_string(), "token cache directory is empty");
             }
         }
@@ -387,15 +391,7 @@ mod tests {
         ] {
             fs::set_permissions(&open, fs::Permissions::from_mode(mode)).unwrap();
             let cache = FileTokenCache::new(dir);
-            let errors = [
-                cache.get(KEY).unwrap_err(),
-                cache.set(KEY, &token()).unwrap_err(),
-                cache.delete(KEY).unwrap_err(),
-                cache
-                    .try_lock_refresh(KEY, Duration::from_secs(1))
-                    .unwrap_err(),
-            ];
-            for err in errors {
+            for err in every_operation_error(&cache) {
                 let message = err.to_string();
                 assert_eq!(
                     message,
