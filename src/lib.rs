@@ -1,7 +1,5 @@
 #![doc = include_str!("../README.md")]
-// Unsafe code is forbidden, except in the C ABI module of the `ffi` feature.
-#![cfg_attr(not(feature = "ffi"), forbid(unsafe_code))]
-#![cfg_attr(feature = "ffi", deny(unsafe_code))]
+#![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod auth;
@@ -11,9 +9,6 @@ mod client;
 mod config;
 mod error;
 mod event;
-#[cfg(feature = "ffi")]
-#[allow(unsafe_code)]
-pub mod ffi;
 #[cfg(test)]
 mod fuzz;
 mod http;
@@ -23,8 +18,6 @@ mod operations;
 mod resolve;
 mod retry;
 mod secret;
-#[cfg(feature = "simulator")]
-pub mod simulator;
 
 #[cfg(feature = "redis")]
 pub use auth::RedisTokenCache;

@@ -5,10 +5,8 @@
 //! failures, delays or gates (channels), and read counters instead of sleeping.
 #![allow(dead_code)]
 
-pub mod cargo;
 pub mod fleet;
 pub mod redis_server;
-pub mod shop;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};

@@ -1,0 +1,440 @@
+//! What the SDK costs next to the network, measured in one release run:
+//!
+//! 1. throughput of `get_status` through one shared `Client` vs raw `ureq` GETs of the same
+//!    URL (fixed bearer token, same keep-alive agent settings), 1 and 8 threads, against a
+//!    static nginx on loopback (`benches/nginx.conf`);
+//! 2. connections the server saw vs requests, also after error answers and retries;
+//! 3. a cold storm: 256 threads on a cold client, wall time and token requests;
+//! 4. latency of calls made while a slow token refresh is in flight vs the others, against
+//!    the simulator with a 300 ms token endpoint;
+//! 5. heap allocations per `get_status`.
+//!
+//! Needs nginx (`apt-get install nginx-light`). Run: `cargo bench --bench client_overhead`.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Barrier, Mutex};
+use std::time::{Duration, Instant};
+
+use gopay::{Client, Config, Event, ExchangeKind};
+use gopay_simulator::{Fault, FaultTarget, Simulator};
+
+/// Counts heap allocations, for the allocations-per-call figure.
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only counts calls.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const TOKEN: &str =
+    "AAAnu3YnAHRk298EsmoqBLkIb9nAuk3NThEUGk6u+CTDRZKKWJ4eJrE6/6PKhHGV1RUrXsAFzNVvSVvtwXo=";
+const ROUND: Duration = Duration::from_secs(2);
+const ROUNDS: usize = 5;
+
+fn main() {
+    // `cargo bench` passes --bench; a filter argument is ignored.
+    let nginx = match Nginx::start() {
+        Some(nginx) => nginx,
+        None => {
+            eprintln!(
+                "nginx not found: install it (apt-get install nginx-light) to run this benchmark"
+            );
+            return;
+        }
+    };
+    println!(
+        "# client overhead (release), nginx on 127.0.0.1:{}",
+        nginx.port
+    );
+    throughput(&nginx);
+    connections(&nginx);
+    cold_storm(&nginx);
+    allocations(&nginx);
+    refresh_window();
+}
+
+fn client(nginx: &Nginx) -> Client {
+    Client::new(Config::new(8123456789, "1234", "secret", nginx.url())).unwrap()
+}
+
+fn raw_agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .proxy(None)
+        .max_redirects(0)
+        .user_agent("raw")
+        .accept("application/json")
+        .max_idle_connections_per_host(gopay::DEFAULT_MAX_IDLE_CONNECTIONS)
+        .max_idle_connections(gopay::DEFAULT_MAX_IDLE_CONNECTIONS)
+        .build()
+        .new_agent()
+}
+
+/// Calls per second of `call` on `threads` threads for one round.
+fn rate(threads: usize, call: Arc<dyn Fn() + Send + Sync>) -> f64 {
+    let stop = Arc::new(AtomicBool::new(false));
+    let barrier = Arc::new(Barrier::new(threads + 1));
+    let workers: Vec<_> = (0..threads)
+        .map(|_| {
+            let (call, stop, barrier) = (call.clone(), stop.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                let mut done = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    call();
+                    done += 1;
+                }
+                done
+            })
+        })
+        .collect();
+    barrier.wait();
+    let started = Instant::now();
+    std::thread::sleep(ROUND);
+    stop.store(true, Ordering::Relaxed);
+    let done: u64 = workers.into_iter().map(|w| w.join().unwrap()).sum();
+    done as f64 / started.elapsed().as_secs_f64()
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn throughput(nginx: &Nginx) {
+    println!("\n## 1. throughput: get_status through the SDK vs raw ureq (median of {ROUNDS} interleaved {ROUND:?} rounds)");
+    println!("| threads | SDK calls/s | raw ureq calls/s | SDK / raw | raw + typed decode calls/s | SDK / (raw + decode) |");
+    println!("|---|---|---|---|---|---|");
+    let sdk = client(nginx);
+    sdk.get_status(3000006529).unwrap();
+    let raw = raw_agent();
+    let url = format!("{}/payments/payment/3000006529", nginx.api());
+    let sdk_call: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+        sdk.get_status(3000006529).unwrap();
+    });
+    let raw_get = Arc::new(move || {
+        let mut response = raw
+            .get(&url)
+            .header("Authorization", format!("Bearer {TOKEN}"))
+            .header("Accept-Language", "en-US")
+            .call()
+            .unwrap();
+        response.body_mut().read_to_vec().unwrap()
+    });
+    let get = raw_get.clone();
+    let raw_call: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+        get();
+    });
+    // What any typed client must also do: decode the answer into a Payment.
+    let raw_decode_call: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+        let body = raw_get();
+        let _: gopay::Payment = serde_json::from_slice(&body).unwrap();
+    });
+    for threads in [1, 8] {
+        let (mut sdk_rates, mut raw_rates, mut decode_rates) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..ROUNDS {
+            sdk_rates.push(rate(threads, sdk_call.clone()));
+            raw_rates.push(rate(threads, raw_call.clone()));
+            decode_rates.push(rate(threads, raw_decode_call.clone()));
+        }
+        let (s, r, d) = (median(sdk_rates), median(raw_rates), median(decode_rates));
+        println!(
+            "| {threads} | {s:.0} | {r:.0} | {:.3} | {d:.0} | {:.3} |",
+            s / r,
+            s / d
+        );
+    }
+}
+
+fn connections(nginx: &Nginx) {
+    println!("\n## 5. connections: requests vs TCP connections the server accepted");
+    let before = nginx.stats();
+    let client = client(nginx);
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let client = client.clone();
+            std::thread::spawn(move || {
+                for i in 0..1000 {
+                    if i % 100 == 0 {
+                        // A 500: the GET is retried twice; the connection must survive.
+                        assert!(client.get_status(500).is_err());
+                    } else {
+                        client.get_status(3000006529).unwrap();
+                    }
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    let after = nginx.stats();
+    let requests = after.requests - before.requests - 1; // minus the stats request itself
+    let accepted = after.accepts - before.accepts - 1;
+    println!("8 threads x 1000 calls (1% answered 500 and retried twice): {requests} requests over {accepted} connections");
+}
+
+fn cold_storm(nginx: &Nginx) {
+    println!("\n## 2. cold storm: 256 threads start together on a cold client");
+    let tokens_before = nginx.token_requests();
+    let client = client(nginx);
+    let barrier = Arc::new(Barrier::new(257));
+    let threads: Vec<_> = (0..256)
+        .map(|_| {
+            let (client, barrier) = (client.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                client.get_status(3000006529).unwrap();
+            })
+        })
+        .collect();
+    barrier.wait();
+    let started = Instant::now();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    let wall = started.elapsed();
+    // nginx writes its access log line after answering; give it a moment.
+    std::thread::sleep(Duration::from_millis(200));
+    println!(
+        "all 256 calls done in {wall:?}; token requests: {}",
+        nginx.token_requests() - tokens_before
+    );
+}
+
+fn allocations(nginx: &Nginx) {
+    println!("\n## 6. heap allocations per get_status (one thread, warm client)");
+    let client = client(nginx);
+    client.get_status(3000006529).unwrap();
+    let calls = 10_000;
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    for _ in 0..calls {
+        client.get_status(3000006529).unwrap();
+    }
+    let sdk = (ALLOCATIONS.load(Ordering::Relaxed) - before) as f64 / calls as f64;
+    let raw = raw_agent();
+    let url = format!("{}/payments/payment/3000006529", nginx.api());
+    let get = || {
+        let mut response = raw
+            .get(&url)
+            .header("Authorization", format!("Bearer {TOKEN}"))
+            .call()
+            .unwrap();
+        response.body_mut().read_to_vec().unwrap();
+    };
+    get();
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    for _ in 0..calls {
+        get();
+    }
+    let raw = (ALLOCATIONS.load(Ordering::Relaxed) - before) as f64 / calls as f64;
+    println!("SDK get_status: {sdk:.1} allocations per call; raw ureq GET + body: {raw:.1}");
+}
+
+fn refresh_window() {
+    println!(
+        "\n## 4. refresh window: calls while a 300 ms token refresh is in flight vs the others"
+    );
+    // Tokens live 4 s and are replaced 2 s before expiry; the token endpoint takes 300 ms.
+    let sim = Simulator::builder()
+        .token_lifetime(Duration::from_secs(4))
+        .start()
+        .unwrap();
+    sim.inject(Fault::Delay {
+        target: FaultTarget::Token,
+        delay: Duration::from_millis(300),
+        count: 1000,
+    });
+    let refreshes: Arc<Mutex<Vec<(Instant, Instant)>>> = Arc::default();
+    let log = refreshes.clone();
+    let client = Client::builder(sim.config())
+        .token_refresh_margin(Duration::from_secs(2))
+        .on_event(move |event: &Event| {
+            if event.kind == ExchangeKind::Token {
+                let end = Instant::now();
+                log.lock().unwrap().push((end - event.duration, end));
+            }
+        })
+        .build()
+        .unwrap();
+    let payment = client
+        .create_payment(
+            &gopay::PaymentRequest::new(100, gopay::Currency::Czk, "bench")
+                .item(gopay::Item::new("x", 100))
+                .callback("https://e.example/r", "https://e.example/n"),
+        )
+        .unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let (client, stop) = (client.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut calls = Vec::new();
+                while !stop.load(Ordering::Relaxed) {
+                    let started = Instant::now();
+                    client.get_status(payment.id).unwrap();
+                    calls.push((started, started.elapsed()));
+                }
+                calls
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(12));
+    stop.store(true, Ordering::Relaxed);
+    let calls: Vec<(Instant, Duration)> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    let refreshes = refreshes.lock().unwrap().clone();
+    let (mut inside, mut outside): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
+    for (started, took) in calls {
+        let during = refreshes
+            .iter()
+            .any(|(from, to)| started >= *from && started < *to);
+        let ms = took.as_secs_f64() * 1000.0;
+        if during {
+            inside.push(ms);
+        } else {
+            outside.push(ms);
+        }
+    }
+    let pct = |values: &mut Vec<f64>, p: f64| {
+        values.sort_by(f64::total_cmp);
+        values[((values.len() - 1) as f64 * p) as usize]
+    };
+    println!("| calls | count | p50 ms | p99 ms |");
+    println!("|---|---|---|---|");
+    let (i50, i99) = (pct(&mut inside, 0.5), pct(&mut inside, 0.99));
+    let (o50, o99) = (pct(&mut outside, 0.5), pct(&mut outside, 0.99));
+    println!(
+        "| during a refresh ({} refreshes) | {} | {i50:.3} | {i99:.3} |",
+        refreshes.len(),
+        inside.len()
+    );
+    println!("| outside | {} | {o50:.3} | {o99:.3} |", outside.len());
+    println!("p99 during / p99 outside: {:.2}", i99 / o99);
+}
+
+/// nginx serving benches/nginx.conf on a free port, stopped on drop.
+struct Nginx {
+    child: Child,
+    prefix: PathBuf,
+    port: u16,
+}
+
+struct Stats {
+    accepts: u64,
+    requests: u64,
+}
+
+impl Nginx {
+    fn start() -> Option<Nginx> {
+        let binary = ["nginx", "/usr/sbin/nginx"]
+            .into_iter()
+            .find(|b| Command::new(b).arg("-v").output().is_ok())?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let prefix = std::env::temp_dir().join(format!("gopay-bench-nginx-{}", std::process::id()));
+        std::fs::create_dir_all(&prefix).ok()?;
+        let template = include_str!("nginx.conf");
+        let config = template
+            .replace("PREFIX", prefix.to_str()?)
+            .replace("PORT", &port.to_string());
+        std::fs::write(prefix.join("nginx.conf"), config).ok()?;
+        let child = Command::new(binary)
+            .arg("-p")
+            .arg(&prefix)
+            .arg("-c")
+            .arg(prefix.join("nginx.conf"))
+            .arg("-e")
+            .arg(prefix.join("error.log"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Some(Nginx {
+            child,
+            prefix,
+            port,
+        })
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn api(&self) -> String {
+        format!("{}/api", self.url())
+    }
+
+    fn stats(&self) -> Stats {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .write_all(b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut text = String::new();
+        stream.read_to_string(&mut text).unwrap();
+        // "... server accepts handled requests\n A H R \n"
+        let numbers: Vec<u64> = text
+            .lines()
+            .skip_while(|l| !l.contains("accepts"))
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .map(|n| n.parse().unwrap())
+            .collect();
+        Stats {
+            accepts: numbers[0],
+            requests: numbers[2],
+        }
+    }
+
+    fn token_requests(&self) -> usize {
+        std::fs::read_to_string(self.prefix.join("access.log"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains("/api/oauth2/token"))
+            .count()
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.prefix);
+    }
+}

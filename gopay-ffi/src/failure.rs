@@ -1,0 +1,142 @@
+//! [`Failure`]: every error of the C ABI, and its JSON form
+//! `{"error": {"kind", "message", "status", "errors"}}`.
+
+use serde::Serialize;
+
+use gopay::{ApiErrorDetail, Error};
+
+/// Longest piece of caller input (an operation or key name) quoted in a message.
+const MAX_QUOTED: usize = 64;
+
+/// An error on its way to C.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Failure {
+    pub(crate) kind: &'static str,
+    pub(crate) message: String,
+    pub(crate) status: Option<u16>,
+    pub(crate) errors: Vec<ApiErrorDetail>,
+    /// The argument an `invalid_input` failure is about.
+    pub(crate) field: Option<String>,
+}
+
+impl Failure {
+    fn new(kind: &'static str, message: impl Into<String>) -> Failure {
+        Failure {
+            kind,
+            message: message.into(),
+            status: None,
+            errors: Vec::new(),
+            field: None,
+        }
+    }
+
+    /// Misuse of the ABI itself: NULL, not UTF-8, not JSON, unknown operation.
+    pub(crate) fn ffi(message: impl Into<String>) -> Failure {
+        Failure::new("ffi", message)
+    }
+
+    /// A configuration key that is missing, unknown or malformed.
+    pub(crate) fn config(message: impl Into<String>) -> Failure {
+        Failure::new("config", message)
+    }
+
+    /// An argument that is missing, unknown or malformed.
+    pub(crate) fn invalid(field: &str, message: impl Into<String>) -> Failure {
+        Failure {
+            field: Some(field.to_owned()),
+            ..Failure::new(
+                "invalid_input",
+                format!("invalid {field}: {}", message.into()),
+            )
+        }
+    }
+
+    /// A panic caught at the boundary.
+    pub(crate) fn panic(detail: &str) -> Failure {
+        let mut message = String::from("internal error: a panic was caught at the C boundary");
+        if !detail.is_empty() {
+            message.push_str(": ");
+            message.push_str(&one_line(detail, 200));
+        }
+        Failure::ffi(message)
+    }
+
+    /// `{"error": {…}}`.
+    pub(crate) fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            kind: &'a str,
+            message: &'a str,
+            status: Option<u16>,
+            errors: &'a [ApiErrorDetail],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            field: Option<&'a str>,
+        }
+        #[derive(Serialize)]
+        struct Envelope<'a> {
+            error: Body<'a>,
+        }
+        let envelope = Envelope {
+            error: Body {
+                kind: self.kind,
+                message: &self.message,
+                status: self.status,
+                errors: &self.errors,
+                field: self.field.as_deref(),
+            },
+        };
+        serde_json::to_string(&envelope).unwrap_or_else(|_| {
+            String::from(
+                r#"{"error":{"kind":"ffi","message":"could not encode an error","status":null,"errors":[]}}"#,
+            )
+        })
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Failure {
+        let kind = if error.is_auth() {
+            "auth"
+        } else {
+            match &error {
+                Error::Api { .. } => "api",
+                Error::Auth { .. } => "auth",
+                Error::Transport { timeout: true, .. } => "timeout",
+                Error::Transport { .. } => "transport",
+                Error::Decode { .. } => "decode",
+                Error::InvalidInput { .. } => "invalid_input",
+                Error::Config { .. } => "config",
+                // A kind added to the client later: its message says what happened.
+                _ => "other",
+            }
+        };
+        Failure {
+            kind,
+            message: error.to_string(),
+            status: error.status(),
+            errors: error.api_errors().to_vec(),
+            field: match &error {
+                Error::InvalidInput { field, .. } => Some((*field).to_owned()),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// `text` on one line and at most `max` characters, for quoting caller input.
+pub(crate) fn one_line(text: &str, max: usize) -> String {
+    let mut quoted: String = text
+        .chars()
+        .take(max)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().nth(max).is_some() {
+        quoted.push('…');
+    }
+    quoted
+}
+
+/// `text` quoted for a message: one line, at most a few dozen characters.
+pub(crate) fn quote(text: &str) -> String {
+    format!("{:?}", one_line(text, MAX_QUOTED))
+}

@@ -1,0 +1,276 @@
+//! Routing: which endpoint a request is for, the faults it suffers, the token check, and
+//! the handler that answers it.
+
+use std::sync::atomic::Ordering;
+
+use super::auth::{self, Need, TokenPolicy};
+use super::endpoints;
+use super::faults::{Action, FaultTarget};
+use super::record::RecordedRequest;
+use super::responses::{Refusal, Reply, INVALID_REQUEST, SYSTEM_ERROR, UNAUTHORIZED};
+use super::shared::Shared;
+
+/// Path of the token endpoint.
+const TOKEN_PATH: &str = "/api/oauth2/token";
+
+/// The API endpoints (GOPAY_API §3 rows 1–18), with their path parameters.
+#[derive(Debug, PartialEq, Eq)]
+enum Endpoint<'a> {
+    CreatePayment,
+    Status(&'a str),
+    Refund(&'a str),
+    Refunds(&'a str),
+    CreateRecurrence(&'a str),
+    VoidRecurrence(&'a str),
+    Capture(&'a str),
+    VoidAuthorization(&'a str),
+    QrPayment(&'a str),
+    EetReceipts(&'a str),
+    Instruments(&'a str, Option<&'a str>),
+    AccountStatement,
+    Card(&'a str),
+    DeleteCard(&'a str),
+    FindEetReceipts,
+}
+
+impl<'a> Endpoint<'a> {
+    /// The endpoint of `method` and the path segments after `/api`.
+    fn resolve(method: &str, segments: &[&'a str]) -> Option<Endpoint<'a>> {
+        use Endpoint as E;
+        Some(match (method, segments) {
+            ("POST", ["payments", "payment"]) => E::CreatePayment,
+            ("GET", ["payments", "payment", id]) => E::Status(id),
+            ("POST", ["payments", "payment", id, "refund"]) => E::Refund(id),
+            ("GET", ["payments", "payment", id, "refunds"]) => E::Refunds(id),
+            ("POST", ["payments", "payment", id, "create-recurrence"]) => E::CreateRecurrence(id),
+            ("POST", ["payments", "payment", id, "void-recurrence"]) => E::VoidRecurrence(id),
+            ("POST", ["payments", "payment", id, "capture"]) => E::Capture(id),
+            ("POST", ["payments", "payment", id, "void-authorization"]) => E::VoidAuthorization(id),
+            ("GET", ["payments", "payment", id, "qr-payment"]) => E::QrPayment(id),
+            ("GET", ["payments", "payment", id, "eet-receipts"]) => E::EetReceipts(id),
+            ("GET", ["eshops", "eshop", goid, "payment-instruments"]) => E::Instruments(goid, None),
+            ("GET", ["eshops", "eshop", goid, "payment-instruments", currency]) => {
+                E::Instruments(goid, Some(currency))
+            }
+            ("POST", ["accounts", "account-statement"]) => E::AccountStatement,
+            ("GET", ["payments", "cards", id]) => E::Card(id),
+            ("DELETE", ["payments", "cards", id]) => E::DeleteCard(id),
+            ("POST", ["eet-receipts"]) => E::FindEetReceipts,
+            _ => return None,
+        })
+    }
+
+    fn run(&self, shared: &Shared, request: &RecordedRequest) -> Result<Reply, Refusal> {
+        use Endpoint as E;
+        match *self {
+            E::CreatePayment => endpoints::create_payment(shared, request),
+            E::Status(id) => endpoints::status(shared, id),
+            E::Refund(id) => endpoints::refund(shared, request, id),
+            E::Refunds(id) => endpoints::refunds(shared, id),
+            E::CreateRecurrence(id) => endpoints::create_recurrence(shared, request, id),
+            E::VoidRecurrence(id) => endpoints::void_recurrence(shared, id),
+            E::Capture(id) => endpoints::capture(shared, request, id),
+            E::VoidAuthorization(id) => endpoints::void_authorization(shared, id),
+            E::QrPayment(id) => endpoints::qr_payment(shared, request, id),
+            E::EetReceipts(id) => endpoints::eet_receipts(shared, id),
+            E::Instruments(goid, currency) => endpoints::instruments(shared, goid, currency),
+            E::AccountStatement => endpoints::account_statement(shared, request),
+            E::Card(id) => endpoints::card(shared, id),
+            E::DeleteCard(id) => endpoints::delete_card(shared, id),
+            E::FindEetReceipts => endpoints::find_eet_receipts(shared, request),
+        }
+    }
+}
+
+/// Which fault queue a request draws from, if any.
+fn target(route: &str) -> Option<FaultTarget> {
+    if route == TOKEN_PATH {
+        Some(FaultTarget::Token)
+    } else if route == "/api" || route.starts_with("/api/") {
+        Some(FaultTarget::Api)
+    } else {
+        None
+    }
+}
+
+/// The whole answer to one request: faults first, then the endpoint.
+pub(crate) fn answer(shared: &Shared, request: &RecordedRequest) -> Reply {
+    let target = target(request.route());
+    if target == Some(FaultTarget::Token) && request.method == "POST" {
+        shared.token_requests.fetch_add(1, Ordering::SeqCst);
+    }
+    let action = target.and_then(|target| shared.faults.lock().take(target));
+    match action {
+        Some(Action::Status(status)) => {
+            return Refusal::global(status, SYSTEM_ERROR, "simulated gateway failure").into_reply()
+        }
+        Some(Action::RefuseToken) => {
+            shared.tokens.lock().forget(request.header("Authorization"));
+            return Refusal::global(401, UNAUTHORIZED, "the access token has been revoked")
+                .into_reply();
+        }
+        Some(Action::Answer(reply)) => return Reply::clone(&reply),
+        Some(Action::Delay(delay)) => shared.pause(delay),
+        Some(Action::Malformed) | None => {}
+    }
+    let mut reply = route(shared, request);
+    if action == Some(Action::Malformed) {
+        let half = reply.body.len() / 2;
+        reply.body.truncate(half);
+    }
+    reply
+}
+
+fn route(shared: &Shared, request: &RecordedRequest) -> Reply {
+    let segments: Vec<&str> = request
+        .route()
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let method = request.method.as_str();
+    match segments.as_slice() {
+        ["api", "oauth2", "token"] if method == "POST" => token(shared, request),
+        ["api", rest @ ..] => api(shared, request, method, rest),
+        ["gw", "v3", key] if method == "GET" => endpoints::gateway_page(shared, key),
+        _ => not_found(method),
+    }
+}
+
+fn not_found(method: &str) -> Reply {
+    Refusal::global(
+        404,
+        INVALID_REQUEST,
+        format!(
+            "no such service ({} request)",
+            method.chars().take(10).collect::<String>()
+        ),
+    )
+    .into_reply()
+}
+
+fn token(shared: &Shared, request: &RecordedRequest) -> Reply {
+    let settings = &shared.settings;
+    let policy = TokenPolicy {
+        client_id: &settings.client_id,
+        client_secret: &settings.client_secret,
+        lifetime: settings.token_lifetime,
+    };
+    let issued = auth::token_endpoint(
+        &policy,
+        request.header("Authorization"),
+        &request.body,
+        || shared.random.token(),
+    );
+    match issued {
+        Ok((reply, token, scope)) => {
+            shared
+                .tokens
+                .lock()
+                .issue(token, scope, settings.token_lifetime);
+            reply
+        }
+        Err(refusal) => refusal.into_reply(),
+    }
+}
+
+fn api(shared: &Shared, request: &RecordedRequest, method: &str, segments: &[&str]) -> Reply {
+    let Some(endpoint) = Endpoint::resolve(method, segments) else {
+        return not_found(method);
+    };
+    let need = if endpoint == Endpoint::CreatePayment {
+        Need::Create
+    } else {
+        Need::All
+    };
+    let checked = shared
+        .tokens
+        .lock()
+        .check(request.header("Authorization"), need);
+    if let Err(refusal) = checked {
+        return refusal.into_reply();
+    }
+    endpoint
+        .run(shared, request)
+        .unwrap_or_else(Refusal::into_reply)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_endpoint_resolves() {
+        let cases: [(&str, &str, Endpoint<'_>); 16] = [
+            ("POST", "payments/payment", Endpoint::CreatePayment),
+            ("GET", "payments/payment/7", Endpoint::Status("7")),
+            ("POST", "payments/payment/7/refund", Endpoint::Refund("7")),
+            ("GET", "payments/payment/7/refunds", Endpoint::Refunds("7")),
+            (
+                "POST",
+                "payments/payment/7/create-recurrence",
+                Endpoint::CreateRecurrence("7"),
+            ),
+            (
+                "POST",
+                "payments/payment/7/void-recurrence",
+                Endpoint::VoidRecurrence("7"),
+            ),
+            ("POST", "payments/payment/7/capture", Endpoint::Capture("7")),
+            (
+                "POST",
+                "payments/payment/7/void-authorization",
+                Endpoint::VoidAuthorization("7"),
+            ),
+            (
+                "GET",
+                "payments/payment/7/qr-payment",
+                Endpoint::QrPayment("7"),
+            ),
+            (
+                "GET",
+                "payments/payment/7/eet-receipts",
+                Endpoint::EetReceipts("7"),
+            ),
+            (
+                "GET",
+                "eshops/eshop/8/payment-instruments/CZK",
+                Endpoint::Instruments("8", Some("CZK")),
+            ),
+            (
+                "GET",
+                "eshops/eshop/8/payment-instruments",
+                Endpoint::Instruments("8", None),
+            ),
+            (
+                "POST",
+                "accounts/account-statement",
+                Endpoint::AccountStatement,
+            ),
+            ("GET", "payments/cards/5", Endpoint::Card("5")),
+            ("DELETE", "payments/cards/5", Endpoint::DeleteCard("5")),
+            ("POST", "eet-receipts", Endpoint::FindEetReceipts),
+        ];
+        for (method, path, expected) in cases {
+            let segments: Vec<&str> = path.split('/').collect();
+            assert_eq!(
+                Endpoint::resolve(method, &segments),
+                Some(expected),
+                "{path}"
+            );
+        }
+        assert_eq!(Endpoint::resolve("GET", &["payments", "payment"]), None);
+        assert_eq!(
+            Endpoint::resolve("PUT", &["payments", "payment", "7"]),
+            None
+        );
+    }
+
+    #[test]
+    fn fault_targets() {
+        assert_eq!(target("/api/oauth2/token"), Some(FaultTarget::Token));
+        assert_eq!(target("/api/payments/payment"), Some(FaultTarget::Api));
+        assert_eq!(target("/api"), Some(FaultTarget::Api));
+        assert_eq!(target("/apix"), None);
+        assert_eq!(target("/gw/v3/abc"), None);
+    }
+}

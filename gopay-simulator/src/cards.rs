@@ -1,0 +1,156 @@
+//! The simulated payer's card and bank account, and saved (tokenised) cards.
+
+use super::clock::Date;
+use super::random::Random;
+use super::store::Store;
+use gopay::{BankAccount, Card, CardStatus, Contact, PaymentCard, ThreeDsResult};
+
+const MASKED_PAN: &str = "444444******4448";
+const BRAND: &str = "VISA";
+const ISSUER_COUNTRY: &str = "CZE";
+const ISSUER_BANK: &str = "SIMULATED BANK, A.S.";
+
+/// The card a simulated customer pays with: saved when `save` (request_card_token), reused
+/// when `token` names an active saved card. Returns the card's details and its saved id.
+pub(crate) fn card_for_payment(
+    store: &mut Store,
+    random: &Random,
+    token: Option<&str>,
+    save: bool,
+) -> (PaymentCard, Option<u64>) {
+    if let Some(token) = token {
+        let saved = store.cards.values().find(|card| {
+            card.status == Some(CardStatus::Active) && card.card_token.as_deref() == Some(token)
+        });
+        if let Some(card) = saved {
+            return (details_of(card), Some(card.card_id));
+        }
+    }
+    let fingerprint = random.hex(8);
+    let mut details = PaymentCard {
+        card_number: Some(MASKED_PAN.into()),
+        card_expiration: Some(expiration()),
+        card_brand: Some(BRAND.into()),
+        card_issuer_country: Some(ISSUER_COUNTRY.into()),
+        card_issuer_bank: Some(ISSUER_BANK.into()),
+        card_token: None,
+        three_ds_result: Some(ThreeDsResult::Authenticated),
+        card_fingerprint: Some(fingerprint.clone()),
+    };
+    if !save {
+        return (details, None);
+    }
+    let card_id = store.new_card_id();
+    let card_token = random.card_token();
+    details.card_token = Some(card_token.clone());
+    store.cards.insert(
+        card_id,
+        Card {
+            card_id,
+            card_number: Some(MASKED_PAN.into()),
+            card_expiration: details.card_expiration.clone(),
+            card_brand: Some(BRAND.into()),
+            card_issuer_country: Some(ISSUER_COUNTRY.into()),
+            card_issuer_bank: Some(ISSUER_BANK.into()),
+            card_fingerprint: Some(fingerprint),
+            card_token: Some(card_token),
+            status: Some(CardStatus::Active),
+            real_masked_pan: Some(MASKED_PAN.into()),
+            card_art_url: None,
+        },
+    );
+    (details, Some(card_id))
+}
+
+fn details_of(card: &Card) -> PaymentCard {
+    PaymentCard {
+        card_number: card.card_number.clone(),
+        card_expiration: card.card_expiration.clone(),
+        card_brand: card.card_brand.clone(),
+        card_issuer_country: card.card_issuer_country.clone(),
+        card_issuer_bank: card.card_issuer_bank.clone(),
+        card_token: card.card_token.clone(),
+        three_ds_result: Some(ThreeDsResult::Authenticated),
+        card_fingerprint: card.card_fingerprint.clone(),
+    }
+}
+
+/// `YYMM` of December four years from now.
+fn expiration() -> String {
+    let year = Date::today().year() + 4;
+    format!("{:02}12", year.rem_euclid(100))
+}
+
+/// The bank account a simulated customer transfers from.
+pub(crate) fn bank_account(contact: Option<&Contact>) -> BankAccount {
+    let name = contact
+        .and_then(|c| match (&c.first_name, &c.last_name) {
+            (Some(first), Some(last)) => Some(format!("{first} {last}")),
+            (Some(one), None) | (None, Some(one)) => Some(one.clone()),
+            (None, None) => None,
+        })
+        .unwrap_or_else(|| "SIMULATED PAYER".into());
+    BankAccount {
+        prefix: Some("000000".into()),
+        account_number: Some("2345678901".into()),
+        bank_code: Some("0800".into()),
+        iban: Some("CZ6508000000002345678901".into()),
+        bic: Some("GIBACZPX".into()),
+        account_name: Some(name.to_uppercase()),
+        ..BankAccount::default()
+    }
+}
+
+/// Marks a saved card deleted (its token stops working); `false` when there is no such card.
+pub(crate) fn delete(store: &mut Store, card_id: u64) -> bool {
+    match store.cards.get_mut(&card_id) {
+        Some(card) => {
+            card.status = Some(CardStatus::Deleted);
+            card.card_token = None;
+            true
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saved_cards_are_reused_by_token_until_deleted() {
+        let mut store = Store::new();
+        let random = Random::new();
+        let (plain, none) = card_for_payment(&mut store, &random, None, false);
+        assert!(none.is_none() && plain.card_token.is_none());
+        assert_eq!(plain.card_expiration.as_deref().map(str::len), Some(4));
+        let (saved, id) = card_for_payment(&mut store, &random, None, true);
+        let id = id.unwrap();
+        let token = saved.card_token.clone().unwrap();
+        let (again, same) = card_for_payment(&mut store, &random, Some(&token), false);
+        assert_eq!(same, Some(id));
+        assert_eq!(again.card_fingerprint, saved.card_fingerprint);
+        assert!(delete(&mut store, id));
+        assert!(!delete(&mut store, id + 100));
+        let (_, other) = card_for_payment(&mut store, &random, Some(&token), false);
+        assert_eq!(other, None);
+        assert_eq!(store.cards[&id].status, Some(CardStatus::Deleted));
+    }
+
+    #[test]
+    fn bank_account_names_the_payer() {
+        let contact = Contact {
+            first_name: Some("Jan".into()),
+            last_name: Some("Novák".into()),
+            ..Contact::default()
+        };
+        assert_eq!(
+            bank_account(Some(&contact)).account_name.as_deref(),
+            Some("JAN NOVÁK")
+        );
+        assert_eq!(
+            bank_account(None).account_name.as_deref(),
+            Some("SIMULATED PAYER")
+        );
+    }
+}

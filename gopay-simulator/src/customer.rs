@@ -1,0 +1,284 @@
+//! What the customer does on the (simulated) payment gateway: choose a method, pay,
+//! authorise, cancel, let the payment expire; and GoPay's automatic recurring charges.
+
+use std::time::SystemTime;
+
+use super::cards;
+use super::notify::Notice;
+use super::random::Random;
+use super::store::{Record, Store};
+use gopay::Error;
+use gopay::{
+    Payment, PaymentInstrument, PaymentState, PreAuthState, RecurrenceCycle, RecurrenceState,
+    SubState,
+};
+
+fn unknown(id: u64) -> Error {
+    Error::invalid_input("id", format!("the simulator has no payment {id}"))
+}
+
+fn record(store: &Store, id: u64) -> Result<&Record, Error> {
+    store.get(id).map_err(|_| unknown(id))
+}
+
+fn record_mut(store: &mut Store, id: u64) -> Result<&mut Record, Error> {
+    store.get_mut(id).map_err(|_| unknown(id))
+}
+
+/// The payment must still wait for the customer (CREATED or PAYMENT_METHOD_CHOSEN).
+fn awaiting_customer(record: &Record, action: &str) -> Result<(), Error> {
+    match record.state() {
+        PaymentState::Created | PaymentState::PaymentMethodChosen => Ok(()),
+        other => Err(Error::invalid_input(
+            "state",
+            format!(
+                "cannot {action} payment {}: it is {other}, not CREATED or PAYMENT_METHOD_CHOSEN",
+                record.payment.id
+            ),
+        )),
+    }
+}
+
+/// `instrument` must be known and, when the payment restricts the methods, allowed.
+fn allowed(record: &Record, instrument: &PaymentInstrument) -> Result<(), Error> {
+    if instrument.is_unknown() {
+        return Err(Error::invalid_input(
+            "instrument",
+            format!("{instrument} is not a payment method the simulator knows"),
+        ));
+    }
+    let allowed = record
+        .payment
+        .payer
+        .as_ref()
+        .map(|p| p.allowed_payment_instruments.as_slice())
+        .unwrap_or_default();
+    if allowed.is_empty() || allowed.contains(instrument) {
+        Ok(())
+    } else {
+        Err(Error::invalid_input(
+            "instrument",
+            format!(
+                "payment {} does not allow {instrument} (allowed: {})",
+                record.payment.id,
+                allowed
+                    .iter()
+                    .map(PaymentInstrument::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ))
+    }
+}
+
+/// The method a customer pays with when none is given: the one chosen on the gateway, else
+/// the payment's default, else PAYMENT_CARD when allowed, else the first allowed one.
+fn default_instrument(record: &Record) -> PaymentInstrument {
+    if let Some(chosen) = &record.payment.payment_instrument {
+        return chosen.clone();
+    }
+    let payer = record.payment.payer.as_ref();
+    if let Some(default) = payer.and_then(|p| p.default_payment_instrument.clone()) {
+        return default;
+    }
+    let allowed = payer
+        .map(|p| p.allowed_payment_instruments.as_slice())
+        .unwrap_or_default();
+    if allowed.is_empty() || allowed.contains(&PaymentInstrument::PaymentCard) {
+        PaymentInstrument::PaymentCard
+    } else {
+        allowed[0].clone()
+    }
+}
+
+/// CREATED/PAYMENT_METHOD_CHOSEN → PAYMENT_METHOD_CHOSEN (no notification).
+pub(crate) fn choose_method(
+    store: &mut Store,
+    id: u64,
+    instrument: PaymentInstrument,
+) -> Result<(), Error> {
+    let record = record_mut(store, id)?;
+    awaiting_customer(record, "choose a method for")?;
+    allowed(record, &instrument)?;
+    let sub_state = if instrument == PaymentInstrument::BankAccount {
+        SubState::S102
+    } else {
+        SubState::S101
+    };
+    record.payment.payment_instrument = Some(instrument.clone());
+    record
+        .payment
+        .payer
+        .get_or_insert_with(Default::default)
+        .payment_instrument = Some(instrument);
+    record.set_state(PaymentState::PaymentMethodChosen, Some(sub_state));
+    Ok(())
+}
+
+/// The customer pays: → PAID, or → AUTHORIZED for a pre-authorised payment.
+/// `authorize_only` refuses payments that are not pre-authorised.
+pub(crate) fn pay(
+    store: &mut Store,
+    random: &Random,
+    id: u64,
+    instrument: Option<PaymentInstrument>,
+    authorize_only: bool,
+) -> Result<Vec<Notice>, Error> {
+    let record = record(store, id)?;
+    let action = if authorize_only { "authorize" } else { "pay" };
+    awaiting_customer(record, action)?;
+    let preauthorized = record.is_preauthorized();
+    if authorize_only && !preauthorized {
+        return Err(Error::invalid_input(
+            "id",
+            format!("payment {id} was not created with preauthorization: true; use pay"),
+        ));
+    }
+    let instrument = instrument.unwrap_or_else(|| default_instrument(record));
+    allowed(record, &instrument)?;
+    if preauthorized && instrument != PaymentInstrument::PaymentCard {
+        return Err(Error::invalid_input(
+            "instrument",
+            format!("pre-authorised payment {id} can only be paid by PAYMENT_CARD"),
+        ));
+    }
+    let mut payer = record.payment.payer.clone().unwrap_or_default();
+    match instrument {
+        PaymentInstrument::PaymentCard => {
+            let save = payer.request_card_token == Some(true);
+            let (card, card_id) =
+                cards::card_for_payment(store, random, payer.allowed_card_token.as_deref(), save);
+            if card_id.is_some() {
+                payer.masked_pan = card.card_number.clone();
+            }
+            payer.card_id = card_id;
+            payer.payment_card = Some(card);
+        }
+        PaymentInstrument::BankAccount => {
+            payer.bank_account = Some(cards::bank_account(payer.contact.as_ref()));
+        }
+        _ => {}
+    }
+    payer.payment_instrument = Some(instrument.clone());
+    let record = record_mut(store, id)?;
+    record.payment.payer = Some(payer);
+    let notice = if preauthorized {
+        record.set_preauth_state(PreAuthState::Authorized);
+        record.set_state(PaymentState::Authorized, None)
+    } else {
+        record.paid = Some(SystemTime::now());
+        let sub_state = (instrument == PaymentInstrument::BankAccount).then_some(SubState::S3001);
+        record.set_state(PaymentState::Paid, sub_state)
+    };
+    record.payment.payment_instrument = Some(instrument);
+    if record.payment.recurrence.is_some() {
+        record.set_recurrence_state(RecurrenceState::Started);
+    }
+    Ok(notice.into_iter().collect())
+}
+
+/// The customer cancels on the gateway: → CANCELED.
+pub(crate) fn cancel(store: &mut Store, id: u64) -> Result<Vec<Notice>, Error> {
+    finish_unpaid(store, id, PaymentState::Canceled, SubState::S5043, "cancel")
+}
+
+/// The customer does not pay in time: → TIMEOUTED.
+pub(crate) fn expire(store: &mut Store, id: u64) -> Result<Vec<Notice>, Error> {
+    finish_unpaid(
+        store,
+        id,
+        PaymentState::Timeouted,
+        SubState::S5024,
+        "expire",
+    )
+}
+
+fn finish_unpaid(
+    store: &mut Store,
+    id: u64,
+    state: PaymentState,
+    sub_state: SubState,
+    action: &str,
+) -> Result<Vec<Notice>, Error> {
+    let record = record_mut(store, id)?;
+    awaiting_customer(record, action)?;
+    if record.payment.recurrence.is_some() {
+        record.set_recurrence_state(RecurrenceState::Stopped);
+    }
+    Ok(record
+        .set_state(state, Some(sub_state))
+        .into_iter()
+        .collect())
+}
+
+/// GoPay charges the next payment of an automatic (DAY/WEEK/MONTH) recurrence: a new PAID
+/// child payment of the parent's amount. Returns the child's id.
+pub(crate) fn recur(store: &mut Store, id: u64) -> Result<(u64, Vec<Notice>), Error> {
+    let parent = record(store, id)?;
+    match parent.recurrence_cycle() {
+        Some(RecurrenceCycle::Day | RecurrenceCycle::Week | RecurrenceCycle::Month) => {}
+        _ => {
+            return Err(Error::invalid_input(
+                "id",
+                format!(
+                    "payment {id} has no automatic (DAY/WEEK/MONTH) recurrence; \
+                     ON_DEMAND recurrences are charged with create_recurrence"
+                ),
+            ))
+        }
+    }
+    if parent.recurrence_state() != Some(RecurrenceState::Started) || !parent.was_paid() {
+        return Err(Error::invalid_input(
+            "state",
+            format!("the recurrence of payment {id} is not running (the parent must be paid and the recurrence not stopped)"),
+        ));
+    }
+    let amount = parent.amount;
+    let order_number = parent.payment.order_number.clone().unwrap_or_default();
+    let params = parent.payment.additional_params.clone();
+    let (child, notice) =
+        charge_child(store, id, amount, order_number, params).ok_or_else(|| unknown(id))?;
+    Ok((child.id, notice.into_iter().collect()))
+}
+
+/// Creates a PAID child payment of `parent_id` charged to the parent's payer without the
+/// customer (recurrences); `None` when the parent does not exist.
+pub(crate) fn charge_child(
+    store: &mut Store,
+    parent_id: u64,
+    amount: i64,
+    order_number: String,
+    additional_params: Vec<gopay::AdditionalParam>,
+) -> Option<(Payment, Option<Notice>)> {
+    let parent = store.get(parent_id).ok()?.clone();
+    let id = store.new_payment_id();
+    let payment = Payment {
+        id,
+        parent_id: Some(parent_id),
+        order_number: Some(order_number),
+        state: Some(PaymentState::Paid),
+        amount: Some(amount),
+        currency: Some(parent.currency.clone()),
+        payment_instrument: parent.payment.payment_instrument.clone(),
+        payer: parent.payment.payer.clone(),
+        target: parent.payment.target.clone(),
+        recurrence: parent.payment.recurrence.clone(),
+        additional_params,
+        lang: parent.payment.lang.clone(),
+        ..Payment::default()
+    };
+    let record = Record {
+        payment: payment.clone(),
+        amount,
+        currency: parent.currency,
+        notification_url: parent.notification_url,
+        created: SystemTime::now(),
+        paid: Some(SystemTime::now()),
+        refunds: Vec::new(),
+        refunded: 0,
+        eet: None,
+    };
+    let notice = record.notice();
+    store.insert(record, None);
+    Some((payment, notice))
+}

@@ -1,0 +1,264 @@
+//! Documents GoPay produces from its records: account statements, QR payment details and
+//! (obsolete) EET receipts.
+
+use std::time::SystemTime;
+
+use super::clock::{self, Date};
+use super::picture;
+use super::store::{Record, Store};
+use gopay::{
+    AccountStatementRequest, Currency, EetMode, EetReceipt, EetReceiptState, QrAddress,
+    QrBankAccount, QrCodes, QrFormat, QrInternationalAccount, QrLocalAccount, QrPayment,
+    QrRecipient,
+};
+
+/// The e-shop's name in QR payments.
+const MERCHANT: &str = "Simulovaný e-shop s.r.o.";
+/// The establishment (provozovna) of every EET receipt.
+pub(crate) const EET_ESTABLISHMENT: u32 = 11;
+
+/// One statement row: day, payment id, order number, kind, signed amount, method.
+struct Row {
+    day: Date,
+    id: u64,
+    order_number: String,
+    kind: &'static str,
+    amount: i64,
+    instrument: String,
+}
+
+/// The account statement: a row per payment paid and per refund made from `from` to `to`
+/// (inclusive, UTC days) in the request's currency. CSV formats come as `text/csv`; XLS
+/// formats as tab-separated text (`application/vnd.ms-excel`); the others as the CSV text
+/// with `application/octet-stream`.
+pub(crate) fn statement(
+    store: &Store,
+    request: &AccountStatementRequest,
+    from: Date,
+    to: Date,
+) -> (&'static str, Vec<u8>) {
+    let mut rows = Vec::new();
+    for record in store.payments().filter(|r| r.currency == request.currency) {
+        let order_number = record.payment.order_number.clone().unwrap_or_default();
+        let instrument = record
+            .payment
+            .payment_instrument
+            .as_ref()
+            .map(|i| i.as_str().to_owned())
+            .unwrap_or_default();
+        if let Some(paid) = record.paid {
+            rows.push(Row {
+                day: Date::of(paid),
+                id: record.payment.id,
+                order_number: order_number.clone(),
+                kind: "PAYMENT",
+                amount: record.amount,
+                instrument: instrument.clone(),
+            });
+        }
+        for refund in &record.refunds {
+            let day = refund
+                .date_requested
+                .as_deref()
+                .and_then(|d| d.get(..10))
+                .and_then(Date::parse);
+            if let Some(day) = day {
+                rows.push(Row {
+                    day,
+                    id: record.payment.id,
+                    order_number: order_number.clone(),
+                    kind: "REFUND",
+                    amount: -refund.amount,
+                    instrument: instrument.clone(),
+                });
+            }
+        }
+    }
+    rows.retain(|row| from <= row.day && row.day <= to);
+    rows.sort_by_key(|row| (row.day, row.id));
+    let format = request.format.as_str();
+    let (content_type, separator) = if format.starts_with("CSV") {
+        ("text/csv;charset=UTF-8", ",")
+    } else if format.starts_with("XLS") {
+        ("application/vnd.ms-excel", "\t")
+    } else {
+        ("application/octet-stream", ",")
+    };
+    let mut out = [
+        "date",
+        "payment_id",
+        "order_number",
+        "type",
+        "amount",
+        "currency",
+        "payment_instrument",
+    ]
+    .join(separator);
+    out.push_str("\r\n");
+    for row in rows {
+        let fields = [
+            row.day.to_string(),
+            row.id.to_string(),
+            quote(&row.order_number),
+            row.kind.to_owned(),
+            row.amount.to_string(),
+            request.currency.as_str().to_owned(),
+            row.instrument,
+        ];
+        out.push_str(&fields.join(separator));
+        out.push_str("\r\n");
+    }
+    (content_type, out.into_bytes())
+}
+
+/// A CSV field in double quotes, inner quotes doubled.
+fn quote(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// `amount` minor units as `123.45`.
+pub(crate) fn major_units(amount: i64) -> String {
+    let sign = if amount < 0 { "-" } else { "" };
+    let abs = amount.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+/// The QR payment details of `record`: the e-shop's account, the payment id as reference,
+/// and placeholder images in `format` (SPAYD for CZK, PAY by square and SEPA for EUR,
+/// MNB for HUF, none for other currencies).
+pub(crate) fn qr_payment(record: &Record, format: &QrFormat) -> QrPayment {
+    let id = record.payment.id;
+    let iban = "CZ6520100000002345678901";
+    let image = |payload: String| {
+        let bytes = if *format == QrFormat::Svg {
+            picture::svg(&payload)
+        } else {
+            picture::png(&payload)
+        };
+        use base64::Engine as _;
+        Some(base64::engine::general_purpose::STANDARD.encode(bytes))
+    };
+    let amount = major_units(record.amount);
+    let currency = record.currency.as_str();
+    let mut codes = QrCodes::default();
+    match record.currency {
+        Currency::Czk => {
+            codes.spayd = image(format!(
+                "SPD*1.0*ACC:{iban}*AM:{amount}*CC:{currency}*X-VS:{id}*MSG:{MERCHANT}"
+            ));
+        }
+        Currency::Eur => {
+            codes.paybysquare = image(format!("PBSQ*{iban}*{amount}*{currency}*{id}"));
+            codes.sepa = image(format!(
+                "BCD\n002\n1\nSCT\nFIOBCZPPXXX\n{MERCHANT}\n{iban}\n{currency}{amount}\n\n{id}"
+            ));
+        }
+        Currency::Huf => {
+            codes.mnb_qr = image(format!(
+                "HCT\n001\n1\n{MERCHANT}\n{iban}\nHUF{amount}\n{id}"
+            ));
+        }
+        _ => {}
+    }
+    let local = (record.currency == Currency::Czk).then(|| QrLocalAccount {
+        prefix: Some(String::new()),
+        account_number: Some("2345678901".into()),
+        bank_code: Some("2010".into()),
+        variable_symbol: Some(id.to_string()),
+    });
+    QrPayment {
+        amount: Some(record.amount),
+        currency: Some(record.currency.clone()),
+        recipient: Some(QrRecipient {
+            name: Some(MERCHANT.into()),
+            bank_account: Some(QrBankAccount {
+                local,
+                international: Some(QrInternationalAccount {
+                    bic: Some("FIOBCZPPXXX".into()),
+                    iban: Some(iban.into()),
+                    reference: Some(id.to_string()),
+                }),
+            }),
+            address: Some(QrAddress {
+                street: Some("Simulační 1".into()),
+                city: Some("Praha".into()),
+                zip_code: Some("11000".into()),
+                country: Some("CZE".into()),
+            }),
+        }),
+        qr_code: Some(codes),
+    }
+}
+
+/// The EET receipt of a payment created with EET data (none without).
+pub(crate) fn eet_receipts(record: &Record) -> Vec<EetReceipt> {
+    let Some(eet) = &record.eet else {
+        return Vec::new();
+    };
+    let id = record.payment.id;
+    let sold = clock::timestamp(record.created);
+    let sent = clock::timestamp(record.paid.unwrap_or(record.created));
+    vec![EetReceipt {
+        payment_id: Some(id),
+        state: Some(EetReceiptState::Delivered),
+        date_last_attempt: Some(sent.clone()),
+        date_next_attempt: None,
+        date_odesl: Some(sent),
+        dat_trzby: Some(sold),
+        eet_mode: Some(EetMode::Eet),
+        uuid_zprava: Some(format!("{:08x}-0000-4000-8000-{id:012x}", id % 0xffff_ffff)),
+        dic_popl: Some("CZ1212121218".into()),
+        id_provoz: Some(EET_ESTABLISHMENT),
+        id_pokl: Some("SIM-POKLADNA-1".into()),
+        porad_cis: Some(id.to_string()),
+        kod_chyby: None,
+        error_code: None,
+        kody_varovani: None,
+        fik: Some(format!(
+            "{:08x}-0000-4000-8000-{id:012x}-ff",
+            id.rotate_left(17) as u32
+        )),
+        bkp: Some(format!(
+            "{:08X}-{:08X}-00000000-00000000-00000000",
+            id >> 32,
+            id as u32
+        )),
+        pkp: Some(format!("SIMULATED-PKP-{id}")),
+        amounts: eet.clone(),
+    }]
+}
+
+/// EET receipts of establishment `establishment` for sales from `from` to `to`.
+pub(crate) fn find_eet_receipts(
+    store: &Store,
+    from: Date,
+    to: Date,
+    establishment: u32,
+) -> Vec<EetReceipt> {
+    if establishment != EET_ESTABLISHMENT {
+        return Vec::new();
+    }
+    let mut found: Vec<(SystemTime, EetReceipt)> = store
+        .payments()
+        .filter(|r| {
+            let day = Date::of(r.created);
+            from <= day && day <= to
+        })
+        .flat_map(|r| eet_receipts(r).into_iter().map(|e| (r.created, e)))
+        .collect();
+    found.sort_by_key(|(created, receipt)| (*created, receipt.payment_id));
+    found.into_iter().map(|(_, receipt)| receipt).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_and_quotes() {
+        assert_eq!(major_units(12_345), "123.45");
+        assert_eq!(major_units(5), "0.05");
+        assert_eq!(major_units(-1050), "-10.50");
+        assert_eq!(quote("a\"b"), "\"a\"\"b\"");
+    }
+}

@@ -1,0 +1,563 @@
+//! A stateful, offline GoPay gateway on 127.0.0.1 for the tests and examples of shops using
+//! the [`gopay`] client (or any other GoPay client).
+//!
+//! [`Simulator::start`] runs GoPay's REST API v3 on a free loopback port: the OAuth2 token
+//! endpoint and every payment, card, e-shop, statement and EET endpoint, with GoPay's wire
+//! format, status codes and error envelope. It keeps payments in memory and moves them
+//! through GoPay's life cycle when the e-shop calls the API or when the test plays the
+//! customer ([`pay`](Simulator::pay), [`authorize`](Simulator::authorize),
+//! [`cancel`](Simulator::cancel), [`expire`](Simulator::expire)), and sends GoPay's
+//! notifications to the payments' `notification_url`. Tests can look at every request it
+//! received ([`requests`](Simulator::requests)) and make it misbehave
+//! ([`inject`](Simulator::inject) a [`Fault`]).
+//!
+//! ```
+//! use gopay_simulator::Simulator;
+//! use gopay::{Client, Currency, Item, PaymentRequest, PaymentState};
+//!
+//! let sim = Simulator::start()?;
+//! let client = Client::new(sim.config())?;
+//! let payment = client.create_payment(
+//!     &PaymentRequest::new(15000, Currency::Czk, "order-1").item(Item::new("T-shirt", 15000)),
+//! )?;
+//! assert_eq!(payment.state, Some(PaymentState::Created));
+//!
+//! sim.pay(payment.id)?; // the customer pays on the gateway
+//!
+//! let status = client.get_status(payment.id)?;
+//! assert_eq!(status.state, Some(PaymentState::Paid));
+//! # Ok::<(), gopay::Error>(())
+//! ```
+//!
+//! # How it behaves
+//!
+//! - **Tokens**: the token endpoint accepts only [`CLIENT_ID`] / [`CLIENT_SECRET`] (HTTP
+//!   Basic), `grant_type=client_credentials` and the scopes `payment-create` and
+//!   `payment-all`; wrong credentials are `403` with error 202, another grant `400` with 201,
+//!   another scope `400` with 200. Tokens expire after the
+//!   [token lifetime](SimulatorBuilder::token_lifetime). An unknown, expired or missing
+//!   bearer token is `401` with error 200; a `payment-create` token used for anything but
+//!   creating a payment is `403` with error 200.
+//! - **Payments**: creation checks the body as GoPay does and answers `409` with field
+//!   errors (110 required, 111 wrong format, 321 `target.goid` not the simulator's, 360
+//!   items not adding up to `amount`). States follow GoPay's life cycle: CREATED →
+//!   PAYMENT_METHOD_CHOSEN → PAID / AUTHORIZED / CANCELED / TIMEOUTED; AUTHORIZED → capture
+//!   → PAID, or void → CANCELED; PAID → refunds → PARTIALLY_REFUNDED / REFUNDED.
+//!   Illegal operations are `409` with GoPay's codes (330 refund not possible, 332 wrong
+//!   amount, 341/342 recurrence not possible / stopped, 303 parent not paid, 350/351
+//!   capture failed / done, 352/353 void failed / done); an unknown payment is `404` with
+//!   304. Unknown paths are `404` with error 116.
+//! - **Notifications**: every state change except to CREATED and PAYMENT_METHOD_CHOSEN (and
+//!   every refund) sends `GET {notification_url}?id={payment id}` from a background thread,
+//!   retried every [retry delay](SimulatorBuilder::notification_retry_delay) until answered
+//!   `200`, at most [`notification_attempts`](SimulatorBuilder::notification_attempts) times.
+//!   Only loopback hosts are called (see [`Notification`]).
+//! - **Cards**: a payment created with `payer.request_card_token: true` and paid by
+//!   PAYMENT_CARD saves a card; the payment's `payer.card_id` and
+//!   `payer.payment_card.card_token` name it, and a later payment with that
+//!   `payer.allowed_card_token` is paid with it.
+//! - **Threads**: the server has [`WORKER_THREADS`] workers; state sits behind mutexes that
+//!   are never held across I/O, so any number of clients and threads may use one simulator.
+//!   Every answer carries `Connection: close`: tiny_http gives each connection a thread of
+//!   its own pool, and under a burst of new connections an idle keep-alive connection could
+//!   otherwise hold the thread a new one waits for. Dropping the [`Simulator`] stops the
+//!   server and the notification senders.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod api;
+mod auth;
+mod cards;
+mod catalog;
+mod clock;
+mod create;
+mod customer;
+mod documents;
+mod endpoints;
+mod faults;
+mod form;
+mod merchant;
+mod notify;
+mod picture;
+mod random;
+mod record;
+mod responses;
+mod server;
+mod shared;
+mod store;
+
+use std::fmt;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+pub use faults::{Fault, FaultTarget};
+pub use notify::Notification;
+pub use record::{RecordedRequest, MAX_RECORDED_REQUESTS};
+pub use server::{MAX_REQUEST_BODY, WORKER_THREADS};
+
+use gopay::Config;
+use gopay::{ApiErrorDetail, Error};
+use gopay::{Card, Language, Payment, PaymentInstrument, PaymentRequest, Target as Recipient};
+use responses::Refusal;
+use shared::{Settings, Shared};
+
+/// The OAuth2 client id the simulator accepts.
+pub const CLIENT_ID: &str = "gopay-simulator-client";
+
+/// The OAuth2 client secret the simulator accepts (a test credential, not a secret).
+pub const CLIENT_SECRET: &str = "gopay-simulator-secret";
+
+/// The simulated e-shop's GoID unless [`SimulatorBuilder::goid`] sets another.
+pub const DEFAULT_GOID: u64 = 8_123_456_789;
+
+/// Lifetime of the access tokens unless [`SimulatorBuilder::token_lifetime`] sets another
+/// (GoPay's 30 minutes).
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(1800);
+
+/// Attempts per notification unless [`SimulatorBuilder::notification_attempts`] sets
+/// another (GoPay's 20).
+pub const DEFAULT_NOTIFICATION_ATTEMPTS: u32 = 20;
+
+/// Pause between notification attempts unless
+/// [`SimulatorBuilder::notification_retry_delay`] sets another (short, so tests stay fast).
+pub const DEFAULT_NOTIFICATION_RETRY_DELAY: Duration = Duration::from_millis(50);
+
+/// A running simulated GoPay gateway; see the [module documentation](self).
+///
+/// `Send + Sync`: share it (`&Simulator`, `Arc<Simulator>`) with every thread of a test.
+/// Dropping it stops the server.
+pub struct Simulator {
+    shared: Arc<Shared>,
+    server: Arc<tiny_http::Server>,
+    workers: Vec<JoinHandle<()>>,
+    port: u16,
+}
+
+/// Settings of a [`Simulator`], from [`Simulator::builder`].
+///
+/// ```
+/// use std::time::Duration;
+/// use gopay_simulator::Simulator;
+///
+/// let sim = Simulator::builder()
+///     .goid(8_000_000_001)
+///     .token_lifetime(Duration::from_secs(60))
+///     .notification_attempts(3)
+///     .notification_retry_delay(Duration::from_millis(10))
+///     .start()?;
+/// assert_eq!(sim.config().goid(), 8_000_000_001);
+/// # Ok::<(), gopay::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct SimulatorBuilder {
+    token_lifetime: Duration,
+    port: u16,
+    goid: u64,
+    notification_attempts: u32,
+    notification_retry_delay: Duration,
+}
+
+impl SimulatorBuilder {
+    /// Lifetime of the access tokens, also sent as `expires_in`. Whole seconds, at least one:
+    /// [`start`](SimulatorBuilder::start) refuses zero and fractions of a second. Defaults to
+    /// [`DEFAULT_TOKEN_LIFETIME`] (1800 s).
+    pub fn token_lifetime(mut self, lifetime: Duration) -> SimulatorBuilder {
+        self.token_lifetime = lifetime;
+        self
+    }
+
+    /// The port to listen on, on 127.0.0.1. Defaults to 0: a free port chosen by the system,
+    /// so tests can run in parallel.
+    pub fn port(mut self, port: u16) -> SimulatorBuilder {
+        self.port = port;
+        self
+    }
+
+    /// The simulated e-shop's GoID (not 0). Defaults to [`DEFAULT_GOID`].
+    pub fn goid(mut self, goid: u64) -> SimulatorBuilder {
+        self.goid = goid;
+        self
+    }
+
+    /// How many times a notification is sent before the simulator gives up; 0 sends none
+    /// (they are still recorded). Defaults to [`DEFAULT_NOTIFICATION_ATTEMPTS`] (20).
+    pub fn notification_attempts(mut self, attempts: u32) -> SimulatorBuilder {
+        self.notification_attempts = attempts;
+        self
+    }
+
+    /// Pause between two attempts of a notification that was not answered `200`. Defaults
+    /// to [`DEFAULT_NOTIFICATION_RETRY_DELAY`] (50 ms).
+    pub fn notification_retry_delay(mut self, delay: Duration) -> SimulatorBuilder {
+        self.notification_retry_delay = delay;
+        self
+    }
+
+    /// Starts the simulator.
+    ///
+    /// Fails with [`Error::InvalidInput`] for a token lifetime that is not a whole number
+    /// of seconds (at least one) or a GoID of 0, and with [`Error::Transport`] when the port
+    /// cannot be bound or a thread cannot be started.
+    pub fn start(self) -> Result<Simulator, Error> {
+        let lifetime = self.token_lifetime;
+        if lifetime.as_secs() == 0 || lifetime.subsec_nanos() != 0 {
+            return Err(Error::invalid_input(
+                "token_lifetime",
+                format!(
+                    "must be a whole number of seconds, at least 1 (expires_in is whole seconds), got {lifetime:?}"
+                ),
+            ));
+        }
+        if self.goid == 0 {
+            return Err(Error::invalid_input("goid", "must not be 0"));
+        }
+        let server =
+            tiny_http::Server::http(("127.0.0.1", self.port)).map_err(|e| Error::Transport {
+                message: format!("the simulator could not listen on 127.0.0.1:{}", self.port),
+                timeout: false,
+                request_sent: false,
+                source: Some(Arc::from(e)),
+            })?;
+        let port = server
+            .server_addr()
+            .to_ip()
+            .map(|addr| addr.port())
+            .unwrap_or(self.port);
+        let notifier =
+            notify::Notifier::start(self.notification_attempts, self.notification_retry_delay)
+                .map_err(thread_error)?;
+        let settings = Settings {
+            goid: self.goid,
+            client_id: CLIENT_ID.to_owned(),
+            client_secret: CLIENT_SECRET.to_owned(),
+            token_lifetime: lifetime,
+            origin: format!("http://127.0.0.1:{port}"),
+        };
+        let shared = Arc::new(Shared::new(settings, notifier));
+        let server = Arc::new(server);
+        let workers = match server::spawn_workers(&server, &shared) {
+            Ok(workers) => workers,
+            Err(e) => {
+                shared.notifier.stop();
+                return Err(thread_error(e));
+            }
+        };
+        Ok(Simulator {
+            shared,
+            server,
+            workers,
+            port,
+        })
+    }
+}
+
+fn thread_error(e: std::io::Error) -> Error {
+    Error::Transport {
+        message: "the simulator could not start a thread".into(),
+        timeout: false,
+        request_sent: false,
+        source: Some(Arc::new(e)),
+    }
+}
+
+impl Simulator {
+    /// Starts a simulator with the default settings on a free port.
+    pub fn start() -> Result<Simulator, Error> {
+        Simulator::builder().start()
+    }
+
+    /// A builder to choose the token lifetime, port, GoID and notification retries.
+    pub fn builder() -> SimulatorBuilder {
+        SimulatorBuilder {
+            token_lifetime: DEFAULT_TOKEN_LIFETIME,
+            port: 0,
+            goid: DEFAULT_GOID,
+            notification_attempts: DEFAULT_NOTIFICATION_ATTEMPTS,
+            notification_retry_delay: DEFAULT_NOTIFICATION_RETRY_DELAY,
+        }
+    }
+
+    /// A client configuration for this simulator: its gateway URL, GoID and the credentials
+    /// it accepts. Pass it to [`Client::new`](gopay::Client::new) or
+    /// [`Client::builder`](gopay::Client::builder).
+    pub fn config(&self) -> Config {
+        Config::new(self.goid(), CLIENT_ID, CLIENT_SECRET, self.gateway_url())
+    }
+
+    /// The API base URL, `http://127.0.0.1:PORT/api`.
+    pub fn gateway_url(&self) -> String {
+        format!("{}/api", self.shared.settings.origin)
+    }
+
+    /// The port the simulator listens on (on 127.0.0.1).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The simulated e-shop's GoID.
+    pub fn goid(&self) -> u64 {
+        self.shared.settings.goid
+    }
+
+    /// The client id the simulator accepts ([`CLIENT_ID`]).
+    pub fn client_id(&self) -> &str {
+        &self.shared.settings.client_id
+    }
+
+    /// The client secret the simulator accepts ([`CLIENT_SECRET`]).
+    pub fn client_secret(&self) -> &str {
+        &self.shared.settings.client_secret
+    }
+
+    // ----- the customer ---------------------------------------------------------------
+
+    /// The customer picks `instrument` on the gateway: CREATED or PAYMENT_METHOD_CHOSEN →
+    /// PAYMENT_METHOD_CHOSEN (`sub_state` `_101`, or `_102` for a bank transfer). GoPay sends
+    /// no notification for this state.
+    ///
+    /// Fails with [`Error::InvalidInput`] for an unknown payment (`id`), a payment no longer
+    /// waiting for the customer (`state`), or a method the payment does not allow
+    /// (`instrument`).
+    pub fn choose_method(&self, id: u64, instrument: PaymentInstrument) -> Result<(), Error> {
+        customer::choose_method(&mut self.shared.store.lock(), id, instrument)
+    }
+
+    /// The customer pays with the method chosen on the gateway, else the payment's
+    /// `default_payment_instrument`, else PAYMENT_CARD (or the first allowed method):
+    /// CREATED or PAYMENT_METHOD_CHOSEN → PAID, or AUTHORIZED for a pre-authorised payment.
+    /// See [`pay_with`](Simulator::pay_with).
+    pub fn pay(&self, id: u64) -> Result<(), Error> {
+        self.settle(id, None, false)
+    }
+
+    /// The customer pays with `instrument`: CREATED or PAYMENT_METHOD_CHOSEN → PAID
+    /// (AUTHORIZED for a pre-authorised payment, which only a card can pay), with the payer's
+    /// card (`payer.payment_card`, and a saved card when `request_card_token` was set) or
+    /// bank account (`payer.bank_account`) filled in; a recurrence starts. Notifies.
+    ///
+    /// Fails with [`Error::InvalidInput`] for an unknown payment (`id`), a payment no longer
+    /// waiting for the customer (`state`), or a method the payment does not allow
+    /// (`instrument`).
+    pub fn pay_with(&self, id: u64, instrument: PaymentInstrument) -> Result<(), Error> {
+        self.settle(id, Some(instrument), false)
+    }
+
+    /// The customer confirms a pre-authorised payment by card: CREATED or
+    /// PAYMENT_METHOD_CHOSEN → AUTHORIZED (`preauthorization.state` AUTHORIZED). Notifies.
+    ///
+    /// Fails with [`Error::InvalidInput`] when the payment is unknown or was not created
+    /// with `preauthorization: true` (`id`) or no longer waits for the customer (`state`).
+    pub fn authorize(&self, id: u64) -> Result<(), Error> {
+        self.settle(id, Some(PaymentInstrument::PaymentCard), true)
+    }
+
+    fn settle(
+        &self,
+        id: u64,
+        instrument: Option<PaymentInstrument>,
+        authorize_only: bool,
+    ) -> Result<(), Error> {
+        let notices = customer::pay(
+            &mut self.shared.store.lock(),
+            &self.shared.random,
+            id,
+            instrument,
+            authorize_only,
+        )?;
+        self.shared.notifier.send(notices);
+        Ok(())
+    }
+
+    /// The customer cancels on the gateway: CREATED or PAYMENT_METHOD_CHOSEN → CANCELED
+    /// (`sub_state` `_5043`). Notifies.
+    ///
+    /// Fails with [`Error::InvalidInput`] for an unknown payment (`id`) or one no longer
+    /// waiting for the customer (`state`).
+    pub fn cancel(&self, id: u64) -> Result<(), Error> {
+        let notices = customer::cancel(&mut self.shared.store.lock(), id)?;
+        self.shared.notifier.send(notices);
+        Ok(())
+    }
+
+    /// The payment's time runs out before the customer pays: CREATED or
+    /// PAYMENT_METHOD_CHOSEN → TIMEOUTED (`sub_state` `_5024`). Notifies.
+    ///
+    /// Fails with [`Error::InvalidInput`] for an unknown payment (`id`) or one no longer
+    /// waiting for the customer (`state`).
+    pub fn expire(&self, id: u64) -> Result<(), Error> {
+        let notices = customer::expire(&mut self.shared.store.lock(), id)?;
+        self.shared.notifier.send(notices);
+        Ok(())
+    }
+
+    /// GoPay charges the next payment of an automatic (DAY/WEEK/MONTH) recurrence now: a
+    /// new PAID payment with `parent_id` = `id`, the parent's amount and payer. Notifies;
+    /// returns the new payment's id. (ON_DEMAND recurrences are charged by the e-shop with
+    /// [`Client::create_recurrence`](gopay::Client::create_recurrence).)
+    ///
+    /// Fails with [`Error::InvalidInput`] when the payment is unknown or has no automatic
+    /// recurrence (`id`), or its recurrence is not running (`state`).
+    pub fn recur(&self, id: u64) -> Result<u64, Error> {
+        let (child, notices) = customer::recur(&mut self.shared.store.lock(), id)?;
+        self.shared.notifier.send(notices);
+        Ok(child)
+    }
+
+    // ----- seeding and inspecting -------------------------------------------------------
+
+    /// Creates a payment directly, as if the e-shop had posted `request` (no token, not
+    /// recorded as a request). `target` defaults to the simulator's GoID and `lang` to EN.
+    ///
+    /// Fails with [`Error::Api`] (status 409 and GoPay's field errors) when the API would
+    /// refuse the request.
+    pub fn create_payment(&self, request: &PaymentRequest) -> Result<Payment, Error> {
+        let mut request = request.clone();
+        request
+            .target
+            .get_or_insert_with(|| Recipient::account(self.goid()));
+        request.lang.get_or_insert(Language::En);
+        let errors = create::check_payment(&request, self.goid());
+        if !errors.is_empty() {
+            return Err(api_error(Refusal::fields(errors)));
+        }
+        Ok(create::create(
+            &mut self.shared.store.lock(),
+            request,
+            &self.shared.context(),
+        ))
+    }
+
+    /// The simulator's current view of a payment (what a status call would return).
+    pub fn payment(&self, id: u64) -> Option<Payment> {
+        self.shared
+            .store
+            .lock()
+            .get(id)
+            .ok()
+            .map(|record| record.payment.clone())
+    }
+
+    /// A saved card (what the card details call would return).
+    pub fn card(&self, card_id: u64) -> Option<Card> {
+        self.shared.store.lock().cards.get(&card_id).cloned()
+    }
+
+    /// How many `POST /api/oauth2/token` requests arrived, whatever their outcome (faulted
+    /// and refused ones included).
+    pub fn token_requests(&self) -> usize {
+        self.shared.token_requests.load(Ordering::SeqCst)
+    }
+
+    /// Every request received, oldest first (at most the last [`MAX_RECORDED_REQUESTS`]).
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.log.lock().all()
+    }
+
+    /// Forgets the recorded requests (the token request count stays).
+    pub fn clear_requests(&self) {
+        self.shared.log.lock().clear();
+    }
+
+    /// Every notification so far, oldest first, with its delivery progress.
+    pub fn notifications(&self) -> Vec<Notification> {
+        self.shared.notifier.log()
+    }
+
+    /// Waits until every notification so far is [`finished`](Notification::finished)
+    /// (delivered, out of attempts or not sendable), at most `timeout`; `true` if they are.
+    pub fn wait_for_notifications(&self, timeout: Duration) -> bool {
+        self.shared.notifier.wait_finished(timeout)
+    }
+
+    // ----- misbehaving ---------------------------------------------------------------
+
+    /// Queues a [`Fault`]; faults of one [`FaultTarget`] are consumed in the order injected.
+    pub fn inject(&self, fault: Fault) {
+        self.shared.faults.lock().push(fault);
+    }
+
+    /// Drops every fault not consumed yet.
+    pub fn clear_faults(&self) {
+        self.shared.faults.lock().clear();
+    }
+
+    /// Forgets every access token issued so far: the next API call with one is `401`.
+    pub fn revoke_tokens(&self) {
+        self.shared.tokens.lock().clear();
+    }
+}
+
+/// A refusal as the [`Error::Api`] a client would have got.
+fn api_error(refusal: Refusal) -> Error {
+    let value = serde_json::to_value(&refusal.errors).unwrap_or_default();
+    let errors: Vec<ApiErrorDetail> = serde_json::from_value(value).unwrap_or_default();
+    Error::Api {
+        status: refusal.status,
+        errors,
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        let workers = std::mem::take(&mut self.workers);
+        server::stop_workers(&self.server, &self.shared, workers);
+        self.shared.notifier.stop();
+    }
+}
+
+impl fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Simulator")
+            .field("gateway_url", &self.gateway_url())
+            .field("goid", &self.goid())
+            .field("client_id", &self.client_id())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simulator_is_send_and_sync() {
+        fn both<T: Send + Sync>() {}
+        both::<Simulator>();
+    }
+
+    #[test]
+    fn builder_refuses_bad_settings() {
+        for lifetime in [
+            Duration::ZERO,
+            Duration::from_millis(1500),
+            Duration::from_millis(10),
+        ] {
+            let err = Simulator::builder()
+                .token_lifetime(lifetime)
+                .start()
+                .unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    Error::InvalidInput {
+                        field: "token_lifetime",
+                        ..
+                    }
+                ),
+                "{err:?}"
+            );
+        }
+        let err = Simulator::builder().goid(0).start().unwrap_err();
+        assert!(matches!(err, Error::InvalidInput { field: "goid", .. }));
+    }
+
+    #[test]
+    fn a_taken_port_is_a_transport_error() {
+        let sim = Simulator::start().unwrap();
+        let err = Simulator::builder().port(sim.port()).start().unwrap_err();
+        assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    }
+}

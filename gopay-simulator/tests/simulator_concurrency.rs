@@ -1,0 +1,218 @@
+//! Many threads and clients against one `gopay_simulator` at once: no lost requests, one
+//! token per cold client, customer actions racing API calls.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use gopay::{Client, Currency, Error, Item, PaymentRequest, PaymentState};
+use gopay_simulator::{Simulator, WORKER_THREADS};
+
+const THREADS: usize = 64;
+const CALLS_PER_THREAD: usize = 5;
+
+fn order(amount: i64, number: &str) -> PaymentRequest {
+    PaymentRequest::new(amount, Currency::Czk, number).item(Item::new("Goods", amount))
+}
+
+/// 64 threads, one shared client that has no token yet, `CALLS_PER_THREAD` status calls each,
+/// all released at once. Returns (successes, failures as text, token requests).
+fn storm(sim: &Simulator) -> (usize, Vec<String>, usize) {
+    let id = sim.create_payment(&order(100, "storm")).unwrap().id;
+    // No retries, so a lost request shows; a timeout well below the default to fail fast.
+    let client = Client::builder(sim.config())
+        .max_retries(0)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let barrier = Arc::new(Barrier::new(THREADS));
+    let ok = Arc::new(AtomicUsize::new(0));
+    let threads: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let (client, barrier, ok) = (client.clone(), barrier.clone(), ok.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                let mut failures = Vec::new();
+                for _ in 0..CALLS_PER_THREAD {
+                    match client.get_status(id) {
+                        Ok(payment) if payment.id == id => {
+                            ok.fetch_add(1, Ordering::SeqCst);
+                        }
+                        Ok(other) => failures.push(format!("wrong payment {}", other.id)),
+                        Err(err) => failures.push(err.to_string()),
+                    }
+                }
+                failures
+            })
+        })
+        .collect();
+    let failures = threads
+        .into_iter()
+        .flat_map(|t| t.join().expect("a storm thread panicked"))
+        .collect();
+    (ok.load(Ordering::SeqCst), failures, sim.token_requests())
+}
+
+#[test]
+fn cold_storm_through_one_client_makes_one_token_request() {
+    const { assert!(THREADS > WORKER_THREADS, "more callers than workers") };
+    let sim = Simulator::start().unwrap();
+    let (ok, failures, tokens) = storm(&sim);
+    assert!(failures.is_empty(), "{failures:?}");
+    assert_eq!(ok, THREADS * CALLS_PER_THREAD);
+    assert_eq!(tokens, 1);
+    let gets = sim.requests().iter().filter(|r| r.method == "GET").count();
+    assert_eq!(gets, THREADS * CALLS_PER_THREAD, "no repeated requests");
+}
+
+#[test]
+fn ten_cold_storms_lose_no_request() {
+    let started = Instant::now();
+    for round in 0..10 {
+        let sim = Simulator::start().unwrap();
+        let (ok, failures, tokens) = storm(&sim);
+        assert!(failures.is_empty(), "round {round}: {failures:?}");
+        assert_eq!(ok, THREADS * CALLS_PER_THREAD, "round {round}");
+        assert_eq!(tokens, 1, "round {round}");
+        // Dropping the simulator stops it promptly even with idle keep-alive connections.
+        let stopping = Instant::now();
+        drop(sim);
+        assert!(stopping.elapsed() < Duration::from_secs(5), "round {round}");
+    }
+    eprintln!(
+        "10 storms of {} calls in {:?}",
+        THREADS * CALLS_PER_THREAD,
+        started.elapsed()
+    );
+}
+
+#[test]
+fn clients_and_customers_at_once() {
+    const CLIENTS: usize = 4;
+    const THREADS_PER_CLIENT: usize = 4;
+    const PAYMENTS_PER_THREAD: usize = 5;
+    let sim = Arc::new(Simulator::start().unwrap());
+    let (sender, received) = std::sync::mpsc::channel::<u64>();
+    // Every shop thread, both customers and this thread start together.
+    let barrier = Arc::new(Barrier::new(CLIENTS * THREADS_PER_CLIENT + 2 + 1));
+
+    // Customers: pay every payment the shops create, from two other threads.
+    let received = Arc::new(std::sync::Mutex::new(received));
+    let customers: Vec<_> = (0..2)
+        .map(|_| {
+            let (sim, received, barrier) = (sim.clone(), received.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                let mut paid = 0;
+                loop {
+                    let next = received
+                        .lock()
+                        .unwrap()
+                        .recv_timeout(Duration::from_secs(10));
+                    match next {
+                        Ok(id) => {
+                            sim.pay(id).unwrap();
+                            paid += 1;
+                        }
+                        Err(_) => return paid,
+                    }
+                }
+            })
+        })
+        .collect();
+
+    // Shops: several clients, each shared by several threads, create payments, wait until
+    // they are paid, then refund half.
+    let mut shops = Vec::new();
+    for c in 0..CLIENTS {
+        let client = Client::new(sim.config()).unwrap();
+        for t in 0..THREADS_PER_CLIENT {
+            let (client, sender, barrier) = (client.clone(), sender.clone(), barrier.clone());
+            shops.push(std::thread::spawn(move || {
+                barrier.wait();
+                for p in 0..PAYMENTS_PER_THREAD {
+                    let number = format!("c{c}-t{t}-p{p}");
+                    let id = client.create_payment(&order(1000, &number)).unwrap().id;
+                    sender.send(id).unwrap();
+                    let deadline = Instant::now() + Duration::from_secs(10);
+                    loop {
+                        let state = client.get_status(id).unwrap().state;
+                        if state == Some(PaymentState::Paid) {
+                            break;
+                        }
+                        assert!(Instant::now() < deadline, "{number} never paid");
+                        std::thread::sleep(Duration::from_millis(2));
+                    }
+                    client.refund_payment(id, 500).unwrap();
+                    let err = client.refund_payment(id, 501).unwrap_err();
+                    assert!(matches!(err, Error::Api { status: 409, .. }), "{err:?}");
+                }
+            }));
+        }
+    }
+    drop(sender);
+    barrier.wait();
+    for shop in shops {
+        shop.join().expect("a shop thread panicked");
+    }
+    let paid: usize = customers
+        .into_iter()
+        .map(|c| c.join().expect("a customer thread panicked"))
+        .sum();
+    let total = CLIENTS * THREADS_PER_CLIENT * PAYMENTS_PER_THREAD;
+    assert_eq!(paid, total);
+    assert_eq!(sim.token_requests(), CLIENTS, "one token per client");
+    let first = 3_000_000_001;
+    for id in first..first + total as u64 {
+        let payment = sim.payment(id).unwrap();
+        assert_eq!(payment.state, Some(PaymentState::PartiallyRefunded), "{id}");
+    }
+}
+
+#[test]
+fn every_answer_closes_its_connection() {
+    // One request per connection: tiny_http's connection threads are freed at once, so a
+    // burst of new connections cannot starve behind idle keep-alive ones.
+    let sim = Simulator::start().unwrap();
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .proxy(None)
+        .build()
+        .new_agent();
+    for path in ["/api/payments/payment/1", "/nowhere", "/api/oauth2/token"] {
+        let response = agent
+            .get(format!("http://127.0.0.1:{}{path}", sim.port()))
+            .call()
+            .unwrap();
+        let connection = response.headers().get("connection").unwrap();
+        assert_eq!(connection.to_str().unwrap(), "close", "{path}");
+    }
+}
+
+#[test]
+fn parallel_simulators_are_independent() {
+    let sims: Vec<Simulator> = (0..4).map(|_| Simulator::start().unwrap()).collect();
+    let ports: std::collections::HashSet<u16> = sims.iter().map(Simulator::port).collect();
+    assert_eq!(ports.len(), sims.len());
+    std::thread::scope(|scope| {
+        for (n, sim) in sims.iter().enumerate() {
+            scope.spawn(move || {
+                let client = Client::new(sim.config()).unwrap();
+                for p in 0..=n {
+                    client
+                        .create_payment(&order(100, &format!("p{p}")))
+                        .unwrap();
+                }
+                sim.pay(3_000_000_001).unwrap();
+            });
+        }
+    });
+    for (n, sim) in sims.iter().enumerate() {
+        assert_eq!(
+            sim.payment(3_000_000_001 + n as u64).map(|p| p.id),
+            Some(3_000_000_001 + n as u64)
+        );
+        assert!(sim.payment(3_000_000_002 + n as u64).is_none());
+        assert_eq!(sim.token_requests(), 1);
+    }
+}
