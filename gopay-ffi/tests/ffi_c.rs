@@ -13,13 +13,11 @@ use std::process::{Command, Stdio};
 
 use gopay_simulator::Simulator;
 
-/// `target/<profile>/` of the `cargo test` that runs this test: where cargo put the
-/// library built for it.
-fn profile_dir() -> PathBuf {
+/// `target/<profile>/deps/`, where this test binary lives and where cargo put the library
+/// it built for the test run (the library's crate types include `cdylib`).
+fn deps_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary's path");
-    // target/<profile>/deps/ffi_c-<hash>
-    exe.ancestors()
-        .nth(2)
+    exe.parent()
         .expect("the test binary lives in target/<profile>/deps")
         .to_path_buf()
 }
@@ -37,11 +35,11 @@ fn run(command: &mut Command) {
     );
 }
 
-/// Builds the C test program against `libgopay_ffi`, which cargo built beside this test
-/// (the library's crate types include `cdylib`); returns the program's path.
+/// Builds the C test program against the `libgopay_ffi` cargo built beside this test;
+/// returns the program's path.
 fn build_c_test() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let lib_dir = profile_dir();
+    let lib_dir = deps_dir();
     assert!(
         lib_dir.join("libgopay_ffi.so").exists() || lib_dir.join("libgopay_ffi.dylib").exists(),
         "no libgopay_ffi in {}",
