@@ -220,10 +220,11 @@ pub unsafe extern "C" fn gopay_string_free(string: *mut c_char) {
 }
 
 /// The crate version with a NUL byte, for [`gopay_version`].
-const VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
-    Ok(version) => version,
-    Err(_) => panic!("the crate version holds a NUL byte"),
-};
+const VERSION: &CStr =
+    match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+        Ok(version) => version,
+        Err(_) => panic!("the crate version holds a NUL byte"),
+    };
 
 /// The version of this library, `"MAJOR.MINOR.PATCH"` (the crate version), as a static
 /// NUL-terminated string.

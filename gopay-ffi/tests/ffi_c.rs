@@ -210,7 +210,9 @@ fn readme_example_creates_a_payment_with_credentials_from_its_environment() {
     );
     let answer: Value = serde_json::from_str(answer).expect("the answer is JSON");
     assert_eq!(answer["state"], "CREATED", "{answer}");
-    assert!(answer["gw_url"].as_str().is_some_and(|url| url.starts_with("http")));
+    assert!(answer["gw_url"]
+        .as_str()
+        .is_some_and(|url| url.starts_with("http")));
     let id = answer["id"].as_u64().expect("the payment's id");
     let created = sim.payment(id).expect("the simulator holds the payment");
     assert_eq!(created.amount, Some(10_000));
