@@ -8,7 +8,8 @@
  *
  * which writes target/release/libgopay_ffi.so and libgopay_ffi.a (libgopay_ffi.dylib on
  * macOS, gopay_ffi.dll on Windows; under $CARGO_TARGET_DIR/release when that variable is
- * set). Link with -lgopay_ffi.
+ * set). Link with -lgopay_ffi; install.sh installs the libraries, this header and a
+ * pkg-config file (gopay_ffi). On Linux the shared library's SONAME is libgopay_ffi.so.0.
  *
  * Everything goes through JSON: a client is made from a JSON configuration, and each
  * operation takes its arguments as a JSON object and answers with JSON (UTF-8, compact).
@@ -20,6 +21,7 @@
  *     gopay_client_new) belongs to the caller, who frees it exactly once with
  *     gopay_string_free() - never with free(): it comes from Rust's allocator.
  *   - A GopayClient is freed exactly once with gopay_client_free().
+ *   - The string of gopay_version() is static: never free it.
  *
  * THREADS
  *   A GopayClient may be used by any number of threads at the same time: it shares one
@@ -56,6 +58,15 @@
 
 #ifndef GOPAY_H
 #define GOPAY_H
+
+/*
+ * The version of the library this header belongs to. gopay_version() answers the version
+ * of the library loaded at run time; the two differ when the program was compiled against
+ * another release than the one installed.
+ */
+#define GOPAY_VERSION_MAJOR 0
+#define GOPAY_VERSION_MINOR 1
+#define GOPAY_VERSION_PATCH 0
 
 #ifdef __cplusplus
 extern "C" {
@@ -141,6 +152,13 @@ char *gopay_call(GopayClient *client, const char *operation, const char *request
  * ignored. Each string must be freed exactly once.
  */
 void gopay_string_free(char *string);
+
+/*
+ * The version of the loaded library, "MAJOR.MINOR.PATCH" (for example "0.1.0"). The string
+ * is static and lives as long as the library is loaded: never free it, never write to it.
+ * Safe to call from any thread, at any time, without a client.
+ */
+const char *gopay_version(void);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,7 @@
 //! The C ABI of the [`gopay`] client: clients created from JSON, operations called by name
 //! with JSON.
 //!
-//! Four functions, declared in `include/gopay.h`:
+//! Five functions, declared in `include/gopay.h`:
 //!
 //! | C function | What it does |
 //! |---|---|
@@ -9,10 +9,13 @@
 //! | [`gopay_call`] | runs one operation, arguments and answer as JSON |
 //! | [`gopay_client_free`] | frees a client |
 //! | [`gopay_string_free`] | frees every string this library returned |
+//! | [`gopay_version`] | the library's version, a static string |
 //!
 //! Build the shared and the static library with `cargo build --release -p gopay-ffi`: they
 //! land in `target/release/` as `libgopay_ffi.so` (`.dylib`, `gopay_ffi.dll`) and
-//! `libgopay_ffi.a`.
+//! `libgopay_ffi.a`. On Linux the shared library's SONAME is `libgopay_ffi.so.<major>`
+//! (`@rpath/libgopay_ffi.<major>.dylib` on macOS); `install.sh` installs both libraries, the
+//! header and a pkg-config file.
 //!
 //! # Configuration
 //!
@@ -73,7 +76,8 @@
 //! # Ownership and threads
 //!
 //! Every `char *` this library returns is owned by the caller and freed with
-//! [`gopay_string_free`]; input strings stay owned by the caller and are not kept. A
+//! [`gopay_string_free`]; the `const char *` of [`gopay_version`] is static and never freed;
+//! input strings stay owned by the caller and are not kept. A
 //! [`GopayClient`] may be used from many threads at once (it shares one token and one
 //! connection pool); free it once, after every call on it has returned. No panic crosses
 //! the boundary.
@@ -213,6 +217,25 @@ pub unsafe extern "C" fn gopay_call(
 pub unsafe extern "C" fn gopay_string_free(string: *mut c_char) {
     // SAFETY: the caller passes NULL or a string from this library, not freed before.
     unsafe { free_string(string) };
+}
+
+/// The crate version with a NUL byte, for [`gopay_version`].
+const VERSION: &CStr =
+    match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+        Ok(version) => version,
+        Err(_) => panic!("the crate version holds a NUL byte"),
+    };
+
+/// The version of this library, `"MAJOR.MINOR.PATCH"` (the crate version), as a static
+/// NUL-terminated string.
+///
+/// The string lives as long as the library is loaded: the caller must not free it (not with
+/// [`gopay_string_free`], not with `free`) nor write to it. It is the library's answer at
+/// run time, which may differ from the `GOPAY_VERSION_*` macros of the header a program was
+/// compiled with when a newer shared library was installed since.
+#[unsafe(no_mangle)]
+pub extern "C" fn gopay_version() -> *const c_char {
+    VERSION.as_ptr()
 }
 
 /// Frees a string made by [`into_c_string`]; NULL is ignored.

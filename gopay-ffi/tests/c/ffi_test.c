@@ -1,15 +1,16 @@
 /*
  * ffi_test.c - drives the gopay C ABI (include/gopay.h) against the gopay simulator.
  *
- * Run by tests/ffi_c.rs (cargo test --features ffi --test ffi_c), which starts the
+ * Run by tests/ffi_c.rs (cargo test -p gopay-ffi --test ffi_c), which starts the
  * simulator, passes its address and credentials in GOPAY_GOID, GOPAY_CLIENT_ID,
  * GOPAY_CLIENT_SECRET and GOPAY_GATEWAY_URL, and plays the customer: when this program
  * writes "pay <id>" on stdout, the driver pays that payment in the simulator and answers
  * "ok" (or "error <why>") on stdin. Everything meant for people goes to stderr.
  *
- * Checks: create -> status -> refund (unpaid: refused; paid: FINISHED), the error JSON of
- * unknown operations, NULL arguments, bytes that are not UTF-8, invalid JSON, bad
- * configurations and bad credentials, and one client shared by several threads.
+ * Checks: gopay_version() against the header's GOPAY_VERSION_* macros, create -> status ->
+ * refund (unpaid: refused; paid: FINISHED), the error JSON of unknown operations, NULL
+ * arguments, bytes that are not UTF-8, invalid JSON, bad configurations and bad
+ * credentials, and one client shared by several threads.
  * Exits 0 when every check passed, 1 otherwise.
  */
 
@@ -126,6 +127,21 @@ static void *status_worker(void *arg)
     return NULL;
 }
 
+/* The loaded library is the one this program was compiled against: tests/c/run.sh builds
+ * both from the same sources. */
+static void version(void)
+{
+    char expected[64];
+    const char *loaded = gopay_version();
+    snprintf(expected, sizeof expected, "%d.%d.%d", GOPAY_VERSION_MAJOR, GOPAY_VERSION_MINOR,
+             GOPAY_VERSION_PATCH);
+    check(loaded != NULL && strcmp(loaded, expected) == 0,
+          "gopay_version() is the header's GOPAY_VERSION_MAJOR.MINOR.PATCH", loaded);
+    check(gopay_version() == loaded, "gopay_version() answers the same static string", NULL);
+    fprintf(stderr, "ffi_test: libgopay_ffi %s, header %s\n", loaded ? loaded : "(NULL)",
+            expected);
+}
+
 static void configuration_errors(void)
 {
     char *error = NULL;
@@ -195,6 +211,7 @@ int main(void)
     char request[256];
     char *error = (char *)"untouched";
 
+    version();
     configuration_errors();
 
     config_json(config, sizeof config, env("GOPAY_CLIENT_SECRET"));
