@@ -181,7 +181,7 @@ fn create_status_refund_with_one_token_for_every_invocation() {
 
     let refund = run(
         &mut gopay(&sim, &cache),
-        &["refund", &id.to_string(), "2500"],
+        &["refund", &id.to_string(), "2500", "--yes"],
     )
     .json();
     assert_eq!(refund["id"], id);
@@ -248,7 +248,14 @@ fn table_format_prints_aligned_rows() {
 
     let refund = run(
         &mut gopay(&sim, &cache),
-        &["--format", "table", "refund", &id.to_string(), "10000"],
+        &[
+            "--format",
+            "table",
+            "-y",
+            "refund",
+            &id.to_string(),
+            "10000",
+        ],
     );
     assert_eq!(refund.code, Some(0), "{}", refund.stderr);
     assert_eq!(
@@ -285,7 +292,7 @@ fn refusals_exit_3_with_one_line() {
 
     let refund = run(
         &mut gopay(&sim, &cache),
-        &["refund", &id.to_string(), "10000"],
+        &["refund", &id.to_string(), "10000", "--yes"],
     );
     let line = refund.failed_with(3);
     assert!(
