@@ -76,7 +76,7 @@ fn ask_with(
     if is_yes(&answer) {
         Ok(())
     } else {
-        Err(Failure::usage("not confirmed; nothing was sent"))
+        Err(Failure::usage("not confirmed; nothing was done"))
     }
 }
 
@@ -111,7 +111,7 @@ mod tests {
             let (result, _) = answer(no);
             let failure = result.expect_err(no);
             assert_eq!(failure.code, crate::failure::USAGE, "{no:?}");
-            assert!(failure.message.contains("nothing was sent"), "{no:?}");
+            assert!(failure.message.contains("nothing was done"), "{no:?}");
         }
     }
 
