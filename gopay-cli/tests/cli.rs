@@ -2,137 +2,11 @@
 //! a simulator started here: output, exit codes, the shared file token cache, and errors
 //! that stay on one line without the secret.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod support;
 
 use gopay_simulator::{Fault, FaultTarget, Simulator};
-use serde_json::Value;
 
-/// The `gopay` binary of this package, built by cargo for its integration tests.
-fn gopay_binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_gopay"))
-}
-
-/// A private directory under the system's temporary directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "gopay-cli-test-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create a temporary directory");
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// What one run printed.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        assert_eq!(self.code, Some(0), "stderr: {}", self.stderr);
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
-    }
-
-    /// A failure: the exit code, nothing on stdout, one line on stderr.
-    fn failed_with(&self, code: i32) -> &str {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "stdout: {}\nstderr: {}",
-            self.stdout,
-            self.stderr
-        );
-        assert!(self.stdout.is_empty(), "{}", self.stdout);
-        let line = self.stderr.strip_suffix('\n').unwrap_or(&self.stderr);
-        assert!(
-            !line.is_empty() && !line.contains('\n'),
-            "one line: {:?}",
-            self.stderr
-        );
-        line
-    }
-}
-
-/// The command line with the simulator's credentials and a private token cache.
-fn gopay(sim: &Simulator, cache: &TempDir) -> Command {
-    let mut command = bare_gopay(cache);
-    command
-        .env("GOPAY_GOID", sim.goid().to_string())
-        .env("GOPAY_CLIENT_ID", sim.client_id())
-        .env("GOPAY_CLIENT_SECRET", sim.client_secret())
-        .env("GOPAY_GATEWAY_URL", sim.gateway_url())
-        .env("GOPAY_CACHE_DIR", &cache.0);
-    command
-}
-
-/// The command line with no GoPay settings at all, and a home that is `home`.
-fn bare_gopay(home: &TempDir) -> Command {
-    let mut command = Command::new(gopay_binary());
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("GOPAY_") {
-            command.env_remove(name);
-        }
-    }
-    command
-        .env("HOME", &home.0)
-        .env("XDG_CACHE_HOME", home.0.join("cache"));
-    command
-}
-
-fn run(command: &mut Command, args: &[&str]) -> Run {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = command.args(args).output().expect("run the gopay example");
-    let run = Run {
-        code: status.code(),
-        stdout: String::from_utf8(stdout).expect("UTF-8 output"),
-        stderr: String::from_utf8(stderr).expect("UTF-8 output"),
-    };
-    for text in [&run.stdout, &run.stderr] {
-        assert!(
-            !text.contains(gopay_simulator::CLIENT_SECRET),
-            "the secret leaked: {text}"
-        );
-    }
-    run
-}
-
-fn create(sim: &Simulator, cache: &TempDir, order: &str) -> u64 {
-    let payment = run(
-        &mut gopay(sim, cache),
-        &[
-            "create",
-            "--amount",
-            "10000",
-            "--currency",
-            "CZK",
-            "--order",
-            order,
-        ],
-    )
-    .json();
-    payment["id"].as_u64().expect("an id")
-}
+use support::{bare_gopay, create, gopay, run, TempDir};
 
 #[test]
 fn create_status_refund_with_one_token_for_every_invocation() {
@@ -181,7 +55,7 @@ fn create_status_refund_with_one_token_for_every_invocation() {
 
     let refund = run(
         &mut gopay(&sim, &cache),
-        &["refund", &id.to_string(), "2500"],
+        &["refund", &id.to_string(), "2500", "--yes"],
     )
     .json();
     assert_eq!(refund["id"], id);
@@ -248,7 +122,14 @@ fn table_format_prints_aligned_rows() {
 
     let refund = run(
         &mut gopay(&sim, &cache),
-        &["--format", "table", "refund", &id.to_string(), "10000"],
+        &[
+            "--format",
+            "table",
+            "-y",
+            "refund",
+            &id.to_string(),
+            "10000",
+        ],
     );
     assert_eq!(refund.code, Some(0), "{}", refund.stderr);
     assert_eq!(
@@ -285,7 +166,7 @@ fn refusals_exit_3_with_one_line() {
 
     let refund = run(
         &mut gopay(&sim, &cache),
-        &["refund", &id.to_string(), "10000"],
+        &["refund", &id.to_string(), "10000", "--yes"],
     );
     let line = refund.failed_with(3);
     assert!(

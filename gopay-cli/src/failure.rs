@@ -1,0 +1,114 @@
+//! Why a run failed, and its exit code (the codes `--help` lists).
+
+use gopay::Error;
+
+/// Anything else (e.g. an output file could not be written).
+pub const OTHER: u8 = 1;
+/// Usage or configuration error, or a money-moving command not confirmed.
+pub const USAGE: u8 = 2;
+/// GoPay refused the request.
+pub const REFUSED: u8 = 3;
+/// No usable answer.
+pub const NO_ANSWER: u8 = 4;
+/// A command that changes something may have been carried out: look before repeating.
+pub const OUTCOME_UNKNOWN: u8 = 5;
+
+/// A failure: its exit code and its one-line message.
+#[derive(Debug)]
+pub struct Failure {
+    /// The process's exit code.
+    pub code: u8,
+    /// What went wrong, for stderr.
+    pub message: String,
+}
+
+impl Failure {
+    /// A failure with exit code 1.
+    pub fn other(message: impl Into<String>) -> Failure {
+        Failure {
+            code: OTHER,
+            message: message.into(),
+        }
+    }
+
+    /// A failure with exit code 2.
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            code: USAGE,
+            message: message.into(),
+        }
+    }
+
+    /// A failure with exit code 4.
+    pub fn no_answer(message: impl Into<String>) -> Failure {
+        Failure {
+            code: NO_ANSWER,
+            message: message.into(),
+        }
+    }
+
+    /// The failure of a request that changes something at GoPay. When GoPay may have
+    /// carried it out, exit code 5 and a message that says what to look at (`look`, a
+    /// command line) before repeating it.
+    pub fn of_change(error: Error, look: &str) -> Failure {
+        if error.outcome_unknown() {
+            Failure {
+                code: OUTCOME_UNKNOWN,
+                message: format!(
+                    "{error}; the outcome is unknown: GoPay may have carried it out, so look \
+                     before repeating it: {look}"
+                ),
+            }
+        } else {
+            Failure::from(error)
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    /// The failure of a request that changes nothing (or of one GoPay surely did not carry
+    /// out).
+    fn from(error: Error) -> Failure {
+        let code = match &error {
+            Error::Config { .. } => USAGE,
+            Error::Api { status, .. } if *status == 429 || *status >= 500 => NO_ANSWER,
+            Error::Api { .. } | Error::Auth { .. } | Error::InvalidInput { .. } => REFUSED,
+            Error::Transport { .. } | Error::Decode { .. } => NO_ANSWER,
+            _ => OTHER,
+        };
+        // `Error`'s Display is one line and never holds the secret or a token.
+        Failure {
+            code,
+            message: error.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_by_kind_of_error() {
+        let api = |status| Error::Api {
+            status,
+            errors: Vec::new(),
+        };
+        assert_eq!(Failure::from(api(409)).code, REFUSED);
+        assert_eq!(Failure::from(api(503)).code, NO_ANSWER);
+        assert_eq!(Failure::from(api(429)).code, NO_ANSWER);
+        assert_eq!(
+            Failure::from(Error::invalid_input("id", "zero")).code,
+            REFUSED
+        );
+
+        let refused = Failure::of_change(api(409), "gopay status 1");
+        assert_eq!(refused.code, REFUSED);
+        assert!(!refused.message.contains("gopay status"));
+        let unknown = Failure::of_change(api(503), "gopay refunds 1");
+        assert_eq!(unknown.code, OUTCOME_UNKNOWN);
+        assert!(unknown
+            .message
+            .ends_with("look before repeating it: gopay refunds 1"));
+    }
+}

@@ -1,0 +1,150 @@
+//! Printing answers: JSON or a table, with text from the gateway made harmless.
+//!
+//! In a table, control characters (escape sequences, line breaks) and bidirectional
+//! overrides are shown escaped (`\u{1b}`), so an answer cannot recolour the terminal or
+//! forge a row; in JSON, the ones JSON itself leaves raw (C1 controls, bidirectional
+//! overrides) are `\uXXXX` escapes.
+
+use serde::Serialize;
+
+use crate::args::Format;
+use crate::failure::Failure;
+
+/// `answer` as `format`: pretty JSON, or the text `table` makes of it.
+///
+/// # Errors
+///
+/// When the answer cannot be written as JSON (exit code 1).
+pub fn show<T: Serialize + ?Sized>(
+    format: Format,
+    answer: &T,
+    table: fn(&T) -> String,
+) -> Result<String, Failure> {
+    match format {
+        Format::Table => Ok(table(answer)),
+        Format::Json => serde_json::to_string_pretty(answer)
+            .map(|json| escape_json(&json))
+            .map_err(|e| Failure::other(format!("could not print the answer: {e}"))),
+    }
+}
+
+/// Characters a terminal acts on instead of showing: control characters (C0 with ESC, CR
+/// and LF, DEL, C1) and the bidirectional embeddings, overrides, isolates and marks.
+fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// `text` to show in a table cell: every unsafe character as a visible `\u{…}` escape.
+pub fn sanitize(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe_char(c) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
+/// A message for stderr: one line, unsafe characters replaced by spaces.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if is_unsafe_char(c) { ' ' } else { c })
+        .collect()
+}
+
+/// JSON with the unsafe characters that serde_json leaves raw (DEL, C1 controls,
+/// bidirectional controls) written as `\uXXXX` escapes: the same JSON value, safe on a
+/// terminal. They can only occur inside strings, where the escape means the same; C0
+/// controls are escaped in strings already, and outside them are the layout's line breaks.
+fn escape_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c > '\u{1f}' && is_unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Two aligned columns; rows without a value are left out; values are sanitized.
+pub fn key_values(rows: &[(&str, Option<String>)]) -> String {
+    let rows: Vec<(&str, String)> = rows
+        .iter()
+        .filter_map(|(key, value)| value.as_deref().map(|value| (*key, sanitize(value))))
+        .collect();
+    let width = rows.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
+    rows.iter()
+        .map(|(key, value)| format!("{key:<width$}  {value}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Aligned columns under a header; every cell is sanitized, trailing blanks trimmed.
+pub fn columns(header: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut all = vec![header.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>()];
+    all.extend(
+        rows.into_iter()
+            .map(|row| row.iter().map(|cell| sanitize(cell)).collect()),
+    );
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            all.iter()
+                .map(|row| row.get(i).map_or(0, |cell| cell.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    all.iter()
+        .map(|row| {
+            row.iter()
+                .zip(&widths)
+                .map(|(cell, width)| format!("{cell:<width$}"))
+                .collect::<Vec<_>>()
+                .join("  ")
+                .trim_end()
+                .to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `10000` and `CZK` as `100.00 CZK`.
+pub fn money(amount: i64, currency: Option<&gopay::Currency>) -> String {
+    let sign = if amount < 0 { "-" } else { "" };
+    let (major, minor) = (amount.unsigned_abs() / 100, amount.unsigned_abs() % 100);
+    match currency {
+        Some(currency) => format!("{sign}{major}.{minor:02} {currency}"),
+        None => format!("{sign}{major}.{minor:02}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_and_escapes() {
+        assert_eq!(money(10000, Some(&gopay::Currency::Czk)), "100.00 CZK");
+        assert_eq!(money(-5, None), "-0.05");
+        assert_eq!(sanitize("a\u{1b}[0m\nb"), "a\\u{1b}[0m\\u{a}b");
+        assert_eq!(one_line("a\r\nb\u{202e}"), "a  b ");
+        assert_eq!(escape_json("\"\u{9b}\u{202e}\""), "\"\\u009b\\u202e\"");
+    }
+
+    #[test]
+    fn columns_align_and_trim() {
+        let text = columns(
+            &["ID", "STATE", "AMOUNT"],
+            vec![
+                vec!["1".into(), "FINISHED".into(), "25.00 CZK".into()],
+                vec!["22".into(), "".into(), "".into()],
+            ],
+        );
+        assert_eq!(text, "ID  STATE     AMOUNT\n1   FINISHED  25.00 CZK\n22");
+    }
+}
