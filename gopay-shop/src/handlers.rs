@@ -60,7 +60,10 @@ pub(crate) async fn create_order<S: OrderStore>(
         Err(err) => return gateway_failed(&order, &err),
     };
     let Some(gw_url) = payment.gw_url else {
-        eprintln!("payment {} of order {} has no gw_url", payment.id, order.number);
+        eprintln!(
+            "payment {} of order {} has no gw_url",
+            payment.id, order.number
+        );
         return page(
             StatusCode::BAD_GATEWAY,
             "Payment unavailable",
@@ -131,7 +134,10 @@ pub(crate) async fn notify<S: OrderStore>(
         }
         Err(SyncError::Gateway(err)) => {
             eprintln!("notification of payment {id}: {err}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "state not read, try again")
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "state not read, try again",
+            )
         }
     }
 }
@@ -146,10 +152,19 @@ enum SyncError {
 /// [`OrderStore::record_status`]). `None` when no order has that payment.
 async fn sync<S: OrderStore>(state: &AppState<S>, id: u64) -> Result<Option<Order>, SyncError> {
     // The store first: an unknown id costs no call to GoPay.
-    let Some(order) = state.orders.order_by_payment(id).await.map_err(SyncError::Store)? else {
+    let Some(order) = state
+        .orders
+        .order_by_payment(id)
+        .await
+        .map_err(SyncError::Store)?
+    else {
         return Ok(None);
     };
-    let payment = state.payments.status(id).await.map_err(SyncError::Gateway)?;
+    let payment = state
+        .payments
+        .status(id)
+        .await
+        .map_err(SyncError::Gateway)?;
     if payment.order_number.as_deref() != Some(order.number.as_str())
         || payment.amount != Some(order.amount)
     {
@@ -160,7 +175,11 @@ async fn sync<S: OrderStore>(state: &AppState<S>, id: u64) -> Result<Option<Orde
         );
         return Ok(Some(order));
     }
-    let Some(status) = payment.state.as_ref().and_then(OrderStatus::from_payment_state) else {
+    let Some(status) = payment
+        .state
+        .as_ref()
+        .and_then(OrderStatus::from_payment_state)
+    else {
         eprintln!("payment {id}: state {:?} left as it is", payment.state);
         return Ok(Some(order));
     };

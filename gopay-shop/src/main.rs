@@ -10,6 +10,11 @@ use std::hash::{BuildHasher, Hasher};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::post;
+use axum::Router;
 use gopay::{Client, Config};
 use gopay_shop::{app, AppState, MemoryOrders};
 use gopay_simulator::Simulator;
@@ -41,7 +46,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         None
     } else if set.is_empty() {
         println!("No GOPAY_* variables set: using the bundled GoPay simulator (offline).");
-        Some(Simulator::start()?)
+        Some(Arc::new(Simulator::start()?))
     } else {
         // Only some set is a mistake worth stopping for, not a reason to run offline.
         return Err(format!(
@@ -81,6 +86,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     if simulator.is_some() {
         println!(
+            "Offline, the customer pays with: curl -i -X POST http://{address}/simulator/pay/PAYMENT_ID"
+        );
+        println!(
             "Refund a paid order: curl -H 'Authorization: Bearer {admin_token}' \
              -d amount=30.00 http://{address}/orders/shop-000001/refund"
         );
@@ -92,13 +100,36 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         &public_url,
         &admin_token,
     );
-    axum::serve(listener, app(state)).await?;
+    let mut router = app(state);
+    if let Some(sim) = simulator {
+        router = router.merge(simulated_customer(sim));
+    }
+    axum::serve(listener, router).await?;
     Ok(())
+}
+
+/// Offline only, never part of the shop: `POST /simulator/pay/{payment id}` plays the
+/// customer paying on the simulated gateway (whose page shows the payment id), then sends
+/// the browser back to the shop's return page as GoPay's gateway does.
+fn simulated_customer(sim: Arc<Simulator>) -> Router {
+    Router::new().route(
+        "/simulator/pay/{id}",
+        post(move |Path(id): Path<u64>| async move {
+            // A blocking API (it waits for the simulator's locks): off the async executor.
+            match tokio::task::spawn_blocking(move || sim.pay(id)).await {
+                Ok(Ok(())) => Redirect::to(&format!("/return?id={id}")).into_response(),
+                Ok(Err(err)) => (StatusCode::CONFLICT, err.to_string()).into_response(),
+                Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            }
+        }),
+    )
 }
 
 /// The variable's value, `None` when unset or blank.
 fn variable(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
 }
 
 /// A token for the offline demo: `RandomState` is seeded from the operating system's

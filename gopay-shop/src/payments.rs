@@ -9,9 +9,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
-use gopay::{
-    Client, Item, ItemType, Payment, PaymentRequest, RefundState, ResultCode,
-};
+use gopay::{Client, Item, ItemType, Payment, PaymentRequest, RefundState, ResultCode};
 
 use crate::store::Order;
 

@@ -163,7 +163,8 @@ pub trait OrderStore: Send + Sync + 'static {
     /// # Errors
     ///
     /// [`StoreError`] when the store cannot be read.
-    fn order(&self, number: &str) -> impl Future<Output = Result<Option<Order>, StoreError>> + Send;
+    fn order(&self, number: &str)
+        -> impl Future<Output = Result<Option<Order>, StoreError>> + Send;
 
     /// The order paid by GoPay payment `payment_id`, if any.
     ///

@@ -86,7 +86,9 @@ impl<S: OrderStore> Shop<S> {
 
     /// Every order, by number (the shop numbers them in sequence).
     fn orders_now(&self) -> Vec<Order> {
-        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         let mut orders = Vec::new();
         for n in 1.. {
             match runtime
@@ -109,7 +111,9 @@ impl<S: OrderStore> Shop<S> {
 
     /// The confirmation e-mails queued for order `number`.
     fn confirmations(&self, number: &str) -> usize {
-        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         runtime
             .block_on(self.orders.outbox())
             .unwrap()
@@ -138,7 +142,9 @@ fn an_order_redirects_to_the_gateway_with_the_payment_gopay_created() {
     let sim = Simulator::start().unwrap();
     let shop = Shop::start(&sim, Arc::new(MemoryOrders::new()));
     let (order, location) = shop.order();
-    let id = order.payment_id.expect("the payment id is stored with the order");
+    let id = order
+        .payment_id
+        .expect("the payment id is stored with the order");
     let payment = sim.payment(id).unwrap();
     assert_eq!(payment.gw_url.as_deref(), Some(location.as_str()));
     assert_eq!(payment.amount, Some(15000));
@@ -160,7 +166,10 @@ fn an_order_redirects_to_the_gateway_with_the_payment_gopay_created() {
         sent["callback"]["notification_url"],
         format!("{}/notify", shop.url)
     );
-    assert_eq!(sent["callback"]["return_url"], format!("{}/return", shop.url));
+    assert_eq!(
+        sent["callback"]["return_url"],
+        format!("{}/return", shop.url)
+    );
 }
 
 #[test]
@@ -294,10 +303,7 @@ fn partial_then_full_refunds_show_in_the_refund_history() {
     assert_eq!(amounts, [3000, 12000]);
     let now = shop.order_now(&order.number);
     assert_eq!((now.status, now.refunded), (OrderStatus::Refunded, 15000));
-    assert_eq!(
-        sim.payment(id).unwrap().state,
-        Some(PaymentState::Refunded)
-    );
+    assert_eq!(sim.payment(id).unwrap().state, Some(PaymentState::Refunded));
     // Nothing left to refund; the customer was confirmed once, not again.
     assert_eq!(shop.refund(&order.number, None).0, 409);
     assert_eq!(shop.confirmations(&order.number), 1);
@@ -330,7 +336,10 @@ fn a_lost_refund_answer_is_settled_from_the_refund_history() {
     let calls: Vec<String> = sim
         .requests()
         .iter()
-        .filter(|r| r.path.starts_with(&format!("/api/payments/payment/{id}/refund")))
+        .filter(|r| {
+            r.path
+                .starts_with(&format!("/api/payments/payment/{id}/refund"))
+        })
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
     assert_eq!(
