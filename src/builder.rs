@@ -234,7 +234,6 @@ impl ClientBuilder {
     /// [`add_root_certificate_pem`](ClientBuilder::add_root_certificate_pem): add those to
     /// the system store instead.
     #[cfg(feature = "platform-verifier")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "platform-verifier")))]
     pub fn tls_platform_verifier(mut self, enabled: bool) -> Self {
         self.platform_verifier = enabled;
         self

@@ -26,7 +26,7 @@ use crate::secret::Secret;
 ///
 /// Every method is blocking, bounded by the configured timeout, and fetches or reuses an
 /// access token by itself: at most one token request is in flight per client (and per
-/// shared [`TokenCache`]), however many threads call at once.
+/// shared [`TokenCache`](crate::TokenCache)), however many threads call at once.
 ///
 /// ```no_run
 /// use gopay::{Client, Config, Currency, Item, PaymentRequest};
@@ -90,7 +90,7 @@ impl Client {
         &self.inner.gateway.api_base
     }
 
-    /// The key under which this client's tokens live in its [`TokenCache`]:
+    /// The key under which this client's tokens live in its [`TokenCache`](crate::TokenCache):
     /// `"{client_id}-{api_base_url}-{scope}"`.
     pub fn token_cache_key(&self) -> &str {
         self.inner.tokens.cache_key()
