@@ -283,13 +283,13 @@ impl Error {
         }
     }
 
-    /// Whether the credentials or the token were refused.
+    /// Whether the credentials or the token were refused: an [`Error::Auth`], or an
+    /// [`Error::Api`] whose answer refused the access token (401, or 403 with one of
+    /// GoPay's authentication codes 200–203).
     pub fn is_auth(&self) -> bool {
         match self {
             Error::Auth { .. } => true,
-            Error::Api { status, errors } => {
-                *status == 401 || errors.iter().any(ApiErrorDetail::is_auth_code)
-            }
+            Error::Api { status, errors } => is_token_refusal(*status, errors),
             _ => false,
         }
     }
@@ -359,9 +359,17 @@ impl std::error::Error for Error {
     }
 }
 
-/// Newlines and control characters from the network would break one-line messages, and
-/// bidirectional overrides would reorder what a terminal shows.
-fn one_line(text: &str) -> Cow<'_, str> {
+/// Whether an API answer refused the access token, so that a new one may help: a 401, or a
+/// 403 with one of GoPay's authentication codes (200–203). The one rule for both the
+/// client's re-authentication and [`Error::is_auth`].
+pub(crate) fn is_token_refusal(status: u16, errors: &[ApiErrorDetail]) -> bool {
+    status == 401 || (status == 403 && errors.iter().any(ApiErrorDetail::is_auth_code))
+}
+
+/// `text` with newlines and control characters (which would break one-line messages) and
+/// bidirectional overrides (which would reorder what a terminal shows) replaced by spaces:
+/// for any text from the network or a user's code that goes into a message.
+pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
     let unsafe_char = |c: char| c.is_control() || is_bidi_control(c);
     if text.chars().any(unsafe_char) {
         text.chars()
@@ -537,6 +545,21 @@ mod tests {
             "{shown}"
         );
         assert_eq!(errors[0].message.as_deref(), Some("got [redacted]"));
+    }
+
+    #[test]
+    fn one_rule_decides_a_refused_token() {
+        let auth = |code| ApiErrorDetail {
+            error_code: code,
+            ..Default::default()
+        };
+        assert!(is_token_refusal(401, &[]));
+        assert!(is_token_refusal(403, &[auth(200)]) && is_token_refusal(403, &[auth(203)]));
+        assert!(!is_token_refusal(403, &[]) && !is_token_refusal(403, &[auth(111)]));
+        assert!(!is_token_refusal(400, &[auth(202)]) && !is_token_refusal(500, &[auth(200)]));
+        let api = |status, errors| Error::Api { status, errors };
+        assert!(api(401, vec![]).is_auth() && api(403, vec![auth(202)]).is_auth());
+        assert!(!api(409, vec![auth(200)]).is_auth() && !api(403, vec![]).is_auth());
     }
 
     #[test]

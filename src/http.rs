@@ -43,6 +43,10 @@ pub(crate) struct TransportSettings {
     pub(crate) max_idle_connections_per_host: usize,
     /// The client's timeout: the agent's own bound on a whole exchange.
     pub(crate) timeout: Duration,
+    /// The HTTP CONNECT proxy to go through, if any.
+    pub(crate) proxy: Option<ureq::Proxy>,
+    /// The certificate authorities trusted for HTTPS.
+    pub(crate) root_certs: ureq::tls::RootCerts,
 }
 
 pub(crate) struct Transport {
@@ -67,8 +71,14 @@ impl Transport {
         let config = ureq::Agent::config_builder()
             // GoPay's error JSON comes with 4xx/5xx statuses: read it, don't turn it into Err.
             .http_status_as_error(false)
-            // Payments must not silently go through a proxy picked up from the environment.
-            .proxy(None)
+            // Only the proxy the builder chose: never one picked up from the environment
+            // unless the user asked for it (ureq's default reads it).
+            .proxy(settings.proxy.clone())
+            .tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .root_certs(settings.root_certs.clone())
+                    .build(),
+            )
             .max_redirects(0)
             .user_agent(settings.user_agent.as_str())
             .accept("application/json")

@@ -5,14 +5,17 @@
 mod auth;
 #[doc(hidden)]
 pub mod bench_hooks;
+mod builder;
 mod client;
 mod config;
 mod error;
 mod event;
+mod exchange;
 #[cfg(test)]
 mod fuzz;
 mod http;
 pub mod model;
+mod network;
 mod notification;
 mod operations;
 mod resolve;
@@ -25,10 +28,10 @@ pub use auth::{
     token_cache_deadline, CacheError, CachedToken, FileTokenCache, InMemoryTokenCache, RefreshLock,
     TokenCache,
 };
-pub use client::{
-    Client, ClientBuilder, DEFAULT_MAX_IDLE_CONNECTIONS, DEFAULT_TIMEOUT,
-    DEFAULT_TOKEN_REFRESH_MARGIN,
+pub use builder::{
+    ClientBuilder, DEFAULT_MAX_IDLE_CONNECTIONS, DEFAULT_TIMEOUT, DEFAULT_TOKEN_REFRESH_MARGIN,
 };
+pub use client::Client;
 pub use config::{Config, PRODUCTION_URL, SANDBOX_URL};
 pub use error::{ApiErrorDetail, Error};
 pub use event::{Event, ExchangeKind};

@@ -1,20 +1,23 @@
 //! The OAuth2 token request: `POST {api}/oauth2/token` with client credentials.
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
 use serde::Deserialize;
+use ureq::http::Method;
 
 use super::cache::CachedToken;
 use crate::error::{parse_error_details, Error};
-use crate::http::{Payload, RawResponse};
+use crate::event::ExchangeKind;
+use crate::exchange::{Exchanger, Request};
+use crate::http::Payload;
 use crate::secret::Secret;
 
 /// GoPay documents a 30 minute lifetime; used when an answer omits `expires_in`.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(1800);
 
 /// A token answer is a few hundred bytes; anything far larger is not one.
-pub(crate) const MAX_TOKEN_BODY: u64 = 64 * 1024;
+const MAX_TOKEN_BODY: u64 = 64 * 1024;
 
 /// Everything needed to ask for a token, prepared once per client.
 pub(crate) struct TokenEndpoint {
@@ -50,21 +53,28 @@ impl TokenEndpoint {
         ]
     }
 
-    /// The URL of the token endpoint.
-    pub(crate) fn url(&self) -> &str {
-        &self.url
-    }
-
-    /// Asks GoPay for a new token through `send` (which gets the authorization header
-    /// value and the form body); its expiry counts from the moment the request was sent.
+    /// Asks GoPay for a new token through `exchanger`, before `deadline`; its expiry counts
+    /// from the moment the request was sent.
     pub(crate) fn fetch(
         &self,
-        send: impl FnOnce(&str, Payload) -> Result<RawResponse, Error>,
+        exchanger: &Exchanger,
+        deadline: Instant,
     ) -> Result<CachedToken, Error> {
         let sent_at = SystemTime::now();
-        let response = send(
-            self.authorization.expose(),
-            Payload::Form(self.form.clone()),
+        let response = exchanger.send(
+            &Request {
+                kind: ExchangeKind::Token,
+                method: Method::POST,
+                path: "/oauth2/token",
+                url: &self.url,
+                authorization: self.authorization.expose(),
+                payload: &Payload::Form(self.form.clone()),
+                body_limit: MAX_TOKEN_BODY,
+                // Creates nothing: repeating it cannot charge anyone.
+                repeatable: true,
+                token_refreshed: false,
+            },
+            deadline,
         )?;
         let status = response.status;
         match status {

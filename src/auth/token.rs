@@ -19,7 +19,7 @@ use parking_lot::{Condvar, Mutex};
 
 use super::cache::{CachedToken, TokenCache};
 use super::clock::Clock;
-use crate::error::Error;
+use crate::error::{one_line, Error};
 use crate::event::{Event, EventHook, ExchangeKind};
 
 /// While another thread refreshes, an old token is still used if it stays valid this long
@@ -348,9 +348,8 @@ impl TokenManager {
         let Some(hook) = &self.on_event else {
             return;
         };
-        let problem: String = problem
+        let problem: String = one_line(&problem)
             .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
             .take(MAX_CACHE_ERROR_LEN)
             .collect();
         let event = Event {

@@ -1,0 +1,362 @@
+//! [`ClientBuilder`]: every setting of a [`Client`], its default, and the checks `build()`
+//! makes before anything touches the network.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::auth::endpoint::TokenEndpoint;
+use crate::auth::token::TokenManager;
+use crate::auth::{InMemoryTokenCache, TokenCache};
+use crate::client::{Client, Inner};
+use crate::config::{Config, Gateway};
+use crate::error::Error;
+use crate::event::{Event, EventHook};
+use crate::exchange::Exchanger;
+use crate::http::{Transport, TransportSettings};
+use crate::model::{Language, Scope};
+use crate::network::{root_certs, ProxyChoice};
+use crate::retry::RetryPolicy;
+use crate::secret::Secret;
+
+/// Default bound on one call, token request and re-authentication included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Default time before its expiry at which a token is replaced.
+pub const DEFAULT_TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(30);
+
+/// Default number of idle keep-alive connections kept to the gateway.
+pub const DEFAULT_MAX_IDLE_CONNECTIONS: usize = 32;
+
+/// The longest timeout or refresh margin `build()` accepts.
+const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
+
+/// Builds a [`Client`]; every setting has a sensible default.
+///
+/// ```
+/// use std::{sync::Arc, time::Duration};
+/// use gopay::{Client, Config, Language, Scope};
+///
+/// let client = Client::builder(Config::new(8123456789, "id", "secret", gopay::SANDBOX_URL))
+///     .scope(Scope::PaymentAll)
+///     .token_refresh_margin(Duration::from_secs(30))
+///     .token_cache(Arc::new(gopay::InMemoryTokenCache::new()))
+///     .timeout(Duration::from_secs(30))
+///     .language(Language::Cs)
+///     .build()?;
+/// # Ok::<(), gopay::Error>(())
+/// ```
+#[must_use]
+pub struct ClientBuilder {
+    config: Config,
+    scope: Scope,
+    token_refresh_margin: Duration,
+    token_cache: Option<Arc<dyn TokenCache>>,
+    timeout: Duration,
+    language: Language,
+    user_agent: Option<String>,
+    max_idle_connections: usize,
+    retry: RetryPolicy,
+    on_event: Option<EventHook>,
+    proxy: ProxyChoice,
+    /// Hosts that bypass an explicit proxy (kept apart so that the calls' order is free).
+    no_proxy: Vec<String>,
+    extra_roots: Vec<Vec<u8>>,
+    platform_verifier: bool,
+}
+
+impl ClientBuilder {
+    pub(crate) fn new(config: Config) -> ClientBuilder {
+        ClientBuilder {
+            config,
+            scope: Scope::PaymentAll,
+            token_refresh_margin: DEFAULT_TOKEN_REFRESH_MARGIN,
+            token_cache: None,
+            timeout: DEFAULT_TIMEOUT,
+            language: Language::En,
+            user_agent: None,
+            max_idle_connections: DEFAULT_MAX_IDLE_CONNECTIONS,
+            retry: RetryPolicy::default(),
+            on_event: None,
+            proxy: ProxyChoice::Direct,
+            no_proxy: Vec::new(),
+            extra_roots: Vec::new(),
+            platform_verifier: false,
+        }
+    }
+
+    /// The OAuth2 scope tokens are requested with. Defaults to [`Scope::PaymentAll`];
+    /// [`Scope::PaymentCreate`] only allows creating payments.
+    pub fn scope(mut self, scope: Scope) -> Self {
+        self.scope = scope;
+        self
+    }
+
+    /// How long before its expiry a token is replaced. Defaults to 30 s.
+    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
+        self.token_refresh_margin = margin;
+        self
+    }
+
+    /// Where tokens are kept between calls. Defaults to a new [`InMemoryTokenCache`] for
+    /// this client; give several clients (or processes, with a shared cache) the same one
+    /// so they share tokens.
+    pub fn token_cache(mut self, cache: Arc<dyn TokenCache>) -> Self {
+        self.token_cache = Some(cache);
+        self
+    }
+
+    /// The bound on every call, token request and re-authentication included.
+    /// Defaults to 30 s; must be more than zero and at most a day.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The language of GoPay's messages (`Accept-Language`: `cs-CZ` for Czech and Slovak,
+    /// else `en-US`) and the default `lang` of new payments. Defaults to [`Language::En`].
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = language;
+        self
+    }
+
+    /// The `User-Agent` header. Defaults to `GoPay Rust <crate version>`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// How many idle keep-alive connections to the gateway are kept for reuse. Defaults to
+    /// 32, enough for a threaded server; 0 closes every connection after its call.
+    pub fn max_idle_connections(mut self, connections: usize) -> Self {
+        self.max_idle_connections = connections;
+        self
+    }
+
+    /// How many times a failed exchange may be repeated when repeating cannot charge twice:
+    /// GETs and token requests after transport failures, 5xx and 429 answers, and any
+    /// request that never left this machine (DNS, connect, TLS). A POST or DELETE that
+    /// reached GoPay is never repeated. Defaults to 2; 0 turns retries off.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// The backoff between retries: full jitter up to `base * 2^n`, at most `cap` (which
+    /// also bounds an honoured `Retry-After`). Defaults to 200 ms and 2 s. Retries never
+    /// outlast the call's timeout.
+    pub fn retry_backoff(mut self, base: Duration, cap: Duration) -> Self {
+        self.retry.base = base;
+        self.retry.cap = cap;
+        self
+    }
+
+    /// A hook that receives one [`Event`] per HTTP exchange (method, path, status,
+    /// duration, attempt, whether a token was refreshed), never a secret. Called on the
+    /// calling thread; keep it quick. A panicking hook is ignored.
+    pub fn on_event(mut self, hook: impl Fn(&Event) + Send + Sync + 'static) -> Self {
+        self.on_event = Some(Arc::new(hook));
+        self
+    }
+
+    /// Sends every request through the HTTP CONNECT proxy at `url`,
+    /// `http://[user:password@]host:port` (`https://` for a proxy spoken to over TLS;
+    /// percent-encode `@`, `:` and `%` in the credentials). The TLS session to GoPay runs
+    /// end to end through the tunnel. Defaults to no proxy: the environment
+    /// (`HTTPS_PROXY` and the like) is never read unless [`proxy_from_env`] is called.
+    /// Replaces an earlier `proxy_from_env`.
+    ///
+    /// `build()` fails with [`Error::Config`] for another scheme (SOCKS is not supported)
+    /// or a malformed URL; neither the error nor `Debug` shows the credentials.
+    ///
+    /// ```
+    /// let client = gopay::Client::builder(gopay::Config::new(1, "id", "secret", gopay::SANDBOX_URL))
+    ///     .proxy("http://shop:pa55@proxy.corp.example:3128")
+    ///     .build()?;
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
+    ///
+    /// [`proxy_from_env`]: ClientBuilder::proxy_from_env
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = ProxyChoice::Url(url.into());
+        self
+    }
+
+    /// Hosts that bypass the proxy set with [`proxy`](ClientBuilder::proxy), in the syntax of
+    /// the `NO_PROXY` variable: comma-separated `host` (exactly that host),
+    /// `.example.com` or `*.example.com` (its subdomains), `*` (every host). May be called
+    /// several times; the lists add up. Defaults to none. Pass
+    /// `std::env::var("NO_PROXY")` yourself to honour the environment's list.
+    ///
+    /// `build()` fails with [`Error::Config`] when no explicit proxy is set (with
+    /// [`proxy_from_env`](ClientBuilder::proxy_from_env), `NO_PROXY` is read by itself).
+    pub fn no_proxy(mut self, hosts: &str) -> Self {
+        self.no_proxy.extend(
+            hosts
+                .split(',')
+                .map(str::trim)
+                .filter(|h| !h.is_empty())
+                .map(str::to_owned),
+        );
+        self
+    }
+
+    /// Takes the proxy from the environment when `build()` runs: the first valid one of
+    /// `ALL_PROXY`, `HTTPS_PROXY` and `HTTP_PROXY` (also in lower case), bypassed for the
+    /// hosts in `NO_PROXY`; no proxy when none is set. Defaults to off: the environment is
+    /// read only when this is called. Replaces an earlier [`proxy`](ClientBuilder::proxy).
+    ///
+    /// `build()` fails with [`Error::Config`] when the variable names a SOCKS proxy, rather
+    /// than connect around it.
+    pub fn proxy_from_env(mut self) -> Self {
+        self.proxy = ProxyChoice::FromEnv;
+        self
+    }
+
+    /// Trusts the certificate authorities in `pem` (one or more `CERTIFICATE` blocks)
+    /// besides the built-in Mozilla (webpki) roots: for a TLS-inspecting firewall or a
+    /// gateway behind a private CA. May be called several times. Defaults to the built-in
+    /// roots only.
+    ///
+    /// `build()` fails with [`Error::Config`] when `pem` holds no certificate, a private
+    /// key, or anything that is not a well-formed certificate.
+    pub fn add_root_certificate_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.extra_roots.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Verifies the gateway's certificate with the operating system's verifier and trust
+    /// store (`true`) instead of the built-in Mozilla roots: for a firewall CA that the
+    /// administrators installed system-wide. Defaults to `false`. Needs the
+    /// `platform-verifier` feature.
+    ///
+    /// `build()` fails with [`Error::Config`] when combined with
+    /// [`add_root_certificate_pem`](ClientBuilder::add_root_certificate_pem): add those to
+    /// the system store instead.
+    #[cfg(feature = "platform-verifier")]
+    pub fn tls_platform_verifier(mut self, enabled: bool) -> Self {
+        self.platform_verifier = enabled;
+        self
+    }
+
+    /// Validates the settings and builds the client. Never touches the network: the first
+    /// call fetches the first token.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming the first setting that is wrong: the configuration (see
+    /// [`Config::new`]), a timeout, margin or backoff of zero or over a day, an empty or
+    /// non-ASCII user agent, a scope that cannot be sent, a proxy or root certificate that
+    /// cannot be used.
+    pub fn build(self) -> Result<Client, Error> {
+        let gateway = self.config.validate()?;
+        self.check_durations()?;
+        let scope = valid_scope(&self.scope)?;
+        let transport = Transport::new(&TransportSettings {
+            user_agent: self.user_agent_or_default()?,
+            accept_language: self.language.accept_language(),
+            max_idle_connections_per_host: self.max_idle_connections,
+            timeout: self.timeout,
+            proxy: self.proxy.to_proxy(&self.no_proxy)?,
+            root_certs: root_certs(&self.extra_roots, self.platform_verifier)?,
+        })?;
+        let endpoint = TokenEndpoint::new(
+            &gateway.api_base,
+            self.config.client_id(),
+            self.config.client_secret(),
+            scope,
+        );
+        let key = cache_key(&self.config, &gateway, scope);
+        let cache = self
+            .token_cache
+            .unwrap_or_else(|| Arc::new(InMemoryTokenCache::new()));
+        let basic_credentials = Secret::new(format!(
+            "{}:{}",
+            self.config.client_id(),
+            self.config.client_secret().expose()
+        ));
+        Ok(Client::from_inner(Inner {
+            tokens: TokenManager::new(
+                cache,
+                key,
+                self.token_refresh_margin,
+                self.timeout,
+                self.on_event.clone(),
+            ),
+            config: self.config,
+            gateway,
+            scope: self.scope,
+            language: self.language,
+            timeout: self.timeout,
+            exchanger: Exchanger::new(transport, self.retry, self.on_event),
+            endpoint,
+            basic_credentials,
+        }))
+    }
+
+    fn check_durations(&self) -> Result<(), Error> {
+        if self.timeout.is_zero() || self.timeout > MAX_DURATION {
+            return Err(Error::config(
+                "timeout must be more than zero and at most a day",
+            ));
+        }
+        if self.token_refresh_margin > MAX_DURATION {
+            return Err(Error::config("token refresh margin must be at most a day"));
+        }
+        if self.retry.base > MAX_DURATION || self.retry.cap > MAX_DURATION {
+            return Err(Error::config("retry backoff must be at most a day"));
+        }
+        Ok(())
+    }
+
+    fn user_agent_or_default(&self) -> Result<String, Error> {
+        match &self.user_agent {
+            Some(ua) if ua.trim().is_empty() => Err(Error::config("user agent must not be empty")),
+            Some(ua) => Ok(ua.clone()),
+            None => Ok(format!("GoPay Rust {}", env!("CARGO_PKG_VERSION"))),
+        }
+    }
+}
+
+/// The scope as the token request's form body carries it, as it is: so only characters
+/// that need no encoding.
+fn valid_scope(scope: &Scope) -> Result<&str, Error> {
+    let scope = scope.as_str();
+    if scope.is_empty()
+        || !scope
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+    {
+        return Err(Error::config(format!(
+            "scope {scope:?} is not a valid OAuth2 scope"
+        )));
+    }
+    Ok(scope)
+}
+
+/// The key of a client's tokens in its [`TokenCache`]: `"{client_id}-{api_base}-{scope}"`,
+/// so that clients share a token exactly when GoPay would give them the same one.
+fn cache_key(config: &Config, gateway: &Gateway, scope: &str) -> String {
+    format!("{}-{}-{}", config.client_id(), gateway.api_base, scope)
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("config", &self.config)
+            .field("scope", &self.scope)
+            .field("token_refresh_margin", &self.token_refresh_margin)
+            .field("custom_token_cache", &self.token_cache.is_some())
+            .field("timeout", &self.timeout)
+            .field("language", &self.language)
+            .field("user_agent", &self.user_agent)
+            .field("max_idle_connections", &self.max_idle_connections)
+            .field("retry", &self.retry)
+            .field("on_event", &self.on_event.is_some())
+            .field("proxy", &self.proxy)
+            .field("no_proxy", &self.no_proxy)
+            .field("extra_root_certificates", &self.extra_roots.len())
+            .field("platform_verifier", &self.platform_verifier)
+            .finish()
+    }
+}
