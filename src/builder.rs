@@ -220,6 +220,10 @@ impl ClientBuilder {
     ///
     /// `build()` fails with [`Error::Config`] when `pem` holds no certificate, a private
     /// key, or anything that is not a well-formed certificate.
+    ///
+    /// Needs the `extra-roots` feature.
+    #[cfg(feature = "extra-roots")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "extra-roots")))]
     pub fn add_root_certificate_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
         self.extra_roots.push(pem.as_ref().to_vec());
         self
@@ -234,6 +238,7 @@ impl ClientBuilder {
     /// [`add_root_certificate_pem`](ClientBuilder::add_root_certificate_pem): add those to
     /// the system store instead.
     #[cfg(feature = "platform-verifier")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "platform-verifier")))]
     pub fn tls_platform_verifier(mut self, enabled: bool) -> Self {
         self.platform_verifier = enabled;
         self

@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use ureq::tls::{parse_pem, Certificate, PemItem, RootCerts};
+use ureq::tls::RootCerts;
+#[cfg(feature = "extra-roots")]
+use ureq::tls::{parse_pem, Certificate, PemItem};
 use ureq::{Proxy, ProxyProtocol};
 
 use crate::config::display_url;
@@ -122,6 +124,12 @@ pub(crate) fn root_certs(
     if extra_pems.is_empty() {
         return Ok(RootCerts::WebPki);
     }
+    with_extra_roots(extra_pems)
+}
+
+/// Mozilla's roots and the extra PEM roots, each PEM checked.
+#[cfg(feature = "extra-roots")]
+fn with_extra_roots(extra_pems: &[Vec<u8>]) -> Result<RootCerts, Error> {
     let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
         .iter()
         .map(|der| Certificate::from_der(der.as_ref()))
@@ -145,8 +153,17 @@ pub(crate) fn root_certs(
     Ok(RootCerts::Specific(std::sync::Arc::new(roots)))
 }
 
+/// Without the `extra-roots` feature the builder has no way to add roots.
+#[cfg(not(feature = "extra-roots"))]
+fn with_extra_roots(_: &[Vec<u8>]) -> Result<RootCerts, Error> {
+    Err(Error::config(
+        "extra root certificates need the extra-roots feature",
+    ))
+}
+
 /// Whether `der` is one whole DER SEQUENCE, as every X.509 certificate is: catches base64
 /// that decodes to something else, which rustls would otherwise skip without a word.
+#[cfg(feature = "extra-roots")]
 fn is_der_sequence(der: &[u8]) -> bool {
     let [0x30, first, rest @ ..] = der else {
         return false;
@@ -225,6 +242,7 @@ mod tests {
         assert_eq!((p.username(), p.password()), (Some("u"), Some("pw")));
     }
 
+    #[cfg(feature = "extra-roots")]
     #[test]
     fn bad_root_pems_are_config_errors() {
         let garbage =
@@ -242,6 +260,7 @@ mod tests {
         assert!(root_certs(&[b"x".to_vec()], true).is_err());
     }
 
+    #[cfg(feature = "extra-roots")]
     #[test]
     fn der_sequences_are_recognised() {
         assert!(is_der_sequence(&[0x30, 0x02, 0x05, 0x00]));
