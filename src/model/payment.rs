@@ -1,7 +1,7 @@
 //! Payments: the create-payment request (`PaymentRequest` and its parts) and the `Payment` GoPay returns.
 
 use super::lenient;
-use super::validate::{self, Check, Invalid};
+use super::validate;
 use super::{
     Contact, Currency, Eet, EetCode, ItemType, Language, Payer, PaymentInstrument, PaymentState,
     PreAuthState, Recurrence, ResultCode, SubState, TargetType,
@@ -214,10 +214,6 @@ impl PaymentRequest {
     /// assert!(matches!(err, Error::InvalidInput { field: "order_number", .. }));
     /// ```
     pub fn validate(&self) -> Result<(), crate::Error> {
-        self.check().map_err(Invalid::into_error)
-    }
-
-    pub(crate) fn check(&self) -> Check {
         validate::positive_amount(self.amount)?;
         validate::order_number(&self.order_number)?;
         validate::opt_max_chars("order_description", self.order_description.as_deref(), 256)?;
@@ -543,6 +539,7 @@ pub struct PaymentResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::validate::InvalidParts;
     use crate::model::{BankAccount, RecurrenceCycle, Swift};
     use serde_json::{json, Value};
 
@@ -700,7 +697,7 @@ mod tests {
     }
 
     fn failing_field(request: &PaymentRequest) -> &'static str {
-        request.check().unwrap_err().field
+        request.validate().unwrap_err().field()
     }
 
     fn valid() -> PaymentRequest {
@@ -792,8 +789,11 @@ mod tests {
             let mut request = valid();
             edit(&mut request, "Příliš žluťoučký kůň 🐎".to_owned());
             // Letters of any script and emoji are text, not control characters.
-            if let Err(invalid) = request.check() {
-                assert!(!invalid.message.contains("control"), "{field}: {invalid:?}");
+            if let Err(invalid) = request.validate() {
+                assert!(
+                    !invalid.message().contains("control"),
+                    "{field}: {invalid:?}"
+                );
             }
         }
     }
@@ -804,11 +804,13 @@ mod tests {
         // 128 multi-byte characters are fine although they are 256 bytes.
         let mut request = valid();
         request.order_number = "ř".repeat(128);
-        request.check().unwrap();
+        request.validate().unwrap();
         request.order_number = "ř".repeat(129);
         assert_eq!(failing_field(&request), "order_number");
         // No items: no sum check.
-        PaymentRequest::new(1, Currency::Czk, "x").check().unwrap();
+        PaymentRequest::new(1, Currency::Czk, "x")
+            .validate()
+            .unwrap();
     }
 
     #[test]
@@ -903,7 +905,7 @@ mod tests {
                 verify_pin: Some(pin.into()),
                 ..Payer::default()
             });
-            assert_eq!(request.check().is_ok(), ok, "{pin}");
+            assert_eq!(request.validate().is_ok(), ok, "{pin}");
             if !ok {
                 assert_eq!(failing_field(&request), "payer.verify_pin");
             }
@@ -915,9 +917,9 @@ mod tests {
         let request = PaymentRequest::new(i64::MAX, Currency::Czk, "o")
             .item(Item::new("a", i64::MAX))
             .item(Item::new("b", 1));
-        let err = request.check().unwrap_err();
-        assert_eq!(err.field, "items.amount");
-        assert!(err.message.contains("overflow"));
+        let err = request.validate().unwrap_err();
+        assert_eq!(err.field(), "items.amount");
+        assert!(err.message().contains("overflow"));
         let request = PaymentRequest::new(1, Currency::Czk, "o")
             .item(Item::new("a", i64::MIN))
             .item(Item::new("b", -1));
@@ -926,7 +928,7 @@ mod tests {
         let request = PaymentRequest::new(1, Currency::Czk, "o")
             .item(Item::new("a", i64::MAX))
             .item(Item::new("b", i64::MIN + 2));
-        request.check().unwrap();
+        request.validate().unwrap();
     }
 
     fn status_example() -> Value {

@@ -1,7 +1,7 @@
 //! Recurring payments: the `Recurrence` settings and the on-demand `RecurrenceRequest`.
 
 use super::lenient;
-use super::validate::{self, Check, Invalid};
+use super::validate;
 use super::{AdditionalParam, Currency, Eet, Item, RecurrenceCycle, RecurrenceState};
 use serde::{Deserialize, Serialize};
 
@@ -130,10 +130,6 @@ impl RecurrenceRequest {
     /// items' amounts adding up to `amount` when there are items. No text field may hold
     /// a control character (GoPay's firewall refuses them).
     pub fn validate(&self) -> Result<(), crate::Error> {
-        self.check().map_err(Invalid::into_error)
-    }
-
-    pub(crate) fn check(&self) -> Check {
         validate::positive_amount(self.amount)?;
         validate::order_number(&self.order_number)?;
         validate::opt_max_chars("order_description", self.order_description.as_deref(), 256)?;
@@ -147,6 +143,7 @@ impl RecurrenceRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::validate::InvalidParts;
     use serde_json::json;
 
     #[test]
@@ -192,27 +189,27 @@ mod tests {
     #[test]
     fn next_payment_validation() {
         let base = || RecurrenceRequest::new(500, Currency::Czk, "002");
-        assert_eq!(base().check(), Ok(()));
+        base().validate().unwrap();
         let mut r = base();
         r.amount = 0;
-        assert_eq!(r.check().unwrap_err().field, "amount");
+        assert_eq!(r.validate().unwrap_err().field(), "amount");
         let r = base().item(Item::new("a", 499));
-        assert_eq!(r.check().unwrap_err().field, "items.amount");
+        assert_eq!(r.validate().unwrap_err().field(), "items.amount");
         let r = RecurrenceRequest::new(i64::MAX, Currency::Czk, "x")
             .item(Item::new("a", i64::MAX))
             .item(Item::new("b", i64::MAX));
-        assert_eq!(r.check().unwrap_err().field, "items.amount");
+        assert_eq!(r.validate().unwrap_err().field(), "items.amount");
         let mut r = base();
         r.order_number = String::new();
-        assert_eq!(r.check().unwrap_err().field, "order_number");
+        assert_eq!(r.validate().unwrap_err().field(), "order_number");
         let r = base().order_description("d".repeat(257));
-        assert_eq!(r.check().unwrap_err().field, "order_description");
+        assert_eq!(r.validate().unwrap_err().field(), "order_description");
         let r = base().item(Item::new("n".repeat(257), 500));
-        assert_eq!(r.check().unwrap_err().field, "items.name");
+        assert_eq!(r.validate().unwrap_err().field(), "items.name");
         let r = base().order_description("line\nbreak");
-        assert_eq!(r.check().unwrap_err().field, "order_description");
+        assert_eq!(r.validate().unwrap_err().field(), "order_description");
         let r = base().additional_param("k", "v\u{0}");
-        assert_eq!(r.check().unwrap_err().field, "additional_params.value");
+        assert_eq!(r.validate().unwrap_err().field(), "additional_params.value");
         assert!(r.validate().is_err());
     }
 }

@@ -1,7 +1,7 @@
 //! Refunds and captures: `RefundRequest`, `CaptureRequest` and the refund-history `Refund`.
 
 use super::lenient;
-use super::validate::{self, Check, Invalid};
+use super::validate;
 use super::{Currency, Eet, Item, RefundState};
 use serde::{Deserialize, Serialize};
 
@@ -50,10 +50,6 @@ impl RefundRequest {
     /// Checks the request locally: `amount` > 0, item lengths and counts, and no control
     /// character in any text (GoPay's firewall refuses them).
     pub fn validate(&self) -> Result<(), crate::Error> {
-        self.check().map_err(Invalid::into_error)
-    }
-
-    pub(crate) fn check(&self) -> Check {
         validate::positive_amount(self.amount)?;
         validate::items(&self.items)?;
         validate::eet(self.eet.as_ref())
@@ -104,10 +100,6 @@ impl CaptureRequest {
     /// Checks the request locally: `amount` > 0, item lengths and counts, and no control
     /// character in any text (GoPay's firewall refuses them).
     pub fn validate(&self) -> Result<(), crate::Error> {
-        self.check().map_err(Invalid::into_error)
-    }
-
-    pub(crate) fn check(&self) -> Check {
         validate::positive_amount(self.amount)?;
         validate::items(&self.items)?;
         validate::eet(self.eet.as_ref())
@@ -147,6 +139,7 @@ pub struct Refund {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::validate::InvalidParts;
     use serde_json::json;
 
     #[test]
@@ -166,29 +159,39 @@ mod tests {
 
     #[test]
     fn refund_and_capture_validation() {
-        assert_eq!(RefundRequest::new(0).check().unwrap_err().field, "amount");
-        assert_eq!(CaptureRequest::new(-1).check().unwrap_err().field, "amount");
+        assert_eq!(
+            RefundRequest::new(0).validate().unwrap_err().field(),
+            "amount"
+        );
+        assert_eq!(
+            CaptureRequest::new(-1).validate().unwrap_err().field(),
+            "amount"
+        );
         let long = Item::new("n".repeat(257), 1);
         assert_eq!(
             RefundRequest::new(1)
                 .item(long.clone())
-                .check()
+                .validate()
                 .unwrap_err()
-                .field,
+                .field(),
             "items.name"
         );
         assert!(CaptureRequest::new(1).item(long).validate().is_err());
         let control = Item::new("a\u{1}", 1);
         let err = RefundRequest::new(1)
             .item(control.clone())
-            .check()
+            .validate()
             .unwrap_err();
-        assert_eq!(err.field, "items.name");
-        let err = CaptureRequest::new(1).item(control).check().unwrap_err();
-        assert_eq!(err.field, "items.name");
+        assert_eq!(err.field(), "items.name");
+        let err = CaptureRequest::new(1).item(control).validate().unwrap_err();
+        assert_eq!(err.field(), "items.name");
         let zero = Item::new("a", 1).count(0);
         assert_eq!(
-            CaptureRequest::new(1).item(zero).check().unwrap_err().field,
+            CaptureRequest::new(1)
+                .item(zero)
+                .validate()
+                .unwrap_err()
+                .field(),
             "items.count"
         );
         // Item sums are not checked for partial captures and refunds.
