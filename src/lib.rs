@@ -2,17 +2,21 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod auth;
+// Internals for the crate's own benchmarks: hidden, outside the API, may change in any
+// release.
 #[doc(hidden)]
-pub mod bench_hooks;
+#[path = "bench_hooks.rs"]
+pub mod __bench;
+mod auth;
 mod client;
 mod config;
 mod error;
 mod event;
 #[cfg(test)]
+#[allow(deprecated)] // it fuzzes the EET receipt decoder too
 mod fuzz;
 mod http;
-pub mod model;
+mod model;
 mod notification;
 mod operations;
 mod resolve;
@@ -32,6 +36,21 @@ pub use client::{
 pub use config::{Config, PRODUCTION_URL, SANDBOX_URL};
 pub use error::{ApiErrorDetail, Error};
 pub use event::{Event, ExchangeKind};
-pub use model::*;
 pub use notification::notification_payment_id;
 pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BASE, DEFAULT_RETRY_CAP};
+
+// The wire models, one name each at the crate root (the `model` module itself is private, so
+// every name has exactly one public path and moving a model between files breaks nobody).
+pub use model::{
+    minor_units, AccountStatementRequest, AdditionalParam, BankAccount, BnplType, Callback,
+    CaptureRequest, Card, CardStatus, Contact, Currency, EnabledBnplType, EnabledPaymentInstrument,
+    EnabledSwift, InstrumentGroup, InstrumentImage, Item, ItemType, Label, Language, Payer,
+    Payment, PaymentCard, PaymentInstrument, PaymentInstruments, PaymentRequest, PaymentResult,
+    PaymentState, PreAuthState, Preauthorization, QrAddress, QrBankAccount, QrCodes, QrFormat,
+    QrInternationalAccount, QrLocalAccount, QrPayment, QrRecipient, Recurrence, RecurrenceCycle,
+    RecurrenceRequest, RecurrenceState, Refund, RefundRequest, RefundState, ResultCode, Scope,
+    StatementFormat, SubState, Swift, Target, TargetType, ThreeDsResult,
+};
+// EET (abolished in 2023): deprecated, still exported so that old code keeps compiling.
+#[allow(deprecated)]
+pub use model::{Eet, EetCode, EetMode, EetReceipt, EetReceiptFilter, EetReceiptState};

@@ -2,12 +2,15 @@
 
 use super::lenient;
 use super::validate;
-use super::{AdditionalParam, Currency, Eet, Item, RecurrenceCycle, RecurrenceState};
+#[allow(deprecated)] // the obsolete EET data stays on the wire for old integrations
+use super::Eet;
+use super::{AdditionalParam, Currency, Item, RecurrenceCycle, RecurrenceState};
 use serde::{Deserialize, Serialize};
 
 /// Recurrence of a payment (`recurrence`): sent when creating a recurring
 /// payment, reported back with its `recurrence_state`.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Recurrence {
     /// Unit of the cycle, or `ON_DEMAND` (GoPay may leave it out of a child payment's
     /// status).
@@ -54,8 +57,11 @@ impl Recurrence {
 /// Body of "create next on-demand recurrence" (`NextPayment`): charges the payer
 /// of a paid `ON_DEMAND` parent payment again.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+#[allow(deprecated)] // the `eet` field
 pub struct RecurrenceRequest {
-    /// Amount in minor units; must be more than zero.
+    /// Amount in hundredths of the currency unit, in every currency (HUF included); must be
+    /// more than zero.
     #[serde(deserialize_with = "lenient::int")]
     pub amount: i64,
     /// Currency of the amount.
@@ -85,7 +91,8 @@ pub struct RecurrenceRequest {
 }
 
 impl RecurrenceRequest {
-    /// A next payment of `amount` minor units for the order `order_number`.
+    /// A next payment of `amount` (hundredths of the currency unit, in every currency, HUF
+    /// included: see [`minor_units`](crate::minor_units)) for the order `order_number`.
     pub fn new(
         amount: i64,
         currency: Currency,
@@ -103,18 +110,21 @@ impl RecurrenceRequest {
     }
 
     /// Sets the order description.
+    #[must_use]
     pub fn order_description(mut self, description: impl Into<String>) -> RecurrenceRequest {
         self.order_description = Some(description.into());
         self
     }
 
     /// Appends an order row.
+    #[must_use]
     pub fn item(mut self, item: Item) -> RecurrenceRequest {
         self.items.push(item);
         self
     }
 
     /// Appends a name/value pair to `additional_params`.
+    #[must_use]
     pub fn additional_param(
         mut self,
         name: impl Into<String>,
@@ -122,6 +132,15 @@ impl RecurrenceRequest {
     ) -> RecurrenceRequest {
         self.additional_params
             .push(AdditionalParam::new(name, value));
+        self
+    }
+
+    /// Sets the (obsolete) EET data.
+    #[must_use]
+    #[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
+    #[allow(deprecated)] // its parameter
+    pub fn eet(mut self, eet: Eet) -> RecurrenceRequest {
+        self.eet = Some(eet);
         self
     }
 

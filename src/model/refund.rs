@@ -2,7 +2,9 @@
 
 use super::lenient;
 use super::validate;
-use super::{Currency, Eet, Item, RefundState};
+#[allow(deprecated)] // the obsolete EET data stays on the wire for old integrations
+use super::Eet;
+use super::{Currency, Item, RefundState};
 use serde::{Deserialize, Serialize};
 
 /// JSON body of a refund with items and/or EET (`RefundPayment`).
@@ -10,8 +12,11 @@ use serde::{Deserialize, Serialize};
 /// A plain amount-only refund does not need this type. GoPay's own example
 /// gives the refunded items negative amounts, so items are not summed.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+#[allow(deprecated)] // the `eet` field
 pub struct RefundRequest {
-    /// Amount to refund in minor units; must be more than zero.
+    /// Amount to refund in hundredths of the currency unit, in every currency (HUF
+    /// included); must be more than zero.
     #[serde(deserialize_with = "lenient::int")]
     pub amount: i64,
     /// Refunded order rows.
@@ -27,7 +32,8 @@ pub struct RefundRequest {
 }
 
 impl RefundRequest {
-    /// A refund of `amount` minor units.
+    /// A refund of `amount`, in hundredths of the currency unit in every currency (HUF
+    /// included; see [`minor_units`](crate::minor_units)).
     pub fn new(amount: i64) -> RefundRequest {
         RefundRequest {
             amount,
@@ -36,12 +42,16 @@ impl RefundRequest {
     }
 
     /// Appends a refunded order row.
+    #[must_use]
     pub fn item(mut self, item: Item) -> RefundRequest {
         self.items.push(item);
         self
     }
 
     /// Sets the (obsolete) EET data.
+    #[must_use]
+    #[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
+    #[allow(deprecated)] // its parameter
     pub fn eet(mut self, eet: Eet) -> RefundRequest {
         self.eet = Some(eet);
         self
@@ -60,8 +70,11 @@ impl RefundRequest {
 ///
 /// The rest of the held amount is released to the card. A full capture needs no body.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+#[allow(deprecated)] // the `eet` field
 pub struct CaptureRequest {
-    /// Amount to capture in minor units; more than zero, at most the authorised amount.
+    /// Amount to capture in hundredths of the currency unit, in every currency (HUF
+    /// included); more than zero, at most the authorised amount.
     #[serde(deserialize_with = "lenient::int")]
     pub amount: i64,
     /// Captured order rows.
@@ -77,7 +90,8 @@ pub struct CaptureRequest {
 }
 
 impl CaptureRequest {
-    /// A capture of `amount` minor units.
+    /// A capture of `amount`, in hundredths of the currency unit in every currency (HUF
+    /// included; see [`minor_units`](crate::minor_units)).
     pub fn new(amount: i64) -> CaptureRequest {
         CaptureRequest {
             amount,
@@ -86,12 +100,16 @@ impl CaptureRequest {
     }
 
     /// Appends a captured order row.
+    #[must_use]
     pub fn item(mut self, item: Item) -> CaptureRequest {
         self.items.push(item);
         self
     }
 
     /// Sets the (obsolete) EET data.
+    #[must_use]
+    #[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
+    #[allow(deprecated)] // its parameter
     pub fn eet(mut self, eet: Eet) -> CaptureRequest {
         self.eet = Some(eet);
         self
@@ -108,13 +126,14 @@ impl CaptureRequest {
 
 /// One refund in a payment's refund history.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Refund {
     /// Refund id.
     #[serde(deserialize_with = "lenient::int")]
     pub id: u64,
     /// State of the refund.
     pub state: RefundState,
-    /// Refunded amount in minor units.
+    /// Refunded amount in hundredths of the currency unit, in every currency (HUF included).
     #[serde(deserialize_with = "lenient::int")]
     pub amount: i64,
     /// Currency of the amount.
@@ -135,6 +154,30 @@ pub struct Refund {
     )]
     pub date_last_change: Option<String>,
 }
+
+impl Refund {
+    /// Refund `id` of `amount` (hundredths of the currency unit) in `state`, with nothing
+    /// else (for tests and simulators; the client decodes GoPay's answers).
+    pub fn new(id: u64, state: RefundState, amount: i64) -> Refund {
+        Refund {
+            id,
+            state,
+            amount,
+            currency: None,
+            date_requested: None,
+            date_last_change: None,
+        }
+    }
+}
+
+option_setters!(Refund {
+    /// Sets the currency.
+    currency: Currency,
+    /// Sets when the refund was requested.
+    date_requested: String,
+    /// Sets when the refund last changed state.
+    date_last_change: String,
+});
 
 #[cfg(test)]
 mod tests {

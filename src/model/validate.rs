@@ -1,6 +1,8 @@
 //! Pure checks behind the request models' `validate` methods (no network).
 
-use super::{AdditionalParam, Contact, Eet, Item};
+#[allow(deprecated)] // the obsolete EET data is still checked
+use super::Eet;
+use super::{AdditionalParam, Contact, Item};
 use crate::Error;
 
 /// Result of a check: a failure is the crate's own [`Error::InvalidInput`] naming the
@@ -121,6 +123,7 @@ pub(crate) fn additional_params(params: &[AdditionalParam]) -> Check {
 }
 
 /// No control character in the (obsolete) EET data's text.
+#[allow(deprecated)]
 pub(crate) fn eet(eet: Option<&Eet>) -> Check {
     opt_no_control(
         "eet.dic_poverujiciho",
