@@ -131,11 +131,14 @@ pub(crate) fn call(
             let query: String = args.model("query")?;
             answer(client.handle_notification(&query))
         }
+        // EET was abolished in 2023: the calls are deprecated but still offered.
         #[cfg(feature = "eet")]
+        #[allow(deprecated)]
         "get_eet_receipt_by_payment_id" => {
             answer(client.get_eet_receipt_by_payment_id(args.id("id")?))
         }
         #[cfg(feature = "eet")]
+        #[allow(deprecated)]
         "find_eet_receipts_by_filter" => {
             answer(client.find_eet_receipts_by_filter(&args.model("filter")?))
         }
