@@ -7,12 +7,12 @@ use super::clock::{self, Date};
 use super::picture;
 use super::store::{Record, Store};
 // EET was abolished in 2023; the simulator still answers its endpoints like GoPay does.
-#[allow(deprecated)]
-use gopay::{EetMode, EetReceipt, EetReceiptState};
 use gopay::{
     AccountStatementRequest, Currency, QrAddress, QrBankAccount, QrCodes, QrFormat,
     QrInternationalAccount, QrLocalAccount, QrPayment, QrRecipient,
 };
+#[allow(deprecated)]
+use gopay::{EetMode, EetReceipt, EetReceiptState};
 
 /// The e-shop's name in QR payments.
 const MERCHANT: &str = "Simulovaný e-shop s.r.o.";
@@ -210,10 +210,7 @@ pub(crate) fn eet_receipts(record: &Record) -> Vec<EetReceipt> {
     receipt.date_odesl = Some(sent);
     receipt.dat_trzby = Some(sold);
     receipt.eet_mode = Some(EetMode::Eet);
-    receipt.uuid_zprava = Some(format!(
-        "{:08x}-0000-4000-8000-{id:012x}",
-        id % 0xffff_ffff
-    ));
+    receipt.uuid_zprava = Some(format!("{:08x}-0000-4000-8000-{id:012x}", id % 0xffff_ffff));
     receipt.dic_popl = Some("CZ1212121218".into());
     receipt.id_provoz = Some(EET_ESTABLISHMENT);
     receipt.id_pokl = Some("SIM-POKLADNA-1".into());

@@ -20,8 +20,8 @@ use super::shared::Shared;
 #[allow(deprecated)]
 use gopay::EetReceiptFilter;
 use gopay::{
-    AccountStatementRequest, CaptureRequest, Currency, PaymentRequest, QrFormat,
-    RecurrenceRequest, RefundRequest,
+    AccountStatementRequest, CaptureRequest, Currency, PaymentRequest, QrFormat, RecurrenceRequest,
+    RefundRequest,
 };
 
 /// At most this much of a path parameter is quoted back in a message.
