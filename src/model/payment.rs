@@ -227,8 +227,12 @@ impl PaymentRequest {
     ///
     /// No text field (order number, description, item names, URLs, contact, additional
     /// parameters, …) may hold a control character, line breaks and tabs included: GoPay's
-    /// firewall refuses them. The error is [`Error::InvalidInput`](crate::Error::InvalidInput)
-    /// naming the field.
+    /// firewall refuses them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) naming the first field that
+    /// fails (its wire name, dotted for nested fields: `items.name`).
     ///
     /// ```
     /// use gopay::{Currency, Error, PaymentRequest};

@@ -148,6 +148,11 @@ impl RecurrenceRequest {
     /// most 128 characters, `order_description` at most 256, item lengths, and
     /// items' amounts adding up to `amount` when there are items. No text field may hold
     /// a control character (GoPay's firewall refuses them).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) naming the first field that
+    /// fails (its wire name, dotted for nested fields: `items.name`).
     pub fn validate(&self) -> Result<(), crate::Error> {
         validate::positive_amount(self.amount)?;
         validate::order_number(&self.order_number)?;

@@ -59,6 +59,11 @@ impl RefundRequest {
 
     /// Checks the request locally: `amount` > 0, item lengths and counts, and no control
     /// character in any text (GoPay's firewall refuses them).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) naming the first field that
+    /// fails (its wire name, dotted for nested fields: `items.name`).
     pub fn validate(&self) -> Result<(), crate::Error> {
         validate::positive_amount(self.amount)?;
         validate::items(&self.items)?;
@@ -117,6 +122,11 @@ impl CaptureRequest {
 
     /// Checks the request locally: `amount` > 0, item lengths and counts, and no control
     /// character in any text (GoPay's firewall refuses them).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) naming the first field that
+    /// fails (its wire name, dotted for nested fields: `items.name`).
     pub fn validate(&self) -> Result<(), crate::Error> {
         validate::positive_amount(self.amount)?;
         validate::items(&self.items)?;
