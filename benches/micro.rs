@@ -33,7 +33,7 @@ static CLIENT: LazyLock<Client> = LazyLock::new(|| {
         SystemTime::now() + Duration::from_secs(3600),
     );
     cache.set(client.token_cache_key(), &token).unwrap();
-    gopay::bench_hooks::token_hit(&client, Instant::now()).unwrap();
+    gopay::__bench::token_hit(&client, Instant::now()).unwrap();
     client
 });
 
@@ -44,8 +44,7 @@ fn token_hit(bencher: divan::Bencher) {
     let client = &*CLIENT;
     let call_started = Instant::now();
     bencher.bench(|| {
-        gopay::bench_hooks::token_hit(divan::black_box(client), divan::black_box(call_started))
-            .unwrap()
+        gopay::__bench::token_hit(divan::black_box(client), divan::black_box(call_started)).unwrap()
     });
 }
 

@@ -42,7 +42,9 @@ pub enum ExchangeKind {
 pub struct Event {
     /// Token request or API call.
     pub kind: ExchangeKind,
-    /// `GET`, `POST` or `DELETE`.
+    /// The HTTP method as sent (`GET`, `POST`, `DELETE`, …: the client sends no other
+    /// today, and reports every one by its own name); for a
+    /// [`TokenCache`](ExchangeKind::TokenCache) event, the cache operation.
     pub method: &'static str,
     /// The path below the API base, with its query: `/payments/payment/3000006529`.
     pub path: String,
@@ -58,5 +60,45 @@ pub struct Event {
     pub error: Option<String>,
 }
 
+/// The name of `method` for [`Event::method`], as sent on the wire. `http::Method` lends
+/// its name only for as long as it lives; the standard methods are named here for good.
+/// An extension method (the client sends none) is reported as `"OTHER"` rather than leaked.
+pub(crate) fn method_name(method: &ureq::http::Method) -> &'static str {
+    use ureq::http::Method;
+    const STANDARD: [(Method, &str); 9] = [
+        (Method::GET, "GET"),
+        (Method::POST, "POST"),
+        (Method::PUT, "PUT"),
+        (Method::DELETE, "DELETE"),
+        (Method::HEAD, "HEAD"),
+        (Method::OPTIONS, "OPTIONS"),
+        (Method::CONNECT, "CONNECT"),
+        (Method::PATCH, "PATCH"),
+        (Method::TRACE, "TRACE"),
+    ];
+    STANDARD
+        .iter()
+        .find(|(standard, _)| standard == method)
+        .map_or("OTHER", |(_, name)| name)
+}
+
 /// The hook's type.
 pub(crate) type EventHook = std::sync::Arc<dyn Fn(&Event) + Send + Sync>;
+
+#[cfg(test)]
+mod tests {
+    use super::method_name;
+    use ureq::http::Method;
+
+    #[test]
+    fn every_method_is_reported_by_its_own_name() {
+        for name in [
+            "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "CONNECT", "PATCH", "TRACE",
+        ] {
+            let method = Method::from_bytes(name.as_bytes()).unwrap();
+            assert_eq!(method_name(&method), name);
+        }
+        let custom = Method::from_bytes(b"PURGE").unwrap();
+        assert_eq!(method_name(&custom), "OTHER");
+    }
+}

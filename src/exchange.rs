@@ -105,7 +105,7 @@ impl Exchanger {
         };
         let event = Event {
             kind: request.kind,
-            method: method_name(&request.method),
+            method: crate::event::method_name(&request.method),
             path: request.path.to_owned(),
             status: result.as_ref().ok().map(|r| r.status),
             duration,
@@ -115,39 +115,5 @@ impl Exchanger {
         };
         // An observer that panics must not fail the payment it observes.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| hook(&event)));
-    }
-}
-
-/// The method's name for [`Event::method`], which is `&'static str`: every standard method
-/// by its name, anything else as `OTHER` (never a name it is not).
-fn method_name(method: &Method) -> &'static str {
-    match *method {
-        Method::GET => "GET",
-        Method::POST => "POST",
-        Method::PUT => "PUT",
-        Method::DELETE => "DELETE",
-        Method::PATCH => "PATCH",
-        Method::HEAD => "HEAD",
-        Method::OPTIONS => "OPTIONS",
-        Method::CONNECT => "CONNECT",
-        Method::TRACE => "TRACE",
-        _ => "OTHER",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn events_name_the_real_method() {
-        for name in [
-            "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "CONNECT", "TRACE",
-        ] {
-            let method = Method::from_bytes(name.as_bytes()).unwrap();
-            assert_eq!(method_name(&method), name);
-        }
-        let custom = Method::from_bytes(b"PURGE").unwrap();
-        assert_eq!(method_name(&custom), "OTHER");
     }
 }

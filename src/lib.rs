@@ -1,10 +1,15 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// On docs.rs, items behind a feature carry a badge naming it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod auth;
+// Internals for the crate's own benchmarks: hidden, outside the API, may change in any
+// release.
 #[doc(hidden)]
-pub mod bench_hooks;
+#[path = "bench_hooks.rs"]
+pub mod __bench;
+mod auth;
 mod builder;
 mod client;
 mod config;
@@ -12,9 +17,10 @@ mod error;
 mod event;
 mod exchange;
 #[cfg(test)]
+#[allow(deprecated)] // it fuzzes the EET receipt decoder too
 mod fuzz;
 mod http;
-pub mod model;
+mod model;
 mod network;
 mod notification;
 mod operations;
@@ -23,6 +29,7 @@ mod retry;
 mod secret;
 
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use auth::RedisTokenCache;
 pub use auth::{
     token_cache_deadline, CacheError, CachedToken, FileTokenCache, InMemoryTokenCache, RefreshLock,
@@ -35,6 +42,21 @@ pub use client::Client;
 pub use config::{Config, PRODUCTION_URL, SANDBOX_URL};
 pub use error::{ApiErrorDetail, Error};
 pub use event::{Event, ExchangeKind};
-pub use model::*;
 pub use notification::notification_payment_id;
 pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BASE, DEFAULT_RETRY_CAP};
+
+// The wire models, one name each at the crate root (the `model` module itself is private, so
+// every name has exactly one public path and moving a model between files breaks nobody).
+pub use model::{
+    minor_units, AccountStatementRequest, AdditionalParam, BankAccount, BnplType, Callback,
+    CaptureRequest, Card, CardStatus, Contact, Currency, EnabledBnplType, EnabledPaymentInstrument,
+    EnabledSwift, InstrumentGroup, InstrumentImage, Item, ItemType, Label, Language, Payer,
+    Payment, PaymentCard, PaymentInstrument, PaymentInstruments, PaymentRequest, PaymentResult,
+    PaymentState, PreAuthState, Preauthorization, QrAddress, QrBankAccount, QrCodes, QrFormat,
+    QrInternationalAccount, QrLocalAccount, QrPayment, QrRecipient, Recurrence, RecurrenceCycle,
+    RecurrenceRequest, RecurrenceState, Refund, RefundRequest, RefundState, ResultCode, Scope,
+    StatementFormat, SubState, Swift, Target, TargetType, ThreeDsResult,
+};
+// EET (abolished in 2023): deprecated, still exported so that old code keeps compiling.
+#[allow(deprecated)]
+pub use model::{Eet, EetCode, EetMode, EetReceipt, EetReceiptFilter, EetReceiptState};

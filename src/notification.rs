@@ -8,8 +8,12 @@ use crate::Client;
 /// The payment id from the query string of a GoPay notification or return URL.
 ///
 /// Takes the query with or without the leading `?` (`id=3000006529&parent_id=…`); other
-/// parameters are ignored. A missing, repeated with different values, or malformed `id` is
-/// an [`Error::InvalidInput`].
+/// parameters are ignored.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] (field `id`) when `id` is missing, malformed (not a positive
+/// decimal number; percent-encoding is not decoded) or repeated with different values.
 ///
 /// ```
 /// assert_eq!(gopay::notification_payment_id("?id=3000006529&x=1")?, 3000006529);
@@ -49,6 +53,13 @@ impl Client {
     ///
     /// Answer GoPay's notification with HTTP 200 once this returns `Ok`; it is safe to call
     /// again for repeated notifications.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when the query holds no usable id (see
+    /// [`notification_payment_id`]), before anything is sent; otherwise the errors of
+    /// [`get_status`](Client::get_status). Answer GoPay with an error status then: it
+    /// repeats the notification.
     ///
     /// ```no_run
     /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;

@@ -30,17 +30,17 @@ fn base() -> PaymentRequest {
 
 #[test]
 fn standard_payment_with_bank_choice() {
-    let request = base().payer(Payer {
-        allowed_payment_instruments: vec![
-            PaymentInstrument::PaymentCard,
-            PaymentInstrument::BankAccount,
-        ],
-        default_payment_instrument: Some(PaymentInstrument::BankAccount),
-        allowed_swifts: vec![Swift::GIBACZPX, Swift::FIOBCZPP],
-        default_swift: Some(Swift::FIOBCZPP),
-        contact: Some(gopay::Contact::email("jan@example.com")),
-        ..Payer::default()
-    });
+    let request = base().payer(
+        Payer::new()
+            .allowed_payment_instruments([
+                PaymentInstrument::PaymentCard,
+                PaymentInstrument::BankAccount,
+            ])
+            .default_payment_instrument(PaymentInstrument::BankAccount)
+            .allowed_swifts([Swift::GIBACZPX, Swift::FIOBCZPP])
+            .default_swift(Swift::FIOBCZPP)
+            .contact(gopay::Contact::new().email("jan@example.com")),
+    );
     let body = sent_body(&request);
     let payer = &body["payer"];
     assert_eq!(
@@ -87,13 +87,13 @@ fn on_demand_recurrence_has_no_period() {
 
 #[test]
 fn buy_now_pay_later() {
-    let request = base().payer(Payer {
-        allowed_payment_instruments: vec![PaymentInstrument::Twisto, PaymentInstrument::Skippay],
-        default_payment_instrument: Some(PaymentInstrument::Twisto),
-        allowed_bnpl_types: vec![BnplType::DeferredPayment, BnplType::PayInThree],
-        default_bnpl_type: Some(BnplType::PayInThree),
-        ..Payer::default()
-    });
+    let request = base().payer(
+        Payer::new()
+            .allowed_payment_instruments([PaymentInstrument::Twisto, PaymentInstrument::Skippay])
+            .default_payment_instrument(PaymentInstrument::Twisto)
+            .allowed_bnpl_types([BnplType::DeferredPayment, BnplType::PayInThree])
+            .default_bnpl_type(BnplType::PayInThree),
+    );
     let payer = sent_body(&request)["payer"].clone();
     assert_eq!(
         payer["allowed_payment_instruments"],
@@ -108,18 +108,18 @@ fn buy_now_pay_later() {
 
 #[test]
 fn card_tokenisation_and_paying_with_a_token() {
-    let request = base().payer(Payer {
-        allowed_payment_instruments: vec![PaymentInstrument::PaymentCard],
-        request_card_token: Some(true),
-        ..Payer::default()
-    });
+    let request = base().payer(
+        Payer::new()
+            .allowed_payment_instruments([PaymentInstrument::PaymentCard])
+            .request_card_token(true),
+    );
     assert_eq!(sent_body(&request)["payer"]["request_card_token"], true);
 
-    let request = base().payer(Payer {
-        allowed_payment_instruments: vec![PaymentInstrument::PaymentCard],
-        allowed_card_token: Some("VUHweq2TUuQpgU6UaD4c+123".into()),
-        ..Payer::default()
-    });
+    let request = base().payer(
+        Payer::new()
+            .allowed_payment_instruments([PaymentInstrument::PaymentCard])
+            .allowed_card_token("VUHweq2TUuQpgU6UaD4c+123"),
+    );
     assert_eq!(
         sent_body(&request)["payer"]["allowed_card_token"],
         "VUHweq2TUuQpgU6UaD4c+123"
@@ -128,20 +128,16 @@ fn card_tokenisation_and_paying_with_a_token() {
 
 #[test]
 fn identification_payment_with_a_pin() {
-    let request = base().preauthorization(true).payer(Payer {
-        verify_pin: Some("1234".into()),
-        ..Payer::default()
-    });
+    let request = base()
+        .preauthorization(true)
+        .payer(Payer::new().verify_pin("1234"));
     let body = sent_body(&request);
     assert_eq!(body["payer"]["verify_pin"], "1234");
     assert_eq!(body["preauthorization"], true);
 
     let gw = FakeGateway::start();
     let client = Client::new(gw.config()).unwrap();
-    let bad_pin = base().payer(Payer {
-        verify_pin: Some("12a4".into()),
-        ..Payer::default()
-    });
+    let bad_pin = base().payer(Payer::new().verify_pin("12a4"));
     assert!(matches!(
         client.create_payment(&bad_pin),
         Err(Error::InvalidInput { .. })

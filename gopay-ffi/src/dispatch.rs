@@ -30,20 +30,10 @@ pub(crate) const OPERATIONS: &[(&str, &[&str])] = &[
     ("get_account_statement", &["request"]),
     ("embed_js_url", &[]),
     ("handle_notification", &["query"]),
-    #[cfg(feature = "eet")]
+    // EET was abolished in 2023: the calls are deprecated but still offered.
     ("get_eet_receipt_by_payment_id", &["id"]),
-    #[cfg(feature = "eet")]
     ("find_eet_receipts_by_filter", &["filter"]),
 ];
-
-/// Operations that exist only with a Cargo feature this build lacks.
-#[cfg(not(feature = "eet"))]
-const FEATURE_GATED: &[(&str, &str)] = &[
-    ("get_eet_receipt_by_payment_id", "eet"),
-    ("find_eet_receipts_by_filter", "eet"),
-];
-#[cfg(feature = "eet")]
-const FEATURE_GATED: &[(&str, &str)] = &[];
 
 /// Runs `operation` with the arguments object `request_json` and returns the answer's JSON.
 pub(crate) fn call(
@@ -52,11 +42,6 @@ pub(crate) fn call(
     request_json: &str,
 ) -> Result<String, Failure> {
     let Some((name, parameters)) = OPERATIONS.iter().find(|(name, _)| *name == operation) else {
-        if let Some((_, feature)) = FEATURE_GATED.iter().find(|(name, _)| *name == operation) {
-            return Err(Failure::ffi(format!(
-                "operation {operation} needs the library built with the `{feature}` feature"
-            )));
-        }
         return Err(Failure::ffi(format!(
             "unknown operation {}",
             quote(operation)
@@ -131,11 +116,12 @@ pub(crate) fn call(
             let query: String = args.model("query")?;
             answer(client.handle_notification(&query))
         }
-        #[cfg(feature = "eet")]
+        // EET was abolished in 2023: the calls are deprecated but still offered.
+        #[allow(deprecated)]
         "get_eet_receipt_by_payment_id" => {
             answer(client.get_eet_receipt_by_payment_id(args.id("id")?))
         }
-        #[cfg(feature = "eet")]
+        #[allow(deprecated)]
         "find_eet_receipts_by_filter" => {
             answer(client.find_eet_receipts_by_filter(&args.model("filter")?))
         }

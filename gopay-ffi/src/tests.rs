@@ -177,14 +177,6 @@ fn unknown_operations_and_malformed_requests_are_ffi_errors() {
     }
 }
 
-#[cfg(not(feature = "eet"))]
-#[test]
-fn eet_operations_name_the_missing_feature() {
-    let error = dispatch_error("get_eet_receipt_by_payment_id", r#"{"id": 1}"#);
-    assert_eq!(error["kind"], "ffi");
-    assert!(error["message"].as_str().unwrap().contains("`eet` feature"));
-}
-
 #[test]
 fn bad_arguments_are_invalid_input_naming_the_argument() {
     for (operation, request, field) in [
@@ -268,7 +260,6 @@ fn every_operation_is_dispatched() {
             "get_payment_instruments" => json!({"currency": "XYZ"}),
             "get_account_statement" => continue,
             "handle_notification" => json!({"query": ""}),
-            #[cfg(feature = "eet")]
             "find_eet_receipts_by_filter" => continue,
             _ => {
                 let mut request = json!({});

@@ -27,16 +27,15 @@ pub(crate) fn card_for_payment(
         }
     }
     let fingerprint = random.hex(8);
-    let mut details = PaymentCard {
-        card_number: Some(MASKED_PAN.into()),
-        card_expiration: Some(expiration()),
-        card_brand: Some(BRAND.into()),
-        card_issuer_country: Some(ISSUER_COUNTRY.into()),
-        card_issuer_bank: Some(ISSUER_BANK.into()),
-        card_token: None,
-        three_ds_result: Some(ThreeDsResult::Authenticated),
-        card_fingerprint: Some(fingerprint.clone()),
-    };
+    let expiry = expiration();
+    let mut details = PaymentCard::default();
+    details.card_number = Some(MASKED_PAN.into());
+    details.card_expiration = Some(expiry.clone());
+    details.card_brand = Some(BRAND.into());
+    details.card_issuer_country = Some(ISSUER_COUNTRY.into());
+    details.card_issuer_bank = Some(ISSUER_BANK.into());
+    details.three_ds_result = Some(ThreeDsResult::Authenticated);
+    details.card_fingerprint = Some(fingerprint.clone());
     if !save {
         return (details, None);
     }
@@ -45,34 +44,31 @@ pub(crate) fn card_for_payment(
     details.card_token = Some(card_token.clone());
     store.cards.insert(
         card_id,
-        Card {
-            card_id,
-            card_number: Some(MASKED_PAN.into()),
-            card_expiration: details.card_expiration.clone(),
-            card_brand: Some(BRAND.into()),
-            card_issuer_country: Some(ISSUER_COUNTRY.into()),
-            card_issuer_bank: Some(ISSUER_BANK.into()),
-            card_fingerprint: Some(fingerprint),
-            card_token: Some(card_token),
-            status: Some(CardStatus::Active),
-            real_masked_pan: Some(MASKED_PAN.into()),
-            card_art_url: None,
-        },
+        Card::new(card_id)
+            .card_number(MASKED_PAN)
+            .card_expiration(expiry)
+            .card_brand(BRAND)
+            .card_issuer_country(ISSUER_COUNTRY)
+            .card_issuer_bank(ISSUER_BANK)
+            .card_fingerprint(fingerprint)
+            .card_token(card_token)
+            .status(CardStatus::Active)
+            .real_masked_pan(MASKED_PAN),
     );
     (details, Some(card_id))
 }
 
 fn details_of(card: &Card) -> PaymentCard {
-    PaymentCard {
-        card_number: card.card_number.clone(),
-        card_expiration: card.card_expiration.clone(),
-        card_brand: card.card_brand.clone(),
-        card_issuer_country: card.card_issuer_country.clone(),
-        card_issuer_bank: card.card_issuer_bank.clone(),
-        card_token: card.card_token.clone(),
-        three_ds_result: Some(ThreeDsResult::Authenticated),
-        card_fingerprint: card.card_fingerprint.clone(),
-    }
+    let mut details = PaymentCard::default();
+    details.card_number = card.card_number.clone();
+    details.card_expiration = card.card_expiration.clone();
+    details.card_brand = card.card_brand.clone();
+    details.card_issuer_country = card.card_issuer_country.clone();
+    details.card_issuer_bank = card.card_issuer_bank.clone();
+    details.card_token = card.card_token.clone();
+    details.three_ds_result = Some(ThreeDsResult::Authenticated);
+    details.card_fingerprint = card.card_fingerprint.clone();
+    details
 }
 
 /// `YYMM` of December four years from now.
@@ -90,15 +86,14 @@ pub(crate) fn bank_account(contact: Option<&Contact>) -> BankAccount {
             (None, None) => None,
         })
         .unwrap_or_else(|| "SIMULATED PAYER".into());
-    BankAccount {
-        prefix: Some("000000".into()),
-        account_number: Some("2345678901".into()),
-        bank_code: Some("0800".into()),
-        iban: Some("CZ6508000000002345678901".into()),
-        bic: Some("GIBACZPX".into()),
-        account_name: Some(name.to_uppercase()),
-        ..BankAccount::default()
-    }
+    let mut account = BankAccount::default();
+    account.prefix = Some("000000".into());
+    account.account_number = Some("2345678901".into());
+    account.bank_code = Some("0800".into());
+    account.iban = Some("CZ6508000000002345678901".into());
+    account.bic = Some("GIBACZPX".into());
+    account.account_name = Some(name.to_uppercase());
+    account
 }
 
 /// Marks a saved card deleted (its token stops working); `false` when there is no such card.
@@ -139,11 +134,7 @@ mod tests {
 
     #[test]
     fn bank_account_names_the_payer() {
-        let contact = Contact {
-            first_name: Some("Jan".into()),
-            last_name: Some("Novák".into()),
-            ..Contact::default()
-        };
+        let contact = Contact::new().first_name("Jan").last_name("Novák");
         assert_eq!(
             bank_account(Some(&contact)).account_name.as_deref(),
             Some("JAN NOVÁK")

@@ -16,10 +16,10 @@ fn label(cs: &str, en: &str) -> Label {
 
 fn image(origin: &str, name: &str) -> Option<InstrumentImage> {
     let name = name.to_ascii_lowercase();
-    Some(InstrumentImage {
-        normal: Some(format!("{origin}/images/checkout/{name}.png")),
-        large: Some(format!("{origin}/images/checkout/{name}@2x.png")),
-    })
+    let mut image = InstrumentImage::default();
+    image.normal = Some(format!("{origin}/images/checkout/{name}.png"));
+    image.large = Some(format!("{origin}/images/checkout/{name}@2x.png"));
+    Some(image)
 }
 
 /// The groups methods belong to, with their labels.
@@ -97,19 +97,25 @@ fn method_label(instrument: &PaymentInstrument) -> Label {
 }
 
 fn bnpl_types(origin: &str, instrument: &PaymentInstrument) -> Option<Vec<EnabledBnplType>> {
-    let deferred = EnabledBnplType {
-        bnpl_type: BnplType::DeferredPayment,
-        label: label("Zaplaťte za 30 dní", "Pay in 30 days"),
-        image: image(origin, &format!("{}_deferred", instrument.as_str())),
+    let variant = |bnpl_type, label: Label, image: Option<InstrumentImage>| {
+        let mut variant = EnabledBnplType::new(bnpl_type);
+        variant.label = label;
+        variant.image = image;
+        variant
     };
+    let deferred = variant(
+        BnplType::DeferredPayment,
+        label("Zaplaťte za 30 dní", "Pay in 30 days"),
+        image(origin, &format!("{}_deferred", instrument.as_str())),
+    );
     match instrument {
         PaymentInstrument::Twisto => Some(vec![
             deferred,
-            EnabledBnplType {
-                bnpl_type: BnplType::PayInThree,
-                label: label("Rozložte platbu na třetiny", "Pay in three"),
-                image: image(origin, "twisto_three"),
-            },
+            variant(
+                BnplType::PayInThree,
+                label("Rozložte platbu na třetiny", "Pay in three"),
+                image(origin, "twisto_three"),
+            ),
         ]),
         PaymentInstrument::Skippay => Some(vec![deferred]),
         _ => None,
@@ -124,25 +130,23 @@ pub(crate) fn instruments(origin: &str, currency: &Currency) -> PaymentInstrumen
         let enabled_swifts = (instrument == PaymentInstrument::BankAccount).then(|| {
             banks(currency)
                 .iter()
-                .map(|(swift, name, online)| EnabledSwift {
-                    swift: Swift::new(*swift),
-                    label: label(name, name),
-                    image: image(origin, swift),
-                    is_online: Some(*online),
+                .map(|(swift, name, online)| {
+                    let mut bank = EnabledSwift::new(Swift::new(*swift));
+                    bank.label = label(name, name);
+                    bank.image = image(origin, swift);
+                    bank.is_online = Some(*online);
+                    bank
                 })
                 .collect()
         });
         add_group(&mut result, group);
-        result
-            .enabled_payment_instruments
-            .push(EnabledPaymentInstrument {
-                label: method_label(&instrument),
-                image: image(origin, instrument.as_str()),
-                group: Some(group.to_owned()),
-                enabled_swifts,
-                enabled_bnpl_types: bnpl_types(origin, &instrument),
-                payment_instrument: instrument,
-            });
+        let mut method = EnabledPaymentInstrument::new(instrument.clone());
+        method.label = method_label(&instrument);
+        method.image = image(origin, instrument.as_str());
+        method.group = Some(group.to_owned());
+        method.enabled_swifts = enabled_swifts;
+        method.enabled_bnpl_types = bnpl_types(origin, &instrument);
+        result.enabled_payment_instruments.push(method);
     }
     result
 }
@@ -180,12 +184,9 @@ pub(crate) fn all_instruments(origin: &str) -> PaymentInstruments {
 
 fn add_group(result: &mut PaymentInstruments, code: &str) {
     if let Some((code, cs, en)) = GROUPS.iter().find(|(c, _, _)| *c == code) {
-        result.groups.insert(
-            (*code).to_owned(),
-            InstrumentGroup {
-                label: label(cs, en),
-            },
-        );
+        let mut group = InstrumentGroup::default();
+        group.label = label(cs, en);
+        result.groups.insert((*code).to_owned(), group);
     }
 }
 

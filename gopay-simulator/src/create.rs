@@ -281,26 +281,24 @@ pub(crate) fn create(store: &mut Store, request: PaymentRequest, context: &Conte
     if let Some(recurrence) = recurrence.as_mut() {
         recurrence.recurrence_state = Some(RecurrenceState::Requested);
     }
-    let preauthorization = (request.preauthorization == Some(true)).then_some(Preauthorization {
-        requested: Some(true),
-        state: Some(PreAuthState::Requested),
-    });
-    let payment = Payment {
-        id,
-        order_number: Some(request.order_number),
-        state: Some(PaymentState::Created),
-        sub_state: Some(SubState::S101),
-        amount: Some(request.amount),
-        currency: Some(request.currency.clone()),
-        payer,
-        target: request.target,
-        recurrence,
-        preauthorization,
-        additional_params: request.additional_params,
-        lang: Some(request.lang.unwrap_or(Language::En)),
-        gw_url: Some(format!("{}/gw/v3/{key}", context.origin)),
-        ..Payment::default()
-    };
+    let mut payment = Payment::new(id);
+    if request.preauthorization == Some(true) {
+        let mut preauthorization = Preauthorization::default();
+        preauthorization.requested = Some(true);
+        preauthorization.state = Some(PreAuthState::Requested);
+        payment.preauthorization = Some(preauthorization);
+    }
+    payment.order_number = Some(request.order_number);
+    payment.state = Some(PaymentState::Created);
+    payment.sub_state = Some(SubState::S101);
+    payment.amount = Some(request.amount);
+    payment.currency = Some(request.currency.clone());
+    payment.payer = payer;
+    payment.target = request.target;
+    payment.recurrence = recurrence;
+    payment.additional_params = request.additional_params;
+    payment.lang = Some(request.lang.unwrap_or(Language::En));
+    payment.gw_url = Some(format!("{}/gw/v3/{key}", context.origin));
     let record = Record {
         payment: payment.clone(),
         amount: request.amount,
@@ -351,11 +349,11 @@ mod tests {
         request.target = Some(Target::account(9));
         request.callback = Some(Callback::new("shop/return", "http://x"));
         request.recurrence = Some(Recurrence::periodic(RecurrenceCycle::Day, 0, "2001-01-01"));
-        request.payer = Some(Payer {
-            allowed_payment_instruments: vec![PaymentInstrument::Unknown("X".into())],
-            verify_pin: Some("12a4".into()),
-            ..Payer::default()
-        });
+        request.payer = Some(
+            Payer::new()
+                .allowed_payment_instruments([PaymentInstrument::Unknown("X".into())])
+                .verify_pin("12a4"),
+        );
         let found = codes(&check_payment(&request, 8));
         for expected in [
             (111, "amount"),
@@ -374,12 +372,7 @@ mod tests {
             );
         }
         request.target = None;
-        request.recurrence = Some(Recurrence {
-            recurrence_cycle: None,
-            recurrence_period: None,
-            recurrence_date_to: None,
-            recurrence_state: None,
-        });
+        request.recurrence = Some(Recurrence::default());
         let found = codes(&check_payment(&request, 8));
         assert!(found.contains(&(110, "target".into())));
         assert!(found.contains(&(110, "recurrence.recurrence_cycle".into())));

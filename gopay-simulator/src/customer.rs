@@ -252,21 +252,18 @@ pub(crate) fn charge_child(
 ) -> Option<(Payment, Option<Notice>)> {
     let parent = store.get(parent_id).ok()?.clone();
     let id = store.new_payment_id();
-    let payment = Payment {
-        id,
-        parent_id: Some(parent_id),
-        order_number: Some(order_number),
-        state: Some(PaymentState::Paid),
-        amount: Some(amount),
-        currency: Some(parent.currency.clone()),
-        payment_instrument: parent.payment.payment_instrument.clone(),
-        payer: parent.payment.payer.clone(),
-        target: parent.payment.target.clone(),
-        recurrence: parent.payment.recurrence.clone(),
-        additional_params,
-        lang: parent.payment.lang.clone(),
-        ..Payment::default()
-    };
+    let mut payment = Payment::new(id);
+    payment.parent_id = Some(parent_id);
+    payment.order_number = Some(order_number);
+    payment.state = Some(PaymentState::Paid);
+    payment.amount = Some(amount);
+    payment.currency = Some(parent.currency.clone());
+    payment.payment_instrument = parent.payment.payment_instrument.clone();
+    payment.payer = parent.payment.payer.clone();
+    payment.target = parent.payment.target.clone();
+    payment.recurrence = parent.payment.recurrence.clone();
+    payment.additional_params = additional_params;
+    payment.lang = parent.payment.lang.clone();
     let record = Record {
         payment: payment.clone(),
         amount,

@@ -6,11 +6,13 @@ use std::time::SystemTime;
 use super::clock::{self, Date};
 use super::picture;
 use super::store::{Record, Store};
+// EET was abolished in 2023; the simulator still answers its endpoints like GoPay does.
 use gopay::{
-    AccountStatementRequest, Currency, EetMode, EetReceipt, EetReceiptState, QrAddress,
-    QrBankAccount, QrCodes, QrFormat, QrInternationalAccount, QrLocalAccount, QrPayment,
-    QrRecipient,
+    AccountStatementRequest, Currency, QrAddress, QrBankAccount, QrCodes, QrFormat,
+    QrInternationalAccount, QrLocalAccount, QrPayment, QrRecipient,
 };
+#[allow(deprecated)]
+use gopay::{EetMode, EetReceipt, EetReceiptState};
 
 /// The e-shop's name in QR payments.
 const MERCHANT: &str = "Simulovaný e-shop s.r.o.";
@@ -160,37 +162,40 @@ pub(crate) fn qr_payment(record: &Record, format: &QrFormat) -> QrPayment {
         }
         _ => {}
     }
-    let local = (record.currency == Currency::Czk).then(|| QrLocalAccount {
-        prefix: Some(String::new()),
-        account_number: Some("2345678901".into()),
-        bank_code: Some("2010".into()),
-        variable_symbol: Some(id.to_string()),
+    let local = (record.currency == Currency::Czk).then(|| {
+        let mut local = QrLocalAccount::default();
+        local.prefix = Some(String::new());
+        local.account_number = Some("2345678901".into());
+        local.bank_code = Some("2010".into());
+        local.variable_symbol = Some(id.to_string());
+        local
     });
-    QrPayment {
-        amount: Some(record.amount),
-        currency: Some(record.currency.clone()),
-        recipient: Some(QrRecipient {
-            name: Some(MERCHANT.into()),
-            bank_account: Some(QrBankAccount {
-                local,
-                international: Some(QrInternationalAccount {
-                    bic: Some("FIOBCZPPXXX".into()),
-                    iban: Some(iban.into()),
-                    reference: Some(id.to_string()),
-                }),
-            }),
-            address: Some(QrAddress {
-                street: Some("Simulační 1".into()),
-                city: Some("Praha".into()),
-                zip_code: Some("11000".into()),
-                country: Some("CZE".into()),
-            }),
-        }),
-        qr_code: Some(codes),
-    }
+    let mut international = QrInternationalAccount::default();
+    international.bic = Some("FIOBCZPPXXX".into());
+    international.iban = Some(iban.into());
+    international.reference = Some(id.to_string());
+    let mut account = QrBankAccount::default();
+    account.local = local;
+    account.international = Some(international);
+    let mut address = QrAddress::default();
+    address.street = Some("Simulační 1".into());
+    address.city = Some("Praha".into());
+    address.zip_code = Some("11000".into());
+    address.country = Some("CZE".into());
+    let mut recipient = QrRecipient::default();
+    recipient.name = Some(MERCHANT.into());
+    recipient.bank_account = Some(account);
+    recipient.address = Some(address);
+    let mut qr = QrPayment::default();
+    qr.amount = Some(record.amount);
+    qr.currency = Some(record.currency.clone());
+    qr.recipient = Some(recipient);
+    qr.qr_code = Some(codes);
+    qr
 }
 
 /// The EET receipt of a payment created with EET data (none without).
+#[allow(deprecated)]
 pub(crate) fn eet_receipts(record: &Record) -> Vec<EetReceipt> {
     let Some(eet) = &record.eet else {
         return Vec::new();
@@ -198,37 +203,34 @@ pub(crate) fn eet_receipts(record: &Record) -> Vec<EetReceipt> {
     let id = record.payment.id;
     let sold = clock::timestamp(record.created);
     let sent = clock::timestamp(record.paid.unwrap_or(record.created));
-    vec![EetReceipt {
-        payment_id: Some(id),
-        state: Some(EetReceiptState::Delivered),
-        date_last_attempt: Some(sent.clone()),
-        date_next_attempt: None,
-        date_odesl: Some(sent),
-        dat_trzby: Some(sold),
-        eet_mode: Some(EetMode::Eet),
-        uuid_zprava: Some(format!("{:08x}-0000-4000-8000-{id:012x}", id % 0xffff_ffff)),
-        dic_popl: Some("CZ1212121218".into()),
-        id_provoz: Some(EET_ESTABLISHMENT),
-        id_pokl: Some("SIM-POKLADNA-1".into()),
-        porad_cis: Some(id.to_string()),
-        kod_chyby: None,
-        error_code: None,
-        kody_varovani: None,
-        fik: Some(format!(
-            "{:08x}-0000-4000-8000-{id:012x}-ff",
-            id.rotate_left(17) as u32
-        )),
-        bkp: Some(format!(
-            "{:08X}-{:08X}-00000000-00000000-00000000",
-            id >> 32,
-            id as u32
-        )),
-        pkp: Some(format!("SIMULATED-PKP-{id}")),
-        amounts: eet.clone(),
-    }]
+    let mut receipt = EetReceipt::default();
+    receipt.payment_id = Some(id);
+    receipt.state = Some(EetReceiptState::Delivered);
+    receipt.date_last_attempt = Some(sent.clone());
+    receipt.date_odesl = Some(sent);
+    receipt.dat_trzby = Some(sold);
+    receipt.eet_mode = Some(EetMode::Eet);
+    receipt.uuid_zprava = Some(format!("{:08x}-0000-4000-8000-{id:012x}", id % 0xffff_ffff));
+    receipt.dic_popl = Some("CZ1212121218".into());
+    receipt.id_provoz = Some(EET_ESTABLISHMENT);
+    receipt.id_pokl = Some("SIM-POKLADNA-1".into());
+    receipt.porad_cis = Some(id.to_string());
+    receipt.fik = Some(format!(
+        "{:08x}-0000-4000-8000-{id:012x}-ff",
+        id.rotate_left(17) as u32
+    ));
+    receipt.bkp = Some(format!(
+        "{:08X}-{:08X}-00000000-00000000-00000000",
+        id >> 32,
+        id as u32
+    ));
+    receipt.pkp = Some(format!("SIMULATED-PKP-{id}"));
+    receipt.amounts = eet.clone();
+    vec![receipt]
 }
 
 /// EET receipts of establishment `establishment` for sales from `from` to `to`.
+#[allow(deprecated)]
 pub(crate) fn find_eet_receipts(
     store: &Store,
     from: Date,

@@ -16,9 +16,12 @@ use super::responses::{
     WRONG_FORMAT,
 };
 use super::shared::Shared;
+// EET was abolished in 2023; the simulator still answers its endpoints like GoPay does.
+#[allow(deprecated)]
+use gopay::EetReceiptFilter;
 use gopay::{
-    AccountStatementRequest, CaptureRequest, Currency, EetReceiptFilter, PaymentRequest, QrFormat,
-    RecurrenceRequest, RefundRequest,
+    AccountStatementRequest, CaptureRequest, Currency, PaymentRequest, QrFormat, RecurrenceRequest,
+    RefundRequest,
 };
 
 /// At most this much of a path parameter is quoted back in a message.
@@ -286,6 +289,7 @@ pub(crate) fn eet_receipts(shared: &Shared, id: &str) -> Result<Reply, Refusal> 
 }
 
 /// `POST /eet-receipts`.
+#[allow(deprecated)]
 pub(crate) fn find_eet_receipts(
     shared: &Shared,
     request: &RecordedRequest,

@@ -18,11 +18,7 @@ use gopay::{
 };
 
 fn finished(id: u64) -> PaymentResult {
-    PaymentResult {
-        id,
-        result: ResultCode::Finished,
-        description: None,
-    }
+    PaymentResult::new(id, ResultCode::Finished)
 }
 
 /// Refunds `amount` of a paid payment: → PARTIALLY_REFUNDED or REFUNDED.
@@ -57,14 +53,12 @@ pub(crate) fn refund(
     }
     let now = clock::now_timestamp();
     record.refunded += amount;
-    record.refunds.push(Refund {
-        id: refund_id,
-        state: RefundState::Success,
-        amount,
-        currency: Some(record.currency.clone()),
-        date_requested: Some(now.clone()),
-        date_last_change: Some(now),
-    });
+    record.refunds.push(
+        Refund::new(refund_id, RefundState::Success, amount)
+            .currency(record.currency.clone())
+            .date_requested(now.clone())
+            .date_last_change(now),
+    );
     let state = if record.refunded == record.amount {
         PaymentState::Refunded
     } else {

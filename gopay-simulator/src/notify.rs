@@ -19,8 +19,9 @@ pub(crate) const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// One notification the simulator sent (or is sending) to an e-shop.
 ///
-/// The simulator sends notifications only to loopback hosts (`127.0.0.0/8`, `localhost`,
-/// `[::1]`), since it is meant to stay offline; one for any other host is recorded with
+/// The simulator sends notifications only to loopback hosts (`127.0.0.0/8`, `[::1]`,
+/// `localhost` and names under it such as `shop.localhost`; never a URL with user info), since
+/// it is meant to stay offline; one for any other host is recorded with
 /// `attempts == 0` and `finished == true`, and never sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -289,7 +290,16 @@ pub(crate) fn with_id(url: &str, payment_id: u64) -> String {
     out
 }
 
-/// Whether `url` is `http(s)://` to a loopback host.
+/// Whether `url` is `http(s)://` to a loopback host: an IPv4 address in `127.0.0.0/8`
+/// written as four decimal numbers, the IPv6 address `[::1]`, or the name `localhost` or
+/// one under it (`shop.localhost`, RFC 6761), in any letter case, with an optional decimal
+/// port.
+///
+/// Strict on purpose, since anything else may leave the machine: a URL with user info
+/// (`http://127.0.0.1@evil.example/`, where the host is `evil.example`), a name that only
+/// starts like a loopback address (`127.0.0.1.evil.example`), percent-encoded, shortened
+/// (`127.1`) or IPv4-mapped (`[::ffff:127.0.0.1]`) forms, a trailing dot, a zone id, a
+/// backslash, whitespace or a bad port are all refused.
 pub(crate) fn is_loopback_url(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
     let Some(rest) = lower
@@ -298,24 +308,57 @@ pub(crate) fn is_loopback_url(url: &str) -> bool {
     else {
         return false;
     };
+    // The authority ends at the first '/', '?' or '#'; WHATWG parsers also end it at '\',
+    // so a backslash anywhere in it is refused rather than guessed at.
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if authority.contains('@') {
+    if authority.contains(['@', '\\']) {
         return false;
     }
-    let host = if let Some(bracketed) = authority.strip_prefix('[') {
-        match bracketed.split_once(']') {
-            Some((host, _)) => host,
+    let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
+        let Some((host, after)) = bracketed.split_once(']') else {
+            return false;
+        };
+        let port = match after.strip_prefix(':') {
+            Some(port) => Some(port),
+            None if after.is_empty() => None,
             None => return false,
+        };
+        if !host
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+        {
+            return false;
         }
+        (None, port)
     } else {
-        authority.split(':').next().unwrap_or("")
+        match authority.split_once(':') {
+            Some((host, port)) => (Some(host), Some(port)),
+            None => (Some(authority), None),
+        }
     };
-    if host == "localhost" {
-        return true;
+    let port_ok = port.is_none_or(|port| {
+        (1..=5).contains(&port.len())
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && port.parse::<u16>().is_ok()
+    });
+    port_ok && host.is_none_or(is_loopback_host)
+}
+
+/// `127.x.y.z` in plain dotted decimal, `localhost`, or a DNS name ending in `.localhost`.
+fn is_loopback_host(host: &str) -> bool {
+    if let Ok(ip) = host.parse::<std::net::Ipv4Addr>() {
+        return ip.is_loopback();
     }
-    host.parse::<std::net::IpAddr>()
-        .map(|ip| ip.is_loopback())
-        .unwrap_or(false)
+    let labels_ok = host.split('.').all(|label| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    });
+    labels_ok && (host == "localhost" || host.ends_with(".localhost"))
 }
 
 #[cfg(test)]
@@ -336,22 +379,76 @@ mod tests {
         for url in [
             "http://127.0.0.1:8080/notify",
             "http://127.1.2.3/n",
+            "http://127.255.255.255/n",
             "http://localhost/n?id=1",
             "HTTP://LOCALHOST:1/n",
+            "http://LocalHost:65535",
+            "http://shop.localhost:8080/notify",
+            "http://a.b-c.LOCALHOST/n",
             "http://[::1]:99/n",
+            "http://[::1]",
+            "http://[0:0:0:0:0:0:0:1]/n",
             "https://127.0.0.1",
+            "http://127.0.0.1?id=1",
+            "http://127.0.0.1#top",
+            "http://localhost/n?next=http://evil.example/",
         ] {
             assert!(is_loopback_url(url), "{url}");
         }
+    }
+
+    #[test]
+    fn anything_that_may_leave_the_machine_is_refused() {
         for url in [
             "https://shop.example/notify",
             "http://10.0.0.1/n",
+            "http://128.0.0.1/n",
+            "http://0.0.0.0/n",
+            // A name that only starts like a loopback address or name.
             "http://127.0.0.1.example.com/n",
+            "http://127.0.0.1.evil.example/n",
+            "http://localhost.evil.example/n",
+            "http://evil-localhost/n",
+            "http://evillocalhost/n",
+            "http://localhost./n",
+            "http://.localhost/n",
+            "http://a..localhost/n",
+            "http://-a.localhost/n",
+            // User info: the host is what follows the '@'.
             "http://user@127.0.0.1/n",
-            "ftp://127.0.0.1/n",
+            "http://127.0.0.1@evil.example/",
+            "http://127.0.0.1:80@evil.example/",
+            "http://localhost@evil.example/",
+            "http://@localhost/n",
+            "http://evil.example\\@127.0.0.1/n",
+            "http://127.0.0.1\\@evil.example/n",
+            "http://127.0.0.1\\.evil.example/n",
+            // Other spellings of a loopback address, which resolvers disagree on.
+            "http://127.1/n",
+            "http://0177.0.0.1/n",
+            "http://2130706433/n",
+            "http://0x7f.0.0.1/n",
+            "http://127.0.0.%31/n",
+            "http://[::ffff:127.0.0.1]/n",
+            "http://[::1%25lo]/n",
             "http://[::2]/n",
             "http://[::1/n",
+            "http://[::1]x/n",
+            "http://[::1]evil.example/n",
+            // Ports.
+            "http://127.0.0.1:/n",
+            "http://127.0.0.1:99999/n",
+            "http://127.0.0.1:80:81/n",
+            "http://127.0.0.1:http/n",
+            "http://localhost:+80/n",
+            // Not http(s), no host, whitespace.
+            "ftp://127.0.0.1/n",
             "127.0.0.1/n",
+            "http:///n",
+            "http://",
+            "http:// 127.0.0.1/n",
+            "http://127.0.0.1 /n",
+            "http://local host/n",
             "",
         ] {
             assert!(!is_loopback_url(url), "{url}");

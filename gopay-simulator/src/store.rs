@@ -6,8 +6,11 @@ use std::time::SystemTime;
 
 use super::notify::Notice;
 use super::responses::{payment_not_found, Refusal};
+// EET was abolished in 2023; the simulator still keeps the data for its EET endpoints.
+#[allow(deprecated)]
+use gopay::Eet;
 use gopay::{
-    Card, Currency, Eet, Payment, PaymentState, PreAuthState, Preauthorization, RecurrenceCycle,
+    Card, Currency, Payment, PaymentState, PreAuthState, Preauthorization, RecurrenceCycle,
     RecurrenceState, Refund, SubState,
 };
 
@@ -34,6 +37,7 @@ pub(crate) struct Record {
     /// Sum of the refunds.
     pub(crate) refunded: i64,
     /// EET data given at creation (obsolete EET).
+    #[allow(deprecated)]
     pub(crate) eet: Option<Eet>,
 }
 
@@ -85,10 +89,10 @@ impl Record {
     }
 
     pub(crate) fn set_preauth_state(&mut self, state: PreAuthState) {
-        self.payment.preauthorization = Some(Preauthorization {
-            requested: Some(true),
-            state: Some(state),
-        });
+        let mut preauthorization = Preauthorization::default();
+        preauthorization.requested = Some(true);
+        preauthorization.state = Some(state);
+        self.payment.preauthorization = Some(preauthorization);
     }
 
     pub(crate) fn recurrence_cycle(&self) -> Option<RecurrenceCycle> {

@@ -50,12 +50,27 @@ pub type CacheError = Box<dyn std::error::Error + Send + Sync>;
 pub trait TokenCache: Send + Sync {
     /// The token stored under `key`, or `None`. Expired tokens may be returned; the client
     /// checks the expiry itself.
+    ///
+    /// # Errors
+    ///
+    /// A [`CacheError`] when the store cannot be reached or read; the client reports it to
+    /// the event hook and goes on as on a miss, so a cache outage never fails a payment.
     fn get(&self, key: &str) -> Result<Option<CachedToken>, CacheError>;
 
     /// Stores `token` under `key`, replacing what was there.
+    ///
+    /// # Errors
+    ///
+    /// A [`CacheError`] when the store cannot be reached or written; the client reports it to
+    /// the event hook and goes on as on a miss, so a cache outage never fails a payment.
     fn set(&self, key: &str, token: &CachedToken) -> Result<(), CacheError>;
 
     /// Removes the token stored under `key` (GoPay refused it).
+    ///
+    /// # Errors
+    ///
+    /// A [`CacheError`] when the store cannot be reached or written; the client reports it to
+    /// the event hook and goes on as on a miss, so a cache outage never fails a payment.
     fn delete(&self, key: &str) -> Result<(), CacheError>;
 
     /// Takes the lock that lets one client of a fleet (threads, processes, machines sharing
@@ -71,6 +86,11 @@ pub trait TokenCache: Send + Sync {
     /// implements only `get`/`set`/`delete` works, with one token request per process
     /// instead of one per fleet. Shared caches implement it: [`FileTokenCache`] with a file
     /// lock, `RedisTokenCache` with `SET … NX PX`.
+    ///
+    /// # Errors
+    ///
+    /// A [`CacheError`] when the lock cannot be consulted: the caller then fetches a token
+    /// itself, as without a shared cache.
     ///
     /// [`FileTokenCache`]: crate::FileTokenCache
     fn try_lock_refresh(

@@ -111,6 +111,7 @@ impl RedisTokenCache {
     /// Prefixes every key, to keep applications sharing a Redis apart. Defaults to `gopay:`.
     ///
     /// Affects only the value it is called on (clones made before keep their prefix).
+    #[must_use]
     pub fn key_prefix(mut self, prefix: impl Into<String>) -> RedisTokenCache {
         self.prefix = prefix.into();
         self
@@ -120,6 +121,7 @@ impl RedisTokenCache {
     /// call's own remaining time bounds it further. Defaults to 500 ms; at least 1 ms.
     ///
     /// Affects only the value it is called on (clones made before keep their timeout).
+    #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> RedisTokenCache {
         self.timeout = timeout.max(Duration::from_millis(1));
         self

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// A deleted card is still returned, with `status` `DELETED`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Card {
     /// Card id (the `card_id` of the payer in payment responses).
     #[serde(deserialize_with = "lenient::int")]
@@ -47,6 +48,49 @@ pub struct Card {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_art_url: Option<String>,
 }
+
+impl Card {
+    /// Card `card_id` with no details (for tests and simulators; the client decodes
+    /// GoPay's answers). Set the rest with the setters.
+    pub fn new(card_id: u64) -> Card {
+        Card {
+            card_id,
+            card_number: None,
+            card_expiration: None,
+            card_brand: None,
+            card_issuer_country: None,
+            card_issuer_bank: None,
+            card_fingerprint: None,
+            card_token: None,
+            status: None,
+            real_masked_pan: None,
+            card_art_url: None,
+        }
+    }
+}
+
+option_setters!(Card {
+    /// Sets the masked card number.
+    card_number: String,
+    /// Sets the expiry (`YYMM`).
+    card_expiration: String,
+    /// Sets the card brand.
+    card_brand: String,
+    /// Sets the issuer's country.
+    card_issuer_country: String,
+    /// Sets the issuing bank.
+    card_issuer_bank: String,
+    /// Sets the card's fingerprint.
+    card_fingerprint: String,
+    /// Sets the card token.
+    card_token: String,
+    /// Sets the card's status.
+    status: CardStatus,
+    /// Sets the masked number of the real card behind a token.
+    real_masked_pan: String,
+    /// Sets the URL of the card's artwork.
+    card_art_url: String,
+});
 
 #[cfg(test)]
 mod tests {

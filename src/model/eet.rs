@@ -1,11 +1,16 @@
-//! EET (Czech electronic sales registration, abolished in 2023): `Eet`, `EetCode`, `EetReceipt`, `EetReceiptFilter`.
+//! EET (Czech electronic sales registration, abolished on 1 January 2023): `Eet`, `EetCode`,
+//! `EetReceipt`, `EetReceiptFilter`. All deprecated; kept so that old payments still decode.
+// The items of this file use each other.
+#![allow(deprecated)]
 
 use super::lenient;
 use super::{Currency, EetMode, EetReceiptState};
 use serde::{Deserialize, Serialize};
 
-/// EET data of a payment, refund or capture (`eet`). Amounts in minor units.
+/// EET data of a payment, refund or capture (`eet`). Amounts in hundredths of a koruna.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+#[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
 pub struct Eet {
     /// Total amount of the sale.
     #[serde(
@@ -113,8 +118,52 @@ pub struct Eet {
     pub mena: Option<Currency>,
 }
 
+option_setters!(Eet {
+    /// Sets the total amount of the sale (hundredths).
+    celk_trzba: i64,
+    /// Sets the amount exempt from VAT (hundredths).
+    zakl_nepodl_dph: i64,
+    /// Sets the tax base at the standard VAT rate (hundredths).
+    zakl_dan1: i64,
+    /// Sets the VAT at the standard rate (hundredths).
+    dan1: i64,
+    /// Sets the tax base at the first reduced VAT rate (hundredths).
+    zakl_dan2: i64,
+    /// Sets the VAT at the first reduced rate (hundredths).
+    dan2: i64,
+    /// Sets the tax base at the second reduced VAT rate (hundredths).
+    zakl_dan3: i64,
+    /// Sets the VAT at the second reduced rate (hundredths).
+    dan3: i64,
+    /// Sets the amount of travel services (hundredths).
+    cest_sluz: i64,
+    /// Sets the used goods at the standard VAT rate (hundredths).
+    pouzit_zboz1: i64,
+    /// Sets the used goods at the first reduced VAT rate (hundredths).
+    pouzit_zboz2: i64,
+    /// Sets the used goods at the second reduced VAT rate (hundredths).
+    pouzit_zboz3: i64,
+    /// Sets the amount meant for later drawing or settlement (hundredths).
+    urceno_cerp_zuct: i64,
+    /// Sets the amount drawn or settled (hundredths).
+    cerp_zuct: i64,
+    /// Sets the tax id (DIČ) of the principal taxpayer.
+    dic_poverujiciho: String,
+    /// Sets the currency of the amounts.
+    mena: Currency,
+});
+
+impl Eet {
+    /// Empty EET data (`{}`): set the amounts with the setters.
+    pub fn new() -> Eet {
+        Eet::default()
+    }
+}
+
 /// EET codes of a registered sale (`eet_code` of a payment).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+#[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
 pub struct EetCode {
     /// FIK: fiscal identification code from the tax authority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,9 +176,11 @@ pub struct EetCode {
     pub pkp: Option<String>,
 }
 
-/// One EET receipt. Amounts in minor units; timestamps as GoPay sends them
+/// One EET receipt. Amounts in hundredths of a koruna; timestamps as GoPay sends them
 /// (`yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g. `2017-03-03T15:21:00.450+0100`).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+#[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
 pub struct EetReceipt {
     /// Id of the payment.
     #[serde(
@@ -236,6 +287,8 @@ pub struct EetReceipt {
 
 /// Body of "find EET receipts" (`EETReceiptFilter`); at most 30 days apart.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+#[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
 pub struct EetReceiptFilter {
     /// First day, `yyyy-MM-dd`.
     pub date_from: String,

@@ -37,6 +37,7 @@ macro_rules! string_enum {
             Unknown(String),
         }
 
+        #[allow(deprecated)]
         impl $name {
             /// Every known (non-`Unknown`) value, in declaration order.
             pub const KNOWN: &'static [$name] = &[$($name::$variant),+];
@@ -64,12 +65,14 @@ macro_rules! string_enum {
             }
         }
 
+        #[allow(deprecated)]
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
+        #[allow(deprecated)]
         impl ::std::str::FromStr for $name {
             type Err = ::std::convert::Infallible;
 
@@ -78,12 +81,14 @@ macro_rules! string_enum {
             }
         }
 
+        #[allow(deprecated)]
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
+        #[allow(deprecated)]
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<$name, D::Error> {
                 struct WireVisitor;
@@ -571,6 +576,7 @@ string_enum! {
 
 string_enum! {
     /// Delivery state of an EET receipt (obsolete EET).
+    #[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
     pub enum EetReceiptState {
         /// Receipt created, not sent yet.
         Created = "CREATED",
@@ -583,6 +589,7 @@ string_enum! {
 
 string_enum! {
     /// EET registration mode of a receipt (`eet_mode`, obsolete EET).
+    #[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
     pub enum EetMode {
         /// Variant A: GoPay registers the sale.
         Auto = "AUTO",
@@ -592,6 +599,7 @@ string_enum! {
 }
 
 #[cfg(test)]
+#[allow(deprecated)] // The EET enums are tested like the others while they exist.
 mod tests {
     use super::*;
     use serde::de::DeserializeOwned;

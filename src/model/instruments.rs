@@ -10,6 +10,7 @@ pub type Label = BTreeMap<String, String>;
 
 /// The payment methods enabled for an e-shop in one currency.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct PaymentInstruments {
     /// Groups keyed by group code (`card-payment`, `bank-transfer`, `wallet`, `others`, `bnpl`, ...).
     #[serde(
@@ -30,6 +31,7 @@ pub struct PaymentInstruments {
 
 /// A group of payment methods as shown on the gateway.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct InstrumentGroup {
     /// Name of the group by locale.
     #[serde(
@@ -42,6 +44,7 @@ pub struct InstrumentGroup {
 
 /// One enabled payment method.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct EnabledPaymentInstrument {
     /// The method (wire key `paymentInstrument`).
     #[serde(rename = "paymentInstrument")]
@@ -77,6 +80,7 @@ pub struct EnabledPaymentInstrument {
 
 /// Logo URLs of a method, bank or BNPL variant.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct InstrumentImage {
     /// Normal resolution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,8 +90,24 @@ pub struct InstrumentImage {
     pub large: Option<String>,
 }
 
+impl EnabledPaymentInstrument {
+    /// The method `payment_instrument` with no label, image or group (for tests and
+    /// simulators; the client decodes GoPay's answers).
+    pub fn new(payment_instrument: PaymentInstrument) -> EnabledPaymentInstrument {
+        EnabledPaymentInstrument {
+            payment_instrument,
+            label: Label::new(),
+            image: None,
+            group: None,
+            enabled_swifts: None,
+            enabled_bnpl_types: None,
+        }
+    }
+}
+
 /// A bank enabled for bank transfers.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct EnabledSwift {
     /// SWIFT code of the bank.
     pub swift: Swift,
@@ -111,8 +131,21 @@ pub struct EnabledSwift {
     pub is_online: Option<bool>,
 }
 
+impl EnabledSwift {
+    /// The bank `swift` with no label or image (for tests and simulators).
+    pub fn new(swift: Swift) -> EnabledSwift {
+        EnabledSwift {
+            swift,
+            label: Label::new(),
+            image: None,
+            is_online: None,
+        }
+    }
+}
+
 /// A buy-now-pay-later variant enabled for a method.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct EnabledBnplType {
     /// The variant (wire key `bnplType`).
     #[serde(rename = "bnplType")]
@@ -127,6 +160,17 @@ pub struct EnabledBnplType {
     /// Logo of the variant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<InstrumentImage>,
+}
+
+impl EnabledBnplType {
+    /// The variant `bnpl_type` with no label or image (for tests and simulators).
+    pub fn new(bnpl_type: BnplType) -> EnabledBnplType {
+        EnabledBnplType {
+            bnpl_type,
+            label: Label::new(),
+            image: None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,29 @@
 //! enum values land in an `Unknown(String)` variant, and numbers or booleans
 //! sent as strings (`"1000"`, `"true"`) are accepted. Money is `i64` minor
 //! units, ids and GoIDs are `u64`, dates are `yyyy-MM-dd` strings.
+//!
+//! Every struct is `#[non_exhaustive]`, so GoPay can add a field in a minor release: build
+//! requests with their `new(…)` constructors and chained setters, and responses (in your
+//! own tests) from `Default` or their constructors.
 
+/// By-value setters for optional fields: `field(value)` sets the field to
+/// `Some(value.into())` and hands the struct back, for chaining.
+macro_rules! option_setters {
+    ($ty:ident { $( $(#[$doc:meta])* $field:ident : $value:ty ),* $(,)? }) => {
+        impl $ty {
+            $(
+                $(#[$doc])*
+                #[must_use]
+                pub fn $field(mut self, value: impl Into<$value>) -> $ty {
+                    self.$field = Some(value.into());
+                    self
+                }
+            )*
+        }
+    };
+}
+
+mod amount;
 mod card;
 mod eet;
 mod enums;
@@ -20,6 +42,7 @@ mod statement;
 mod swift;
 mod validate;
 
+pub use amount::minor_units;
 pub use card::*;
 pub use eet::*;
 pub use enums::*;

@@ -8,7 +8,21 @@ use serde::{Deserialize, Serialize};
 ///
 /// In requests it says which payment methods the gateway offers; in responses
 /// GoPay echoes it and adds the chosen method and card / bank account details.
+///
+/// ```
+/// use gopay::{Contact, Currency, Payer, PaymentInstrument, PaymentRequest, Swift};
+///
+/// let payer = Payer::new()
+///     .allowed_payment_instruments([PaymentInstrument::PaymentCard, PaymentInstrument::BankAccount])
+///     .default_payment_instrument(PaymentInstrument::PaymentCard)
+///     .allowed_swifts([Swift::FIOBCZPP])
+///     .default_swift(Swift::FIOBCZPP)
+///     .contact(Contact::new().email("jan@example.com").first_name("Jan").last_name("Novák"));
+/// let request = PaymentRequest::new(15000, Currency::Czk, "2025-0001").payer(payer);
+/// assert!(request.validate().is_ok());
+/// ```
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Payer {
     /// Payment methods offered on the gateway.
     #[serde(
@@ -87,7 +101,18 @@ pub struct Payer {
 
 /// Contact details of the payer (`payer.contact`). Maximum lengths in characters
 /// are checked by [`PaymentRequest::validate`](super::PaymentRequest::validate).
+///
+/// ```
+/// let contact = gopay::Contact::new()
+///     .first_name("Jan")
+///     .last_name("Novák")
+///     .email("jan@example.com")
+///     .phone_number("+420777000000")
+///     .country_code("CZE");
+/// assert_eq!(contact.email.as_deref(), Some("jan@example.com"));
+/// ```
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Contact {
     /// First name (at most 256 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -123,18 +148,87 @@ pub struct Contact {
     pub country_code: Option<String>,
 }
 
-impl Contact {
-    /// A contact holding only an e-mail address.
-    pub fn email(email: impl Into<String>) -> Contact {
-        Contact {
-            email: Some(email.into()),
-            ..Contact::default()
-        }
+impl Payer {
+    /// An empty payer (`{}`): set what the gateway should offer with the setters.
+    pub fn new() -> Payer {
+        Payer::default()
+    }
+
+    /// Sets the payment methods offered on the gateway.
+    #[must_use]
+    pub fn allowed_payment_instruments(
+        mut self,
+        instruments: impl IntoIterator<Item = PaymentInstrument>,
+    ) -> Payer {
+        self.allowed_payment_instruments = instruments.into_iter().collect();
+        self
+    }
+
+    /// Sets the banks offered for `BANK_ACCOUNT`.
+    #[must_use]
+    pub fn allowed_swifts(mut self, swifts: impl IntoIterator<Item = Swift>) -> Payer {
+        self.allowed_swifts = swifts.into_iter().collect();
+        self
+    }
+
+    /// Sets the buy-now-pay-later variants offered.
+    #[must_use]
+    pub fn allowed_bnpl_types(mut self, types: impl IntoIterator<Item = BnplType>) -> Payer {
+        self.allowed_bnpl_types = types.into_iter().collect();
+        self
     }
 }
 
+option_setters!(Payer {
+    /// Sets the payment method pre-selected on the gateway.
+    default_payment_instrument: PaymentInstrument,
+    /// Sets the bank pre-selected when the default method is `BANK_ACCOUNT`.
+    default_swift: Swift,
+    /// Sets the buy-now-pay-later variant pre-selected.
+    default_bnpl_type: BnplType,
+    /// Sets the payer's contact details.
+    contact: Contact,
+    /// `true` asks the gateway to save (tokenise) the card for later payments.
+    request_card_token: bool,
+    /// Pays with a card token obtained from an earlier payment.
+    allowed_card_token: String,
+    /// Sets the PIN of an identification payment (exactly 4 digits).
+    verify_pin: String,
+    /// Sets the method paid with (PSD2 wallet payments).
+    payment_instrument: PaymentInstrument,
+    /// Sets the e-mail of the payer's GoPay account (PSD2 wallet payments).
+    email: String,
+});
+
+impl Contact {
+    /// A contact with no details (`{}`): add them with the setters.
+    pub fn new() -> Contact {
+        Contact::default()
+    }
+}
+
+option_setters!(Contact {
+    /// Sets the first name (at most 256 characters).
+    first_name: String,
+    /// Sets the last name (at most 256 characters).
+    last_name: String,
+    /// Sets the e-mail (at most 128 characters).
+    email: String,
+    /// Sets the phone number with its country prefix, e.g. `+420777000000`.
+    phone_number: String,
+    /// Sets the city (at most 128 characters).
+    city: String,
+    /// Sets the street and number (at most 128 characters).
+    street: String,
+    /// Sets the postal code (at most 16 characters).
+    postal_code: String,
+    /// Sets the ISO 3166-1 alpha-3 country code, e.g. `CZE`.
+    country_code: String,
+});
+
 /// Card the payer paid with (`payer.payment_card`, responses only).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct PaymentCard {
     /// Masked card number, e.g. `444444******4448`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -172,6 +266,7 @@ pub struct PaymentCard {
 
 /// Bank account the payer paid from (`payer.bank_account`, responses only).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct BankAccount {
     /// Account number prefix.
     #[serde(
@@ -251,8 +346,61 @@ mod tests {
         assert_eq!(serde_json::to_string(&Payer::default()).unwrap(), "{}");
         assert_eq!(serde_json::to_string(&Contact::default()).unwrap(), "{}");
         assert_eq!(
-            serde_json::to_string(&Contact::email("jan@example.com")).unwrap(),
+            serde_json::to_string(&Contact::new().email("jan@example.com")).unwrap(),
             r#"{"email":"jan@example.com"}"#
         );
+    }
+
+    #[test]
+    fn builders_set_what_the_literal_would() {
+        let built = Payer::new()
+            .allowed_payment_instruments([PaymentInstrument::PaymentCard])
+            .default_payment_instrument(PaymentInstrument::PaymentCard)
+            .allowed_swifts([Swift::FIOBCZPP])
+            .default_swift(Swift::FIOBCZPP)
+            .allowed_bnpl_types([BnplType::PayInThree])
+            .default_bnpl_type(BnplType::PayInThree)
+            .request_card_token(true)
+            .allowed_card_token("tok")
+            .verify_pin("1234")
+            .payment_instrument(PaymentInstrument::Gopay)
+            .email("payer@example.com")
+            .contact(
+                Contact::new()
+                    .first_name("Jan")
+                    .last_name("Novák")
+                    .email("jan@example.com")
+                    .phone_number("+420777000000")
+                    .city("Praha")
+                    .street("Ulice 1")
+                    .postal_code("11000")
+                    .country_code("CZE"),
+            );
+        let literal = Payer {
+            allowed_payment_instruments: vec![PaymentInstrument::PaymentCard],
+            default_payment_instrument: Some(PaymentInstrument::PaymentCard),
+            allowed_swifts: vec![Swift::FIOBCZPP],
+            default_swift: Some(Swift::FIOBCZPP),
+            allowed_bnpl_types: vec![BnplType::PayInThree],
+            default_bnpl_type: Some(BnplType::PayInThree),
+            request_card_token: Some(true),
+            allowed_card_token: Some("tok".into()),
+            verify_pin: Some("1234".into()),
+            payment_instrument: Some(PaymentInstrument::Gopay),
+            email: Some("payer@example.com".into()),
+            contact: Some(Contact {
+                first_name: Some("Jan".into()),
+                last_name: Some("Novák".into()),
+                email: Some("jan@example.com".into()),
+                phone_number: Some("+420777000000".into()),
+                city: Some("Praha".into()),
+                street: Some("Ulice 1".into()),
+                postal_code: Some("11000".into()),
+                country_code: Some("CZE".into()),
+            }),
+            ..Payer::default()
+        };
+        assert_eq!(built, literal);
+        assert_eq!(Payer::new(), Payer::default());
     }
 }

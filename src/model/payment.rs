@@ -1,11 +1,13 @@
 //! Payments: the create-payment request (`PaymentRequest` and its parts) and the `Payment` GoPay returns.
 
 use super::lenient;
-use super::validate::{self, Check, Invalid};
+use super::validate;
 use super::{
-    Contact, Currency, Eet, EetCode, ItemType, Language, Payer, PaymentInstrument, PaymentState,
-    PreAuthState, Recurrence, ResultCode, SubState, TargetType,
+    Contact, Currency, ItemType, Language, Payer, PaymentInstrument, PaymentState, PreAuthState,
+    Recurrence, ResultCode, SubState, TargetType,
 };
+#[allow(deprecated)] // the obsolete EET data stays on the wire for old integrations
+use super::{Eet, EetCode};
 use serde::{Deserialize, Serialize};
 
 /// Body of "create payment" (`BasePayment`).
@@ -21,6 +23,8 @@ use serde::{Deserialize, Serialize};
 /// assert!(request.validate().is_ok());
 /// ```
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+#[allow(deprecated)] // the `eet` field
 pub struct PaymentRequest {
     /// The payer and the payment methods offered (GoPay requires it since 3-D Secure 2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28,7 +32,9 @@ pub struct PaymentRequest {
     /// Recipient; the client fills `{ACCOUNT, goid}` from its config when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
-    /// Amount in minor units (100.00 CZK = `10000`); must be more than zero.
+    /// Amount in hundredths of the currency unit, in every currency (HUF included):
+    /// 100.00 CZK = `10000`; must be more than zero. [`minor_units`](crate::minor_units)
+    /// converts a decimal price exactly.
     #[serde(deserialize_with = "lenient::int")]
     pub amount: i64,
     /// Currency of the amount.
@@ -74,8 +80,9 @@ pub struct PaymentRequest {
 }
 
 impl PaymentRequest {
-    /// A payment of `amount` minor units for the order `order_number`; add items,
-    /// callback and payer with the chained setters.
+    /// A payment of `amount` (hundredths of the currency unit, in every currency, HUF
+    /// included: see [`minor_units`](crate::minor_units)) for the order `order_number`; add
+    /// items, callback and payer with the chained setters.
     pub fn new(amount: i64, currency: Currency, order_number: impl Into<String>) -> PaymentRequest {
         PaymentRequest {
             payer: None,
@@ -95,18 +102,21 @@ impl PaymentRequest {
     }
 
     /// Sets the order description.
+    #[must_use]
     pub fn order_description(mut self, description: impl Into<String>) -> PaymentRequest {
         self.order_description = Some(description.into());
         self
     }
 
     /// Appends an order row.
+    #[must_use]
     pub fn item(mut self, item: Item) -> PaymentRequest {
         self.items.push(item);
         self
     }
 
     /// Sets the return URL (customer redirect) and notification URL (GoPay's HTTP GET).
+    #[must_use]
     pub fn callback(
         mut self,
         return_url: impl Into<String>,
@@ -117,18 +127,21 @@ impl PaymentRequest {
     }
 
     /// Sets the whole payer object.
+    #[must_use]
     pub fn payer(mut self, payer: Payer) -> PaymentRequest {
         self.payer = Some(payer);
         self
     }
 
     /// Sets the payer's contact details.
+    #[must_use]
     pub fn contact(mut self, contact: Contact) -> PaymentRequest {
         self.payer_mut().contact = Some(contact);
         self
     }
 
     /// Sets the payer's contact e-mail, keeping any other contact details.
+    #[must_use]
     pub fn contact_email(mut self, email: impl Into<String>) -> PaymentRequest {
         self.payer_mut()
             .contact
@@ -138,6 +151,7 @@ impl PaymentRequest {
     }
 
     /// Sets the payment methods offered on the gateway.
+    #[must_use]
     pub fn allowed_payment_instruments(
         mut self,
         instruments: impl IntoIterator<Item = PaymentInstrument>,
@@ -147,24 +161,28 @@ impl PaymentRequest {
     }
 
     /// Sets the payment method pre-selected on the gateway.
+    #[must_use]
     pub fn default_payment_instrument(mut self, instrument: PaymentInstrument) -> PaymentRequest {
         self.payer_mut().default_payment_instrument = Some(instrument);
         self
     }
 
     /// Sets the recipient (normally left to the client, which uses its GoID).
+    #[must_use]
     pub fn target(mut self, target: Target) -> PaymentRequest {
         self.target = Some(target);
         self
     }
 
     /// Sets the gateway language.
+    #[must_use]
     pub fn lang(mut self, lang: Language) -> PaymentRequest {
         self.lang = Some(lang);
         self
     }
 
     /// Appends a name/value pair to `additional_params`.
+    #[must_use]
     pub fn additional_param(
         mut self,
         name: impl Into<String>,
@@ -176,18 +194,23 @@ impl PaymentRequest {
     }
 
     /// Makes the payment recurring.
+    #[must_use]
     pub fn recurrence(mut self, recurrence: Recurrence) -> PaymentRequest {
         self.recurrence = Some(recurrence);
         self
     }
 
     /// Sets `preauthorization` (`true`: hold the funds, capture them later).
+    #[must_use]
     pub fn preauthorization(mut self, preauthorize: bool) -> PaymentRequest {
         self.preauthorization = Some(preauthorize);
         self
     }
 
     /// Sets the (obsolete) EET data.
+    #[must_use]
+    #[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
+    #[allow(deprecated)] // its parameter
     pub fn eet(mut self, eet: Eet) -> PaymentRequest {
         self.eet = Some(eet);
         self
@@ -204,8 +227,12 @@ impl PaymentRequest {
     ///
     /// No text field (order number, description, item names, URLs, contact, additional
     /// parameters, …) may hold a control character, line breaks and tabs included: GoPay's
-    /// firewall refuses them. The error is [`Error::InvalidInput`](crate::Error::InvalidInput)
-    /// naming the field.
+    /// firewall refuses them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) naming the first field that
+    /// fails (its wire name, dotted for nested fields: `items.name`).
     ///
     /// ```
     /// use gopay::{Currency, Error, PaymentRequest};
@@ -214,10 +241,6 @@ impl PaymentRequest {
     /// assert!(matches!(err, Error::InvalidInput { field: "order_number", .. }));
     /// ```
     pub fn validate(&self) -> Result<(), crate::Error> {
-        self.check().map_err(Invalid::into_error)
-    }
-
-    pub(crate) fn check(&self) -> Check {
         validate::positive_amount(self.amount)?;
         validate::order_number(&self.order_number)?;
         validate::opt_max_chars("order_description", self.order_description.as_deref(), 256)?;
@@ -256,6 +279,7 @@ impl PaymentRequest {
 
 /// Recipient of a payment (`target`).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Target {
     /// Kind of recipient; e-shops use `ACCOUNT`.
     #[serde(rename = "type")]
@@ -294,13 +318,15 @@ impl Target {
 
 /// One order row (`items[]`).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Item {
     /// Kind of row (`ITEM`, `DISCOUNT`, ...).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<ItemType>,
     /// Product name (at most 256 characters).
     pub name: String,
-    /// **Total** price of the row in minor units (not the unit price); may be negative.
+    /// **Total** price of the row (not the unit price) in hundredths of the currency unit, in
+    /// every currency (HUF included); may be negative.
     #[serde(deserialize_with = "lenient::int")]
     pub amount: i64,
     /// Number of units (more than zero).
@@ -330,7 +356,8 @@ pub struct Item {
 }
 
 impl Item {
-    /// One unit (`count` 1) of type `ITEM` costing `amount` minor units in total.
+    /// One unit (`count` 1) of type `ITEM` costing `amount` in total, in hundredths of the
+    /// currency unit in every currency (HUF included; see [`minor_units`](crate::minor_units)).
     pub fn new(name: impl Into<String>, amount: i64) -> Item {
         Item {
             item_type: Some(ItemType::Item),
@@ -342,30 +369,35 @@ impl Item {
     }
 
     /// Sets the kind of row (e.g. `ItemType::Discount`).
+    #[must_use]
     pub fn item_type(mut self, item_type: ItemType) -> Item {
         self.item_type = Some(item_type);
         self
     }
 
     /// Sets the number of units (`amount` stays the row total).
+    #[must_use]
     pub fn count(mut self, count: u64) -> Item {
         self.count = Some(count);
         self
     }
 
     /// Sets the VAT rate in percent.
+    #[must_use]
     pub fn vat_rate(mut self, vat_rate: u32) -> Item {
         self.vat_rate = Some(vat_rate);
         self
     }
 
     /// Sets the EAN code.
+    #[must_use]
     pub fn ean(mut self, ean: impl Into<String>) -> Item {
         self.ean = Some(ean.into());
         self
     }
 
     /// Sets the product page URL.
+    #[must_use]
     pub fn product_url(mut self, url: impl Into<String>) -> Item {
         self.product_url = Some(url.into());
         self
@@ -374,6 +406,7 @@ impl Item {
 
 /// Where GoPay sends the customer and its notifications (`callback`).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Callback {
     /// URL the customer returns to after the gateway; GoPay appends `?id=<payment id>`
     /// (at most 512 characters).
@@ -394,6 +427,7 @@ impl Callback {
 
 /// A free name/value pair stored with the payment (`additional_params[]`).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct AdditionalParam {
     /// Name.
     pub name: String,
@@ -414,6 +448,7 @@ impl AdditionalParam {
 
 /// Pre-authorisation of a payment, as reported by GoPay (`preauthorization`).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Preauthorization {
     /// Whether pre-authorisation was requested.
     #[serde(
@@ -451,8 +486,11 @@ where
 /// A payment as GoPay reports it (create payment, payment status, next recurrence).
 ///
 /// Only `id` is required when decoding; every other field is optional so that a
-/// sparse answer still decodes.
+/// sparse answer still decodes. To build one (in a test), start from
+/// [`Payment::new`] or `Payment::default()` and set the fields.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+#[allow(deprecated)] // the `eet_code` field
 pub struct Payment {
     /// Payment id.
     #[serde(deserialize_with = "lenient::int")]
@@ -473,7 +511,7 @@ pub struct Payment {
     /// Detail of the state (e.g. why a card was declined).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_state: Option<SubState>,
-    /// Amount in minor units.
+    /// Amount in hundredths of the currency unit, in every currency (HUF included).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -527,8 +565,19 @@ pub struct Payment {
     pub items: Vec<Item>,
 }
 
+impl Payment {
+    /// A payment with this id and nothing else, as the sparsest answer decodes.
+    pub fn new(id: u64) -> Payment {
+        Payment {
+            id,
+            ..Payment::default()
+        }
+    }
+}
+
 /// Answer to refund, capture, void and void-recurrence (`PaymentResult`).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PaymentResult {
     /// Id of the payment concerned.
     #[serde(deserialize_with = "lenient::int")]
@@ -540,9 +589,28 @@ pub struct PaymentResult {
     pub description: Option<String>,
 }
 
+impl PaymentResult {
+    /// The outcome `result` for payment `id`, with no description (for tests and
+    /// simulators; the client decodes GoPay's answers).
+    pub fn new(id: u64, result: ResultCode) -> PaymentResult {
+        PaymentResult {
+            id,
+            result,
+            description: None,
+        }
+    }
+}
+
+option_setters!(PaymentResult {
+    /// Sets the explanation.
+    description: String,
+});
+
 #[cfg(test)]
+#[allow(deprecated)] // the EET field is checked like the others
 mod tests {
     use super::*;
+    use crate::model::validate::InvalidParts;
     use crate::model::{BankAccount, RecurrenceCycle, Swift};
     use serde_json::{json, Value};
 
@@ -673,7 +741,7 @@ mod tests {
     #[test]
     fn builder_helpers() {
         let request = PaymentRequest::new(500, Currency::Czk, "X")
-            .contact(Contact::email("a@b.cz"))
+            .contact(Contact::new().email("a@b.cz"))
             .contact_email("c@d.cz")
             .allowed_payment_instruments([PaymentInstrument::PaymentCard])
             .default_payment_instrument(PaymentInstrument::PaymentCard)
@@ -700,7 +768,7 @@ mod tests {
     }
 
     fn failing_field(request: &PaymentRequest) -> &'static str {
-        request.check().unwrap_err().field
+        request.validate().unwrap_err().field()
     }
 
     fn valid() -> PaymentRequest {
@@ -792,8 +860,11 @@ mod tests {
             let mut request = valid();
             edit(&mut request, "Příliš žluťoučký kůň 🐎".to_owned());
             // Letters of any script and emoji are text, not control characters.
-            if let Err(invalid) = request.check() {
-                assert!(!invalid.message.contains("control"), "{field}: {invalid:?}");
+            if let Err(invalid) = request.validate() {
+                assert!(
+                    !invalid.message().contains("control"),
+                    "{field}: {invalid:?}"
+                );
             }
         }
     }
@@ -804,11 +875,13 @@ mod tests {
         // 128 multi-byte characters are fine although they are 256 bytes.
         let mut request = valid();
         request.order_number = "ř".repeat(128);
-        request.check().unwrap();
+        request.validate().unwrap();
         request.order_number = "ř".repeat(129);
         assert_eq!(failing_field(&request), "order_number");
         // No items: no sum check.
-        PaymentRequest::new(1, Currency::Czk, "x").check().unwrap();
+        PaymentRequest::new(1, Currency::Czk, "x")
+            .validate()
+            .unwrap();
     }
 
     #[test]
@@ -903,7 +976,7 @@ mod tests {
                 verify_pin: Some(pin.into()),
                 ..Payer::default()
             });
-            assert_eq!(request.check().is_ok(), ok, "{pin}");
+            assert_eq!(request.validate().is_ok(), ok, "{pin}");
             if !ok {
                 assert_eq!(failing_field(&request), "payer.verify_pin");
             }
@@ -915,9 +988,9 @@ mod tests {
         let request = PaymentRequest::new(i64::MAX, Currency::Czk, "o")
             .item(Item::new("a", i64::MAX))
             .item(Item::new("b", 1));
-        let err = request.check().unwrap_err();
-        assert_eq!(err.field, "items.amount");
-        assert!(err.message.contains("overflow"));
+        let err = request.validate().unwrap_err();
+        assert_eq!(err.field(), "items.amount");
+        assert!(err.message().contains("overflow"));
         let request = PaymentRequest::new(1, Currency::Czk, "o")
             .item(Item::new("a", i64::MIN))
             .item(Item::new("b", -1));
@@ -926,7 +999,7 @@ mod tests {
         let request = PaymentRequest::new(1, Currency::Czk, "o")
             .item(Item::new("a", i64::MAX))
             .item(Item::new("b", i64::MIN + 2));
-        request.check().unwrap();
+        request.validate().unwrap();
     }
 
     fn status_example() -> Value {

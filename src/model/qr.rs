@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 
 /// Everything needed to pay a payment by a QR code or a manual bank transfer.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct QrPayment {
-    /// Amount in minor units.
+    /// Amount in hundredths of the currency unit, in every currency (HUF included).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -27,6 +28,7 @@ pub struct QrPayment {
 
 /// Recipient of a QR payment.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct QrRecipient {
     /// Name of the recipient.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,6 +43,7 @@ pub struct QrRecipient {
 
 /// Account of the recipient, in local and international form.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct QrBankAccount {
     /// Domestic account number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,6 +55,7 @@ pub struct QrBankAccount {
 
 /// Domestic account number and payment reference.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct QrLocalAccount {
     /// Account number prefix (may be empty).
     #[serde(
@@ -85,6 +89,7 @@ pub struct QrLocalAccount {
 
 /// IBAN, BIC and payment reference.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct QrInternationalAccount {
     /// BIC (absent for some currencies).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -103,6 +108,7 @@ pub struct QrInternationalAccount {
 
 /// Postal address of the recipient.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct QrAddress {
     /// Street.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,6 +130,7 @@ pub struct QrAddress {
 
 /// QR images, base64-encoded in the requested format; any may be absent.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct QrCodes {
     /// Czech SPAYD (QR Platba).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,13 +1,16 @@
 //! Recurring payments: the `Recurrence` settings and the on-demand `RecurrenceRequest`.
 
 use super::lenient;
-use super::validate::{self, Check, Invalid};
-use super::{AdditionalParam, Currency, Eet, Item, RecurrenceCycle, RecurrenceState};
+use super::validate;
+#[allow(deprecated)] // the obsolete EET data stays on the wire for old integrations
+use super::Eet;
+use super::{AdditionalParam, Currency, Item, RecurrenceCycle, RecurrenceState};
 use serde::{Deserialize, Serialize};
 
 /// Recurrence of a payment (`recurrence`): sent when creating a recurring
 /// payment, reported back with its `recurrence_state`.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Recurrence {
     /// Unit of the cycle, or `ON_DEMAND` (GoPay may leave it out of a child payment's
     /// status).
@@ -54,8 +57,11 @@ impl Recurrence {
 /// Body of "create next on-demand recurrence" (`NextPayment`): charges the payer
 /// of a paid `ON_DEMAND` parent payment again.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+#[allow(deprecated)] // the `eet` field
 pub struct RecurrenceRequest {
-    /// Amount in minor units; must be more than zero.
+    /// Amount in hundredths of the currency unit, in every currency (HUF included); must be
+    /// more than zero.
     #[serde(deserialize_with = "lenient::int")]
     pub amount: i64,
     /// Currency of the amount.
@@ -85,7 +91,8 @@ pub struct RecurrenceRequest {
 }
 
 impl RecurrenceRequest {
-    /// A next payment of `amount` minor units for the order `order_number`.
+    /// A next payment of `amount` (hundredths of the currency unit, in every currency, HUF
+    /// included: see [`minor_units`](crate::minor_units)) for the order `order_number`.
     pub fn new(
         amount: i64,
         currency: Currency,
@@ -103,18 +110,21 @@ impl RecurrenceRequest {
     }
 
     /// Sets the order description.
+    #[must_use]
     pub fn order_description(mut self, description: impl Into<String>) -> RecurrenceRequest {
         self.order_description = Some(description.into());
         self
     }
 
     /// Appends an order row.
+    #[must_use]
     pub fn item(mut self, item: Item) -> RecurrenceRequest {
         self.items.push(item);
         self
     }
 
     /// Appends a name/value pair to `additional_params`.
+    #[must_use]
     pub fn additional_param(
         mut self,
         name: impl Into<String>,
@@ -125,15 +135,25 @@ impl RecurrenceRequest {
         self
     }
 
+    /// Sets the (obsolete) EET data.
+    #[must_use]
+    #[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
+    #[allow(deprecated)] // its parameter
+    pub fn eet(mut self, eet: Eet) -> RecurrenceRequest {
+        self.eet = Some(eet);
+        self
+    }
+
     /// Checks the request locally: `amount` > 0, `order_number` not blank and at
     /// most 128 characters, `order_description` at most 256, item lengths, and
     /// items' amounts adding up to `amount` when there are items. No text field may hold
     /// a control character (GoPay's firewall refuses them).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) naming the first field that
+    /// fails (its wire name, dotted for nested fields: `items.name`).
     pub fn validate(&self) -> Result<(), crate::Error> {
-        self.check().map_err(Invalid::into_error)
-    }
-
-    pub(crate) fn check(&self) -> Check {
         validate::positive_amount(self.amount)?;
         validate::order_number(&self.order_number)?;
         validate::opt_max_chars("order_description", self.order_description.as_deref(), 256)?;
@@ -147,6 +167,7 @@ impl RecurrenceRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::validate::InvalidParts;
     use serde_json::json;
 
     #[test]
@@ -192,27 +213,27 @@ mod tests {
     #[test]
     fn next_payment_validation() {
         let base = || RecurrenceRequest::new(500, Currency::Czk, "002");
-        assert_eq!(base().check(), Ok(()));
+        base().validate().unwrap();
         let mut r = base();
         r.amount = 0;
-        assert_eq!(r.check().unwrap_err().field, "amount");
+        assert_eq!(r.validate().unwrap_err().field(), "amount");
         let r = base().item(Item::new("a", 499));
-        assert_eq!(r.check().unwrap_err().field, "items.amount");
+        assert_eq!(r.validate().unwrap_err().field(), "items.amount");
         let r = RecurrenceRequest::new(i64::MAX, Currency::Czk, "x")
             .item(Item::new("a", i64::MAX))
             .item(Item::new("b", i64::MAX));
-        assert_eq!(r.check().unwrap_err().field, "items.amount");
+        assert_eq!(r.validate().unwrap_err().field(), "items.amount");
         let mut r = base();
         r.order_number = String::new();
-        assert_eq!(r.check().unwrap_err().field, "order_number");
+        assert_eq!(r.validate().unwrap_err().field(), "order_number");
         let r = base().order_description("d".repeat(257));
-        assert_eq!(r.check().unwrap_err().field, "order_description");
+        assert_eq!(r.validate().unwrap_err().field(), "order_description");
         let r = base().item(Item::new("n".repeat(257), 500));
-        assert_eq!(r.check().unwrap_err().field, "items.name");
+        assert_eq!(r.validate().unwrap_err().field(), "items.name");
         let r = base().order_description("line\nbreak");
-        assert_eq!(r.check().unwrap_err().field, "order_description");
+        assert_eq!(r.validate().unwrap_err().field(), "order_description");
         let r = base().additional_param("k", "v\u{0}");
-        assert_eq!(r.check().unwrap_err().field, "additional_params.value");
+        assert_eq!(r.validate().unwrap_err().field(), "additional_params.value");
         assert!(r.validate().is_err());
     }
 }

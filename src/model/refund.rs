@@ -1,8 +1,10 @@
 //! Refunds and captures: `RefundRequest`, `CaptureRequest` and the refund-history `Refund`.
 
 use super::lenient;
-use super::validate::{self, Check, Invalid};
-use super::{Currency, Eet, Item, RefundState};
+use super::validate;
+#[allow(deprecated)] // the obsolete EET data stays on the wire for old integrations
+use super::Eet;
+use super::{Currency, Item, RefundState};
 use serde::{Deserialize, Serialize};
 
 /// JSON body of a refund with items and/or EET (`RefundPayment`).
@@ -10,8 +12,11 @@ use serde::{Deserialize, Serialize};
 /// A plain amount-only refund does not need this type. GoPay's own example
 /// gives the refunded items negative amounts, so items are not summed.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+#[allow(deprecated)] // the `eet` field
 pub struct RefundRequest {
-    /// Amount to refund in minor units; must be more than zero.
+    /// Amount to refund in hundredths of the currency unit, in every currency (HUF
+    /// included); must be more than zero.
     #[serde(deserialize_with = "lenient::int")]
     pub amount: i64,
     /// Refunded order rows.
@@ -27,7 +32,8 @@ pub struct RefundRequest {
 }
 
 impl RefundRequest {
-    /// A refund of `amount` minor units.
+    /// A refund of `amount`, in hundredths of the currency unit in every currency (HUF
+    /// included; see [`minor_units`](crate::minor_units)).
     pub fn new(amount: i64) -> RefundRequest {
         RefundRequest {
             amount,
@@ -36,12 +42,16 @@ impl RefundRequest {
     }
 
     /// Appends a refunded order row.
+    #[must_use]
     pub fn item(mut self, item: Item) -> RefundRequest {
         self.items.push(item);
         self
     }
 
     /// Sets the (obsolete) EET data.
+    #[must_use]
+    #[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
+    #[allow(deprecated)] // its parameter
     pub fn eet(mut self, eet: Eet) -> RefundRequest {
         self.eet = Some(eet);
         self
@@ -49,11 +59,12 @@ impl RefundRequest {
 
     /// Checks the request locally: `amount` > 0, item lengths and counts, and no control
     /// character in any text (GoPay's firewall refuses them).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) naming the first field that
+    /// fails (its wire name, dotted for nested fields: `items.name`).
     pub fn validate(&self) -> Result<(), crate::Error> {
-        self.check().map_err(Invalid::into_error)
-    }
-
-    pub(crate) fn check(&self) -> Check {
         validate::positive_amount(self.amount)?;
         validate::items(&self.items)?;
         validate::eet(self.eet.as_ref())
@@ -64,8 +75,11 @@ impl RefundRequest {
 ///
 /// The rest of the held amount is released to the card. A full capture needs no body.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+#[allow(deprecated)] // the `eet` field
 pub struct CaptureRequest {
-    /// Amount to capture in minor units; more than zero, at most the authorised amount.
+    /// Amount to capture in hundredths of the currency unit, in every currency (HUF
+    /// included); more than zero, at most the authorised amount.
     #[serde(deserialize_with = "lenient::int")]
     pub amount: i64,
     /// Captured order rows.
@@ -81,7 +95,8 @@ pub struct CaptureRequest {
 }
 
 impl CaptureRequest {
-    /// A capture of `amount` minor units.
+    /// A capture of `amount`, in hundredths of the currency unit in every currency (HUF
+    /// included; see [`minor_units`](crate::minor_units)).
     pub fn new(amount: i64) -> CaptureRequest {
         CaptureRequest {
             amount,
@@ -90,12 +105,16 @@ impl CaptureRequest {
     }
 
     /// Appends a captured order row.
+    #[must_use]
     pub fn item(mut self, item: Item) -> CaptureRequest {
         self.items.push(item);
         self
     }
 
     /// Sets the (obsolete) EET data.
+    #[must_use]
+    #[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
+    #[allow(deprecated)] // its parameter
     pub fn eet(mut self, eet: Eet) -> CaptureRequest {
         self.eet = Some(eet);
         self
@@ -103,11 +122,12 @@ impl CaptureRequest {
 
     /// Checks the request locally: `amount` > 0, item lengths and counts, and no control
     /// character in any text (GoPay's firewall refuses them).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) naming the first field that
+    /// fails (its wire name, dotted for nested fields: `items.name`).
     pub fn validate(&self) -> Result<(), crate::Error> {
-        self.check().map_err(Invalid::into_error)
-    }
-
-    pub(crate) fn check(&self) -> Check {
         validate::positive_amount(self.amount)?;
         validate::items(&self.items)?;
         validate::eet(self.eet.as_ref())
@@ -116,13 +136,14 @@ impl CaptureRequest {
 
 /// One refund in a payment's refund history.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Refund {
     /// Refund id.
     #[serde(deserialize_with = "lenient::int")]
     pub id: u64,
     /// State of the refund.
     pub state: RefundState,
-    /// Refunded amount in minor units.
+    /// Refunded amount in hundredths of the currency unit, in every currency (HUF included).
     #[serde(deserialize_with = "lenient::int")]
     pub amount: i64,
     /// Currency of the amount.
@@ -144,9 +165,34 @@ pub struct Refund {
     pub date_last_change: Option<String>,
 }
 
+impl Refund {
+    /// Refund `id` of `amount` (hundredths of the currency unit) in `state`, with nothing
+    /// else (for tests and simulators; the client decodes GoPay's answers).
+    pub fn new(id: u64, state: RefundState, amount: i64) -> Refund {
+        Refund {
+            id,
+            state,
+            amount,
+            currency: None,
+            date_requested: None,
+            date_last_change: None,
+        }
+    }
+}
+
+option_setters!(Refund {
+    /// Sets the currency.
+    currency: Currency,
+    /// Sets when the refund was requested.
+    date_requested: String,
+    /// Sets when the refund last changed state.
+    date_last_change: String,
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::validate::InvalidParts;
     use serde_json::json;
 
     #[test]
@@ -166,29 +212,39 @@ mod tests {
 
     #[test]
     fn refund_and_capture_validation() {
-        assert_eq!(RefundRequest::new(0).check().unwrap_err().field, "amount");
-        assert_eq!(CaptureRequest::new(-1).check().unwrap_err().field, "amount");
+        assert_eq!(
+            RefundRequest::new(0).validate().unwrap_err().field(),
+            "amount"
+        );
+        assert_eq!(
+            CaptureRequest::new(-1).validate().unwrap_err().field(),
+            "amount"
+        );
         let long = Item::new("n".repeat(257), 1);
         assert_eq!(
             RefundRequest::new(1)
                 .item(long.clone())
-                .check()
+                .validate()
                 .unwrap_err()
-                .field,
+                .field(),
             "items.name"
         );
         assert!(CaptureRequest::new(1).item(long).validate().is_err());
         let control = Item::new("a\u{1}", 1);
         let err = RefundRequest::new(1)
             .item(control.clone())
-            .check()
+            .validate()
             .unwrap_err();
-        assert_eq!(err.field, "items.name");
-        let err = CaptureRequest::new(1).item(control).check().unwrap_err();
-        assert_eq!(err.field, "items.name");
+        assert_eq!(err.field(), "items.name");
+        let err = CaptureRequest::new(1).item(control).validate().unwrap_err();
+        assert_eq!(err.field(), "items.name");
         let zero = Item::new("a", 1).count(0);
         assert_eq!(
-            CaptureRequest::new(1).item(zero).check().unwrap_err().field,
+            CaptureRequest::new(1)
+                .item(zero)
+                .validate()
+                .unwrap_err()
+                .field(),
             "items.count"
         );
         // Item sums are not checked for partial captures and refunds.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Body of "account statement" (`AccountStatement`); GoPay answers with the file.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AccountStatementRequest {
     /// First day, `yyyy-MM-dd`.
     pub date_from: String,

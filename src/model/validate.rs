@@ -1,39 +1,57 @@
 //! Pure checks behind the request models' `validate` methods (no network).
 
-use super::{AdditionalParam, Contact, Eet, Item};
+#[allow(deprecated)] // the obsolete EET data is still checked
+use super::Eet;
+use super::{AdditionalParam, Contact, Item};
+use crate::Error;
 
-/// One failed check: the offending field and a one-line explanation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Invalid {
-    /// Wire name of the field, dotted for nested fields (`items.name`).
-    pub(crate) field: &'static str,
-    /// What is wrong with it.
-    pub(crate) message: String,
+/// Result of a check: a failure is the crate's own [`Error::InvalidInput`] naming the
+/// field (its wire name, dotted for nested fields: `items.name`), so there is one error type
+/// for invalid input whether the check runs in `validate` or inside a call.
+pub(crate) type Check = Result<(), Error>;
+
+/// The same failure with `prefix` (which row or parameter) put before its message.
+fn prefixed(prefix: &str, error: Error) -> Error {
+    match error {
+        Error::InvalidInput { field, message } => {
+            Error::invalid_input(field, format!("{prefix}: {message}"))
+        }
+        other => other,
+    }
 }
 
-impl Invalid {
-    pub(crate) fn new(field: &'static str, message: impl Into<String>) -> Invalid {
-        Invalid {
-            field,
-            message: message.into(),
+/// The parts of an [`Error::InvalidInput`], for the models' tests.
+#[cfg(test)]
+pub(crate) trait InvalidParts {
+    /// The field named; panics on any other error.
+    fn field(&self) -> &'static str;
+    /// The explanation; panics on any other error.
+    fn message(&self) -> &str;
+}
+
+#[cfg(test)]
+impl InvalidParts for Error {
+    fn field(&self) -> &'static str {
+        match self {
+            Error::InvalidInput { field, .. } => field,
+            other => panic!("expected invalid input, got {other:?}"),
         }
     }
 
-    /// The crate error for this failed check.
-    pub(crate) fn into_error(self) -> crate::Error {
-        crate::Error::invalid_input(self.field, self.message)
+    fn message(&self) -> &str {
+        match self {
+            Error::InvalidInput { message, .. } => message,
+            other => panic!("expected invalid input, got {other:?}"),
+        }
     }
 }
-
-/// Result of a check.
-pub(crate) type Check = Result<(), Invalid>;
 
 /// `amount` must be more than zero.
 pub(crate) fn positive_amount(amount: i64) -> Check {
     if amount > 0 {
         Ok(())
     } else {
-        Err(Invalid::new(
+        Err(Error::invalid_input(
             "amount",
             format!("amount must be greater than 0 (minor units), got {amount}"),
         ))
@@ -47,7 +65,7 @@ pub(crate) fn positive_amount(amount: i64) -> Check {
 pub(crate) fn no_control(field: &'static str, value: &str) -> Check {
     match value.chars().enumerate().find(|(_, c)| c.is_control()) {
         None => Ok(()),
-        Some((at, c)) => Err(Invalid::new(
+        Some((at, c)) => Err(Error::invalid_input(
             field,
             format!(
                 "{field} holds the control character U+{:04X} at character {at}; GoPay \
@@ -71,7 +89,7 @@ pub(crate) fn max_chars(field: &'static str, value: &str, max: usize) -> Check {
     if len <= max {
         Ok(())
     } else {
-        Err(Invalid::new(
+        Err(Error::invalid_input(
             field,
             format!("{field} is {len} characters long, at most {max} allowed"),
         ))
@@ -86,7 +104,7 @@ pub(crate) fn opt_max_chars(field: &'static str, value: Option<&str>, max: usize
 /// `order_number`: not blank, at most 128 characters.
 pub(crate) fn order_number(value: &str) -> Check {
     if value.trim().is_empty() {
-        return Err(Invalid::new(
+        return Err(Error::invalid_input(
             "order_number",
             "order_number must not be empty",
         ));
@@ -97,16 +115,15 @@ pub(crate) fn order_number(value: &str) -> Check {
 /// No control character in any name or value.
 pub(crate) fn additional_params(params: &[AdditionalParam]) -> Check {
     for (index, param) in params.iter().enumerate() {
-        let at = |check: Check| {
-            check.map_err(|e| Invalid::new(e.field, format!("parameter {index}: {}", e.message)))
-        };
-        at(no_control("additional_params.name", &param.name))?;
-        at(no_control("additional_params.value", &param.value))?;
+        let prefix = format!("parameter {index}");
+        no_control("additional_params.name", &param.name).map_err(|e| prefixed(&prefix, e))?;
+        no_control("additional_params.value", &param.value).map_err(|e| prefixed(&prefix, e))?;
     }
     Ok(())
 }
 
 /// No control character in the (obsolete) EET data's text.
+#[allow(deprecated)]
 pub(crate) fn eet(eet: Option<&Eet>) -> Check {
     opt_no_control(
         "eet.dic_poverujiciho",
@@ -117,9 +134,8 @@ pub(crate) fn eet(eet: Option<&Eet>) -> Check {
 /// Text, lengths and counts of every item.
 pub(crate) fn items(items: &[Item]) -> Check {
     for (index, item) in items.iter().enumerate() {
-        let at = |check: Check| {
-            check.map_err(|e| Invalid::new(e.field, format!("item {index}: {}", e.message)))
-        };
+        let prefix = format!("item {index}");
+        let at = |check: Check| check.map_err(|e| prefixed(&prefix, e));
         at(max_chars("items.name", &item.name, 256))?;
         at(opt_max_chars("items.ean", item.ean.as_deref(), 13))?;
         at(opt_max_chars(
@@ -128,7 +144,7 @@ pub(crate) fn items(items: &[Item]) -> Check {
             512,
         ))?;
         if item.count == Some(0) {
-            return Err(Invalid::new(
+            return Err(Error::invalid_input(
                 "items.count",
                 format!("item {index}: count must be greater than 0"),
             ));
@@ -145,7 +161,7 @@ pub(crate) fn items_sum(items: &[Item], amount: i64) -> Check {
     let mut sum: i64 = 0;
     for item in items {
         sum = sum.checked_add(item.amount).ok_or_else(|| {
-            Invalid::new(
+            Error::invalid_input(
                 "items.amount",
                 "the sum of the items' amounts overflows i64",
             )
@@ -154,7 +170,7 @@ pub(crate) fn items_sum(items: &[Item], amount: i64) -> Check {
     if sum == amount {
         Ok(())
     } else {
-        Err(Invalid::new(
+        Err(Error::invalid_input(
             "items.amount",
             format!("the items' amounts add up to {sum}, but amount is {amount}"),
         ))
@@ -184,7 +200,7 @@ pub(crate) fn verify_pin(pin: &str) -> Check {
     if pin.len() == 4 && pin.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(Invalid::new(
+        Err(Error::invalid_input(
             "payer.verify_pin",
             "verify_pin must be exactly 4 digits",
         ))

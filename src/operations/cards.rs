@@ -11,6 +11,14 @@ impl Client {
     /// Reads a saved card: `GET /payments/cards/{card_id}`, scope `payment-all`. A deleted
     /// card still answers, with status `DELETED`.
     ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for a card id 0, before anything is sent; [`Error::Api`] when
+    /// GoPay refuses it (unknown id: 404, missing scope: 403); [`Error::Auth`] and
+    /// [`Error::Config`] for credentials or the gateway URL; transport errors, timeouts and
+    /// undecodable answers as for every call. A read is repeated by the client itself when
+    /// that is safe, so an error here is final for this call.
+    ///
     /// ```no_run
     /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
     /// let card = client.get_card_details(3011475940)?;

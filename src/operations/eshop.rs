@@ -16,6 +16,14 @@ impl Client {
     /// `GET /eshops/eshop/{goid}/payment-instruments/{currency}`, scope `payment-all`.
     /// GoPay advises calling it at most once per payment.
     ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for a `Currency::Unknown`, before anything
+    /// is sent; [`Error::Api`] when GoPay refuses it (missing scope: 403); [`Error::Auth`] and
+    /// [`Error::Config`] for credentials or the gateway URL; transport errors, timeouts and
+    /// undecodable answers as for every call. A read is repeated by the client itself when
+    /// that is safe, so an error here is final for this call.
+    ///
     /// ```no_run
     /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
     /// let instruments = client.get_payment_instruments(gopay::Currency::Czk)?;
@@ -42,6 +50,13 @@ impl Client {
     /// Payment methods enabled for the configured GoID in all currencies:
     /// `GET /eshops/eshop/{goid}/payment-instruments`, scope `payment-all`.
     ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] when GoPay refuses it (missing scope: 403); [`Error::Auth`] and
+    /// [`Error::Config`] for credentials or the gateway URL; transport errors, timeouts and
+    /// undecodable answers as for every call. A read is repeated by the client itself when
+    /// that is safe, so an error here is final for this call.
+    ///
     /// ```no_run
     /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
     /// let all = client.get_payment_instruments_all()?;
@@ -55,6 +70,13 @@ impl Client {
     /// Downloads an account statement as the raw file GoPay produces (CSV, XLS, ABO, …):
     /// `POST /accounts/account-statement` (JSON), scope `payment-all`. Errors still come
     /// back as GoPay's JSON envelope and become [`Error`]s.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for a date not written `YYYY-MM-DD`, before anything is
+    /// sent; [`Error::Api`] when GoPay refuses it (a range it does not allow, another
+    /// e-shop's GoID, missing scope); [`Error::Auth`] and [`Error::Config`] for credentials
+    /// or the gateway URL; transport errors and timeouts as for every call.
     ///
     /// ```no_run
     /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
@@ -85,6 +107,14 @@ impl Client {
     /// QR payment details (recipient account, amount, QR images in base64):
     /// `GET /payments/payment/{id}/qr-payment[?format=png|svg]`, scope `payment-all`.
     /// `None` leaves the image format to GoPay (PNG).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for an id 0 or a `QrFormat::Unknown`, before anything is sent; [`Error::Api`] when
+    /// GoPay refuses it (unknown id: 404, missing scope: 403); [`Error::Auth`] and
+    /// [`Error::Config`] for credentials or the gateway URL; transport errors, timeouts and
+    /// undecodable answers as for every call. A read is repeated by the client itself when
+    /// that is safe, so an error here is final for this call.
     ///
     /// ```no_run
     /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;

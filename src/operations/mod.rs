@@ -1,7 +1,6 @@
 //! The GoPay operations, as methods on [`Client`](crate::Client), one file per group.
 
 mod cards;
-#[cfg(feature = "eet")]
 mod eet;
 mod eshop;
 mod payments;

@@ -61,6 +61,14 @@ impl Client {
     ///
     /// Call it after every notification and every return of the customer.
     ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for an id 0, before anything is sent; [`Error::Api`] when
+    /// GoPay refuses it (unknown id: 404, missing scope: 403); [`Error::Auth`] and
+    /// [`Error::Config`] for credentials or the gateway URL; transport errors, timeouts and
+    /// undecodable answers as for every call. A read is repeated by the client itself when
+    /// that is safe, so an error here is final for this call.
+    ///
     /// ```no_run
     /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;
     /// let payment = client.get_status(3000006529)?;

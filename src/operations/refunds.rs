@@ -9,7 +9,8 @@ use crate::model::{PaymentResult, Refund, RefundRequest};
 use crate::Client;
 
 impl Client {
-    /// Refunds `amount` minor units of a paid payment, fully or in part:
+    /// Refunds `amount` (hundredths of the currency unit, in every currency, HUF included:
+    /// see [`minor_units`](crate::minor_units)) of a paid payment, fully or in part:
     /// `POST /payments/payment/{id}/refund` with the **form** body `amount=…`, scope
     /// `payment-all`. Several partial refunds may follow each other.
     ///
@@ -81,6 +82,14 @@ impl Client {
 
     /// Lists the refunds of a payment: `GET /payments/payment/{id}/refunds`, scope
     /// `payment-all`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for an id 0, before anything is sent; [`Error::Api`] when
+    /// GoPay refuses it (unknown id: 404, missing scope: 403); [`Error::Auth`] and
+    /// [`Error::Config`] for credentials or the gateway URL; transport errors, timeouts and
+    /// undecodable answers as for every call. A read is repeated by the client itself when
+    /// that is safe, so an error here is final for this call.
     ///
     /// ```no_run
     /// # let client = gopay::Client::new(gopay::Config::from_env()?)?;

@@ -96,7 +96,10 @@ impl FileTokenCache {
     /// A cache in the user's cache directory: `$XDG_CACHE_HOME/gopay`, else
     /// `$HOME/.cache/gopay` (on Windows `%LOCALAPPDATA%\gopay`).
     ///
-    /// Fails with [`Error::Config`] when neither variable is set.
+    /// # Errors
+    ///
+    /// [`Error::Config`] when neither variable is set (nothing is created yet: the
+    /// directory is made on the first write).
     pub fn in_user_cache_dir() -> Result<FileTokenCache, Error> {
         let non_empty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
         let base = if cfg!(windows) {
