@@ -56,12 +56,11 @@
 //!   PAYMENT_CARD saves a card; the payment's `payer.card_id` and
 //!   `payer.payment_card.card_token` name it, and a later payment with that
 //!   `payer.allowed_card_token` is paid with it.
-//! - **Threads**: the server has [`WORKER_THREADS`] workers; state sits behind mutexes that
-//!   are never held across I/O, so any number of clients and threads may use one simulator.
-//!   Every answer carries `Connection: close`: tiny_http gives each connection a thread of
-//!   its own pool, and under a burst of new connections an idle keep-alive connection could
-//!   otherwise hold the thread a new one waits for. Dropping the [`Simulator`] stops the
-//!   server and the notification senders.
+//! - **Threads**: the server speaks HTTP/1.1 with keep-alive on a runtime of its own
+//!   ([`WORKER_THREADS`] threads for the connections, answers computed on a blocking pool);
+//!   state sits behind mutexes that are never held across I/O, so any number of clients and
+//!   threads may use one simulator. Dropping the [`Simulator`] stops it gracefully (requests
+//!   in flight are answered, the listener closes) and stops the notification senders.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -75,6 +74,7 @@ mod create;
 mod customer;
 mod documents;
 mod endpoints;
+mod exchange;
 mod faults;
 mod form;
 mod merchant;
@@ -88,11 +88,12 @@ mod shared;
 mod store;
 
 use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
+pub use exchange::Exchange;
 pub use faults::{Fault, FaultTarget};
 pub use notify::Notification;
 pub use record::{RecordedRequest, MAX_RECORDED_REQUESTS};
@@ -131,9 +132,7 @@ pub const DEFAULT_NOTIFICATION_RETRY_DELAY: Duration = Duration::from_millis(50)
 /// Dropping it stops the server.
 pub struct Simulator {
     shared: Arc<Shared>,
-    server: Arc<tiny_http::Server>,
-    workers: Vec<JoinHandle<()>>,
-    port: u16,
+    server: server::Server,
 }
 
 /// Settings of a [`Simulator`], from [`Simulator::builder`].
@@ -151,13 +150,37 @@ pub struct Simulator {
 /// assert_eq!(sim.config().goid(), 8_000_000_001);
 /// # Ok::<(), gopay::Error>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SimulatorBuilder {
     token_lifetime: Duration,
+    bind: IpAddr,
     port: u16,
+    public_url: Option<String>,
     goid: u64,
+    client_id: String,
+    client_secret: String,
+    notify_hosts: Vec<String>,
     notification_attempts: u32,
     notification_retry_delay: Duration,
+    on_exchange: Option<exchange::ExchangeHook>,
+}
+
+impl fmt::Debug for SimulatorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The secret is a test credential, but a configured one may be shared with a CI.
+        f.debug_struct("SimulatorBuilder")
+            .field("token_lifetime", &self.token_lifetime)
+            .field("bind", &self.bind)
+            .field("port", &self.port)
+            .field("public_url", &self.public_url)
+            .field("goid", &self.goid)
+            .field("client_id", &self.client_id)
+            .field("notify_hosts", &self.notify_hosts)
+            .field("notification_attempts", &self.notification_attempts)
+            .field("notification_retry_delay", &self.notification_retry_delay)
+            .field("on_exchange", &self.on_exchange.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl SimulatorBuilder {
@@ -169,10 +192,71 @@ impl SimulatorBuilder {
         self
     }
 
-    /// The port to listen on, on 127.0.0.1. Defaults to 0: a free port chosen by the system,
-    /// so tests can run in parallel.
+    /// The address to listen on. Defaults to 127.0.0.1; `0.0.0.0` (or `::`) listens on every
+    /// interface, e.g. in a container, together with a [`public_url`](Self::public_url).
+    pub fn bind(mut self, address: IpAddr) -> SimulatorBuilder {
+        self.bind = address;
+        self
+    }
+
+    /// The port to listen on. Defaults to 0: a free port chosen by the system, so tests can
+    /// run in parallel.
     pub fn port(mut self, port: u16) -> SimulatorBuilder {
         self.port = port;
+        self
+    }
+
+    /// The origin clients and browsers reach the simulator at, e.g. `http://sim.test:1234`:
+    /// what [`gateway_url`](Simulator::gateway_url), the payments' `gw_url` and `embed.js`
+    /// name. Defaults to `http://{bind}:{port}`. Set it when the bind address is not what a
+    /// browser reaches (containers, VMs, `0.0.0.0`).
+    pub fn public_url(mut self, origin: impl Into<String>) -> SimulatorBuilder {
+        self.public_url = Some(origin.into());
+        self
+    }
+
+    /// The OAuth2 client id the token endpoint accepts. Defaults to [`CLIENT_ID`].
+    pub fn client_id(mut self, client_id: impl Into<String>) -> SimulatorBuilder {
+        self.client_id = client_id.into();
+        self
+    }
+
+    /// The OAuth2 client secret the token endpoint accepts. Defaults to [`CLIENT_SECRET`].
+    pub fn client_secret(mut self, client_secret: impl Into<String>) -> SimulatorBuilder {
+        self.client_secret = client_secret.into();
+        self
+    }
+
+    /// Hosts notifications may be sent to besides loopback ones (names or IP addresses, as
+    /// they appear in the `notification_url`). Defaults to none: loopback only.
+    pub fn notify_hosts(mut self, hosts: Vec<String>) -> SimulatorBuilder {
+        self.notify_hosts = hosts;
+        self
+    }
+
+    /// Calls `hook` after each answered request, with what an access log shows (never a
+    /// header or a body). It runs on the server's threads: keep it short. Defaults to none.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use gopay_simulator::Simulator;
+    ///
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let log = Arc::clone(&seen);
+    /// let sim = Simulator::builder()
+    ///     .on_exchange(move |exchange| log.lock().unwrap().push(exchange.status))
+    ///     .start()?;
+    /// let client = gopay::Client::new(sim.config())?;
+    /// assert!(client.get_status(1).is_err()); // an unknown payment: 404
+    /// drop(sim); // stopping waits for the answers, so every hook call happened
+    /// assert_eq!(*seen.lock().unwrap(), [200, 404]); // the token, then the status
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
+    pub fn on_exchange(
+        mut self,
+        hook: impl Fn(&Exchange) + Send + Sync + 'static,
+    ) -> SimulatorBuilder {
+        self.on_exchange = Some(Arc::new(hook));
         self
     }
 
@@ -199,7 +283,8 @@ impl SimulatorBuilder {
     /// Starts the simulator.
     ///
     /// Fails with [`Error::InvalidInput`] for a token lifetime that is not a whole number
-    /// of seconds (at least one) or a GoID of 0, and with [`Error::Transport`] when the port
+    /// of seconds (at least one), a GoID of 0, an empty client id or secret, or a public URL
+    /// that is not `http(s)://host[:port]`, and with [`Error::Transport`] when the port
     /// cannot be bound or a thread cannot be started.
     pub fn start(self) -> Result<Simulator, Error> {
         let lifetime = self.token_lifetime;
@@ -214,49 +299,63 @@ impl SimulatorBuilder {
         if self.goid == 0 {
             return Err(Error::invalid_input("goid", "must not be 0"));
         }
-        let server =
-            tiny_http::Server::http(("127.0.0.1", self.port)).map_err(|e| Error::Transport {
-                message: format!("the simulator could not listen on 127.0.0.1:{}", self.port),
-                timeout: false,
-                request_sent: false,
-                source: Some(Arc::from(e)),
-            })?;
-        let port = server
-            .server_addr()
-            .to_ip()
-            .map(|addr| addr.port())
-            .unwrap_or(self.port);
+        if self.client_id.is_empty() {
+            return Err(Error::invalid_input("client_id", "must not be empty"));
+        }
+        if self.client_secret.is_empty() {
+            return Err(Error::invalid_input("client_secret", "must not be empty"));
+        }
+        let public_url = self.public_url.as_deref().map(check_origin).transpose()?;
+        let requested = SocketAddr::new(self.bind, self.port);
+        let listener = std::net::TcpListener::bind(requested).map_err(|e| Error::Transport {
+            message: format!("the simulator could not listen on {requested}"),
+            timeout: false,
+            request_sent: false,
+            source: Some(Arc::new(e)),
+        })?;
+        let addr = listener.local_addr().map_err(thread_error)?;
         let notifier =
             notify::Notifier::start(self.notification_attempts, self.notification_retry_delay)
                 .map_err(thread_error)?;
         let settings = Settings {
             goid: self.goid,
-            client_id: CLIENT_ID.to_owned(),
-            client_secret: CLIENT_SECRET.to_owned(),
+            client_id: self.client_id,
+            client_secret: self.client_secret,
             token_lifetime: lifetime,
-            origin: format!("http://127.0.0.1:{port}"),
+            origin: public_url.unwrap_or_else(|| format!("http://{addr}")),
+            notify_hosts: self.notify_hosts,
         };
         let shared = Arc::new(Shared::new(settings, notifier));
-        let server = Arc::new(server);
-        let workers = match server::spawn_workers(&server, &shared) {
-            Ok(workers) => workers,
+        match server::Server::start(listener, Arc::clone(&shared), self.on_exchange) {
+            Ok(server) => Ok(Simulator { shared, server }),
             Err(e) => {
                 shared.notifier.stop();
-                return Err(thread_error(e));
+                Err(thread_error(e))
             }
-        };
-        Ok(Simulator {
-            shared,
-            server,
-            workers,
-            port,
-        })
+        }
+    }
+}
+
+/// `origin` without a trailing `/`, if it is `http(s)://host[:port]`.
+fn check_origin(origin: &str) -> Result<String, Error> {
+    let trimmed = origin.trim_end_matches('/');
+    let host = trimmed
+        .strip_prefix("http://")
+        .or_else(|| trimmed.strip_prefix("https://"));
+    match host {
+        Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', ' ', '@']) => {
+            Ok(trimmed.to_owned())
+        }
+        _ => Err(Error::invalid_input(
+            "public_url",
+            format!("must be http(s)://host[:port] without a path, got {origin:?}"),
+        )),
     }
 }
 
 fn thread_error(e: std::io::Error) -> Error {
     Error::Transport {
-        message: "the simulator could not start a thread".into(),
+        message: "the simulator could not start its server threads".into(),
         timeout: false,
         request_sent: false,
         source: Some(Arc::new(e)),
@@ -269,14 +368,21 @@ impl Simulator {
         Simulator::builder().start()
     }
 
-    /// A builder to choose the token lifetime, port, GoID and notification retries.
+    /// A builder to choose the address, credentials, token lifetime, GoID, notification
+    /// retries and an access-log hook.
     pub fn builder() -> SimulatorBuilder {
         SimulatorBuilder {
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
+            public_url: None,
             goid: DEFAULT_GOID,
+            client_id: CLIENT_ID.to_owned(),
+            client_secret: CLIENT_SECRET.to_owned(),
+            notify_hosts: Vec::new(),
             notification_attempts: DEFAULT_NOTIFICATION_ATTEMPTS,
             notification_retry_delay: DEFAULT_NOTIFICATION_RETRY_DELAY,
+            on_exchange: None,
         }
     }
 
@@ -284,17 +390,39 @@ impl Simulator {
     /// it accepts. Pass it to [`Client::new`](gopay::Client::new) or
     /// [`Client::builder`](gopay::Client::builder).
     pub fn config(&self) -> Config {
-        Config::new(self.goid(), CLIENT_ID, CLIENT_SECRET, self.gateway_url())
+        Config::new(
+            self.goid(),
+            self.client_id(),
+            self.client_secret(),
+            self.gateway_url(),
+        )
     }
 
-    /// The API base URL, `http://127.0.0.1:PORT/api`.
+    /// The API base URL: `{public_url}/api`, by default `http://127.0.0.1:PORT/api`.
     pub fn gateway_url(&self) -> String {
         format!("{}/api", self.shared.settings.origin)
     }
 
-    /// The port the simulator listens on (on 127.0.0.1).
+    /// The port the simulator listens on.
     pub fn port(&self) -> u16 {
-        self.port
+        self.server.addr().port()
+    }
+
+    /// The address the simulator listens on (the bind address and the port).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.server.addr()
+    }
+
+    /// How many TCP connections the server has accepted so far; with keep-alive, far fewer
+    /// than the requests answered.
+    pub fn connections(&self) -> u64 {
+        self.server.connections()
+    }
+
+    /// The hosts notifications may be sent to besides loopback ones
+    /// ([`SimulatorBuilder::notify_hosts`]).
+    pub fn notify_hosts(&self) -> &[String] {
+        &self.shared.settings.notify_hosts
     }
 
     /// The simulated e-shop's GoID.
@@ -302,12 +430,13 @@ impl Simulator {
         self.shared.settings.goid
     }
 
-    /// The client id the simulator accepts ([`CLIENT_ID`]).
+    /// The client id the simulator accepts ([`CLIENT_ID`] unless the builder set another).
     pub fn client_id(&self) -> &str {
         &self.shared.settings.client_id
     }
 
-    /// The client secret the simulator accepts ([`CLIENT_SECRET`]).
+    /// The client secret the simulator accepts ([`CLIENT_SECRET`] unless the builder set
+    /// another).
     pub fn client_secret(&self) -> &str {
         &self.shared.settings.client_secret
     }
@@ -502,8 +631,9 @@ fn api_error(refusal: Refusal) -> Error {
 
 impl Drop for Simulator {
     fn drop(&mut self) {
-        let workers = std::mem::take(&mut self.workers);
-        server::stop_workers(&self.server, &self.shared, workers);
+        // Stopping first cuts delay faults short, so the graceful stop does not wait for them.
+        self.shared.stop();
+        self.server.stop();
         self.shared.notifier.stop();
     }
 }

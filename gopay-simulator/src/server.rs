@@ -1,78 +1,269 @@
-//! The HTTP side: a fixed pool of worker threads, each taking requests from tiny_http with
-//! the blocking `recv()`, recording them and writing the answer.
+//! The HTTP side: HTTP/1.1 with keep-alive on a tokio runtime of the simulator's own. Each
+//! connection is a task; each request is read, recorded and answered by the synchronous API
+//! on tokio's blocking pool (a delay fault may pause it), so a slow answer never holds up
+//! another connection.
 
-use std::io::{Read, Write};
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
-use std::thread::JoinHandle;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
 
-use tiny_http::{Method, Server, StatusCode};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::header::{HeaderValue, CONTENT_TYPE, SERVER};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use parking_lot::Mutex;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
 
 use super::api;
+use super::exchange::{Exchange, ExchangeHook};
 use super::record::RecordedRequest;
 use super::responses::{Refusal, Reply, INVALID_REQUEST};
 use super::shared::Shared;
 
-/// Number of HTTP worker threads.
-pub const WORKER_THREADS: usize = 16;
+/// Number of threads of the runtime that reads and writes the connections. The answers
+/// themselves are computed on tokio's blocking pool, which grows with the requests in
+/// flight, so this does not limit how many requests are answered at once.
+pub const WORKER_THREADS: usize = 2;
 
 /// Largest request body the simulator reads; larger ones are answered `413`.
 pub const MAX_REQUEST_BODY: usize = 8 * 1024 * 1024;
 
-/// Starts the workers. On failure the ones already started are stopped again.
-pub(crate) fn spawn_workers(
-    server: &Arc<Server>,
-    shared: &Arc<Shared>,
-) -> std::io::Result<Vec<JoinHandle<()>>> {
-    let mut workers = Vec::with_capacity(WORKER_THREADS);
-    for n in 0..WORKER_THREADS {
-        let (server_for_worker, shared_for_worker) = (Arc::clone(server), Arc::clone(shared));
-        let spawned = std::thread::Builder::new()
-            .name(format!("gopay-sim-http-{n}"))
-            .spawn(move || work(&server_for_worker, &shared_for_worker));
-        match spawned {
-            Ok(handle) => workers.push(handle),
-            Err(e) => {
-                stop_workers(server, shared, workers);
-                return Err(e);
-            }
+/// How long stopping waits for the requests in flight before it drops them.
+const GRACE: Duration = Duration::from_secs(5);
+
+/// A running server; [`stop`](Server::stop) it (the simulator does so when dropped).
+pub(crate) struct Server {
+    runtime: Option<tokio::runtime::Runtime>,
+    shutdown: watch::Sender<bool>,
+    /// Receives once the accept loop and every connection have ended.
+    /// (In a mutex only so that the simulator is `Sync`.)
+    finished: Mutex<mpsc::Receiver<()>>,
+    connections: Arc<AtomicU64>,
+    addr: SocketAddr,
+}
+
+impl Server {
+    /// Starts serving `listener`.
+    pub(crate) fn start(
+        listener: std::net::TcpListener,
+        shared: Arc<Shared>,
+        hook: Option<ExchangeHook>,
+    ) -> std::io::Result<Server> {
+        let addr = listener.local_addr()?;
+        listener.set_nonblocking(true)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(WORKER_THREADS)
+            .thread_name("gopay-sim-http")
+            .enable_io()
+            .enable_time()
+            .build()?;
+        let listener = {
+            let _entered = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
+        };
+        let (shutdown, stopping) = watch::channel(false);
+        let (done, finished) = mpsc::channel();
+        let connections = Arc::new(AtomicU64::new(0));
+        let accepting = Accepting {
+            listener,
+            shared,
+            hook,
+            stopping,
+            connections: Arc::clone(&connections),
+        };
+        runtime.spawn(async move {
+            accepting.run().await;
+            let _ = done.send(());
+        });
+        Ok(Server {
+            runtime: Some(runtime),
+            shutdown,
+            finished: Mutex::new(finished),
+            connections,
+            addr,
+        })
+    }
+
+    /// The address the server listens on.
+    pub(crate) fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// How many connections were accepted so far.
+    pub(crate) fn connections(&self) -> u64 {
+        self.connections.load(Ordering::Relaxed)
+    }
+
+    /// Stops gracefully: the listener closes, idle connections close, requests in flight are
+    /// answered (at most [`GRACE`]), then the runtime ends. Call [`Shared::stop`] first, so
+    /// that paused answers end at once.
+    pub(crate) fn stop(&mut self) {
+        let Some(runtime) = self.runtime.take() else {
+            return;
+        };
+        let _ = self.shutdown.send(true);
+        let _ = self.finished.lock().recv_timeout(GRACE);
+        // Dropping a runtime blocks, which tokio forbids inside another runtime (a simulator
+        // dropped in an async test); there the threads are left to end on their own.
+        if tokio::runtime::Handle::try_current().is_ok() {
+            runtime.shutdown_background();
+        } else {
+            runtime.shutdown_timeout(Duration::from_secs(1));
         }
     }
-    Ok(workers)
 }
 
-/// Stops the workers: marks the simulator stopping, wakes each blocked `recv()` once, and
-/// joins them.
-pub(crate) fn stop_workers(server: &Server, shared: &Shared, workers: Vec<JoinHandle<()>>) {
-    shared.stop();
-    for _ in &workers {
-        server.unblock();
-    }
-    for worker in workers {
-        let _ = worker.join();
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 
-fn work(server: &Server, shared: &Shared) {
-    loop {
-        match server.recv() {
-            Ok(request) => {
-                // A bug must not take a worker down; tiny_http answers a dropped request 500.
-                let _ = catch_unwind(AssertUnwindSafe(|| serve(shared, request)));
+/// The accept loop and what each connection needs.
+struct Accepting {
+    listener: tokio::net::TcpListener,
+    shared: Arc<Shared>,
+    hook: Option<ExchangeHook>,
+    stopping: watch::Receiver<bool>,
+    connections: Arc<AtomicU64>,
+}
+
+impl Accepting {
+    /// Accepts until stopped, then waits for the connections to end.
+    async fn run(mut self) {
+        let mut tasks = JoinSet::new();
+        loop {
+            tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok((stream, _)) => {
+                        self.connections.fetch_add(1, Ordering::Relaxed);
+                        let _ = stream.set_nodelay(true);
+                        tasks.spawn(serve_connection(
+                            stream,
+                            Arc::clone(&self.shared),
+                            self.hook.clone(),
+                            self.stopping.clone(),
+                        ));
+                    }
+                    // Out of file descriptors, or a connection reset before it was accepted:
+                    // wait a little instead of spinning, and go on.
+                    Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+                },
+                () = stopped(&mut self.stopping) => break,
             }
-            Err(_) => {
-                if shared.is_stopping() {
-                    return;
-                }
-            }
+            // Forget the connections that ended, so the set does not grow.
+            while tasks.try_join_next().is_some() {}
+        }
+        drop(self.listener);
+        while tasks.join_next().await.is_some() {}
+    }
+}
+
+/// Serves one connection until the client closes it or the server stops; stopping lets the
+/// request in flight finish and then closes.
+async fn serve_connection(
+    stream: tokio::net::TcpStream,
+    shared: Arc<Shared>,
+    hook: Option<ExchangeHook>,
+    mut stopping: watch::Receiver<bool>,
+) {
+    let service = hyper::service::service_fn(move |request| {
+        handle(Arc::clone(&shared), hook.clone(), request)
+    });
+    let connection = hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(connection);
+    tokio::select! {
+        _ = connection.as_mut() => {}
+        () = stopped(&mut stopping) => {
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
         }
     }
 }
 
-fn serve(shared: &Shared, mut request: tiny_http::Request) {
-    let (recorded, complete) = read(&mut request);
+/// Returns once the server is stopping (or its handle is gone).
+async fn stopped(stopping: &mut watch::Receiver<bool>) {
+    // The guard `wait_for` returns is not `Send`: drop it here, not across an await.
+    let _ = stopping.wait_for(|stop| *stop).await.is_ok();
+}
+
+/// Answers one request.
+async fn handle(
+    shared: Arc<Shared>,
+    hook: Option<ExchangeHook>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let started = Instant::now();
+    let (head, body) = request.into_parts();
+    let (body, complete) = read_body(body).await;
+    let recorded = RecordedRequest {
+        method: head.method.as_str().to_owned(),
+        path: head
+            .uri
+            .path_and_query()
+            .map_or_else(|| head.uri.path().to_owned(), |p| p.as_str().to_owned()),
+        headers: head
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                (name.as_str().to_owned(), value)
+            })
+            .collect(),
+        body,
+    };
+    // The API is synchronous and a delay fault pauses it: run it where blocking is allowed.
+    let answered = tokio::task::spawn_blocking(move || {
+        let (method, path) = (recorded.method.clone(), recorded.path.clone());
+        let reply = exchange(&shared, recorded, complete);
+        if let Some(hook) = hook {
+            hook(&Exchange {
+                method,
+                path,
+                status: reply.status,
+                duration: started.elapsed(),
+            });
+        }
+        reply
+    })
+    .await;
+    // A panic in the API is a bug; the client still gets an answer.
+    let reply = answered.unwrap_or_else(|_| {
+        Refusal::global(500, INVALID_REQUEST, "the simulator failed").into_reply()
+    });
+    Ok(response(reply))
+}
+
+/// The body as far as it came (a body cut short by the client is handled as far as it
+/// came), and whether it fit in [`MAX_REQUEST_BODY`].
+async fn read_body(mut body: Incoming) -> (Vec<u8>, bool) {
+    let mut bytes = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else { break };
+        if let Ok(data) = frame.into_data() {
+            if bytes.len() + data.len() > MAX_REQUEST_BODY {
+                // The rest is not read: hyper closes the connection after the answer.
+                let room = MAX_REQUEST_BODY - bytes.len();
+                bytes.extend_from_slice(&data[..room]);
+                return (bytes, false);
+            }
+            bytes.extend_from_slice(&data);
+        }
+    }
+    (bytes, true)
+}
+
+/// Records the request and computes its answer.
+fn exchange(shared: &Shared, recorded: RecordedRequest, complete: bool) -> Reply {
     shared.log.lock().push(recorded.clone());
-    let reply = if complete {
+    if complete {
         api::answer(shared, &recorded)
     } else {
         Refusal::global(
@@ -81,70 +272,19 @@ fn serve(shared: &Shared, mut request: tiny_http::Request) {
             format!("the body is larger than {MAX_REQUEST_BODY} bytes"),
         )
         .into_reply()
-    };
-    respond(request, reply);
+    }
 }
 
-/// The request as recorded, and whether its whole body fit.
-fn read(request: &mut tiny_http::Request) -> (RecordedRequest, bool) {
-    let headers = request
-        .headers()
-        .iter()
-        .map(|h| {
-            (
-                h.field.as_str().as_str().to_owned(),
-                h.value.as_str().to_owned(),
-            )
-        })
-        .collect();
-    let mut body = Vec::new();
-    let limit = u64::try_from(MAX_REQUEST_BODY)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
-    // A body cut short by the client is handled as far as it came.
-    let _ = request.as_reader().take(limit).read_to_end(&mut body);
-    let complete = body.len() <= MAX_REQUEST_BODY;
-    body.truncate(MAX_REQUEST_BODY);
-    let recorded = RecordedRequest {
-        method: request.method().as_str().to_owned(),
-        path: request.url().to_owned(),
-        headers,
-        body,
-    };
-    (recorded, complete)
-}
-
-/// Writes the answer with `Connection: close`, so every connection carries one request.
-///
-/// tiny_http 0.12 reads each connection on a thread of its own task pool, and that pool can
-/// lose a wake-up: when two connections arrive while an idle pool thread is being woken for
-/// the first, the second is queued as if that thread were still free, and waits until some
-/// pool thread finishes its connection. With keep-alive, connections stay open while the
-/// client keeps them idle, so under a burst of new connections (64 threads on a cold
-/// client) some requests never reached a worker and timed out. Closing after each answer
-/// ends every pool task right after its request, so a queued connection is picked up at
-/// once. tiny_http drops a `Connection` header given to its `Response`, hence the answer is
-/// written by hand.
-fn respond(request: tiny_http::Request, reply: Reply) {
-    let head_only = *request.method() == Method::Head;
-    let mut writer = request.into_writer();
-    let bodiless = matches!(reply.status, 100..=199 | 204 | 304);
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\nServer: gopay-simulator\r\n",
-        reply.status,
-        StatusCode(reply.status).default_reason_phrase()
-    );
+fn response(reply: Reply) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(reply.body)));
+    *response.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(SERVER, HeaderValue::from_static("gopay-simulator"));
     if !reply.content_type.is_empty() {
-        head.push_str(&format!("Content-Type: {}\r\n", reply.content_type));
+        if let Ok(value) = HeaderValue::from_str(&reply.content_type) {
+            headers.insert(CONTENT_TYPE, value);
+        }
     }
-    if !bodiless {
-        head.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
-    }
-    head.push_str("Connection: close\r\n\r\n");
-    // The client may have gone (e.g. it timed out during a delay fault).
-    let _ = writer.write_all(head.as_bytes());
-    if !bodiless && !head_only {
-        let _ = writer.write_all(&reply.body);
-    }
-    let _ = writer.flush();
+    response
 }

@@ -21,8 +21,10 @@ pub(crate) struct Settings {
     pub(crate) client_secret: String,
     /// Whole seconds, at least one.
     pub(crate) token_lifetime: Duration,
-    /// `http://127.0.0.1:PORT`.
+    /// The public origin without a trailing `/`, by default `http://127.0.0.1:PORT`.
     pub(crate) origin: String,
+    /// Hosts notifications may be sent to besides loopback ones.
+    pub(crate) notify_hosts: Vec<String>,
 }
 
 pub(crate) struct Shared {
@@ -86,9 +88,5 @@ impl Shared {
     pub(crate) fn stop(&self) {
         *self.stopping.lock() = true;
         self.stop_signal.notify_all();
-    }
-
-    pub(crate) fn is_stopping(&self) -> bool {
-        *self.stopping.lock()
     }
 }

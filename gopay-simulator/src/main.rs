@@ -1,0 +1,70 @@
+//! The `gopay-simulator` binary: the simulated GoPay gateway as a server of its own, for the
+//! test suites of shops in any language.
+
+mod bin_args;
+mod bin_log;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use bin_args::Args;
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let format = args.log;
+    let started = args
+        .builder()
+        .on_exchange(move |exchange| bin_log::write(format, exchange))
+        .start();
+    let sim = match started {
+        Ok(sim) => sim,
+        Err(e) => {
+            eprintln!("gopay-simulator: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    {
+        let mut out = std::io::stdout().lock();
+        // A closed stdout is no reason not to serve.
+        let _ = writeln!(out, "gopay-simulator listening on {}", sim.gateway_url());
+        let _ = out.flush();
+    }
+    match wait_for_signal() {
+        Ok(()) => {
+            drop(sim);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("gopay-simulator: cannot wait for signals: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Blocks until SIGINT or (on Unix) SIGTERM.
+///
+/// # Errors
+///
+/// When the signal handlers cannot be installed.
+fn wait_for_signal() -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()?;
+    runtime.block_on(async {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let mut terminate = signal(SignalKind::terminate())?;
+            tokio::select! {
+                interrupted = tokio::signal::ctrl_c() => interrupted,
+                _ = terminate.recv() => Ok(()),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c().await
+        }
+    })
+}
