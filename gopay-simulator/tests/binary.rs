@@ -1,0 +1,274 @@
+//! The `gopay-simulator` binary: flags and their environment variables, the first line, the
+//! access log, and a clean stop on SIGTERM.
+#![cfg(unix)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use gopay::{Client, Config, Currency, Item, PaymentRequest, PaymentState};
+use gopay_simulator::DEFAULT_GOID;
+
+/// How long any line or the exit may take; generous for a loaded CI machine.
+const BOUND: Duration = Duration::from_secs(20);
+
+/// A running binary and its stdout, line by line.
+struct Running {
+    child: Child,
+    lines: Receiver<String>,
+    first: String,
+}
+
+impl Running {
+    fn start(args: &[&str], env: &[(&str, &str)]) -> Running {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_gopay-simulator"));
+        command
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        for (name, _) in std::env::vars() {
+            if name.starts_with("GOPAY_SIMULATOR_") {
+                command.env_remove(name);
+            }
+        }
+        command.envs(env.iter().copied());
+        let mut child = command.spawn().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (send, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                if send.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        let first = lines.recv_timeout(BOUND).expect("no first line");
+        Running {
+            child,
+            lines,
+            first,
+        }
+    }
+
+    /// The gateway URL the first line names.
+    fn gateway_url(&self) -> &str {
+        self.first
+            .strip_prefix("gopay-simulator listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {:?}", self.first))
+    }
+
+    fn next_line(&self) -> String {
+        self.lines.recv_timeout(BOUND).expect("no log line")
+    }
+
+    /// Sends SIGTERM and waits for the exit; after [`BOUND`] a watchdog kills the process,
+    /// which then has no exit code.
+    fn terminate(&mut self) -> ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(sent.success());
+        let (exited, watched) = mpsc::channel::<()>();
+        let watchdog = std::thread::spawn(move || {
+            if watched.recv_timeout(BOUND) == Err(mpsc::RecvTimeoutError::Timeout) {
+                let _ = Command::new("kill").args(["-KILL", &pid]).status();
+            }
+        });
+        let status = self.child.wait().unwrap();
+        drop(exited);
+        watchdog.join().unwrap();
+        status
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // A failed test must not leave the server running (no-op once it exited).
+        let _ = self.child.kill();
+    }
+}
+
+/// Creates a payment and reads its status; the payment's id and `gw_url`.
+fn create_and_read(config: Config) -> (u64, String) {
+    let client = Client::new(config).unwrap();
+    let payment = client
+        .create_payment(
+            &PaymentRequest::new(4200, Currency::Czk, "bin-1").item(Item::new("Mug", 4200)),
+        )
+        .unwrap();
+    let status = client.get_status(payment.id).unwrap();
+    assert_eq!(status.state, Some(PaymentState::Created));
+    (payment.id, payment.gw_url.unwrap_or_default())
+}
+
+/// A token fetched by hand, to check the log never shows it.
+fn fetch_token(gateway_url: &str, id: &str, secret: &str) -> String {
+    use base64::Engine;
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
+    let agent = ureq::Agent::config_builder()
+        .proxy(None)
+        .build()
+        .new_agent();
+    let body = agent
+        .post(format!("{gateway_url}/oauth2/token"))
+        .header("Authorization", format!("Basic {basic}"))
+        .content_type("application/x-www-form-urlencoded")
+        .send("grant_type=client_credentials&scope=payment-all")
+        .unwrap()
+        .into_body()
+        .read_to_string()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    json["access_token"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn flags_set_the_credentials_and_each_exchange_is_logged_as_text() {
+    let secret = "flag-secret-9f2c";
+    let mut sim = Running::start(
+        &[
+            "--port",
+            "0",
+            "--client-id",
+            "flag-id",
+            "--client-secret",
+            secret,
+        ],
+        &[],
+    );
+    let url = sim.gateway_url().to_owned();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with("/api"),
+        "{url}"
+    );
+    let token = fetch_token(&url, "flag-id", secret);
+    let token_line = sim.next_line();
+    assert!(
+        token_line.starts_with("POST /api/oauth2/token 200 ") && token_line.ends_with("ms"),
+        "{token_line}"
+    );
+    let (id, _) = create_and_read(Config::new(DEFAULT_GOID, "flag-id", secret, &url));
+    let lines = [sim.next_line(), sim.next_line(), sim.next_line()];
+    assert!(
+        lines[0].starts_with("POST /api/oauth2/token 200 "),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].starts_with("POST /api/payments/payment 200 "),
+        "{lines:?}"
+    );
+    assert!(
+        lines[2].starts_with(&format!("GET /api/payments/payment/{id} 200 ")),
+        "{lines:?}"
+    );
+    for line in lines.iter().chain([&token_line]) {
+        assert!(!line.contains(secret) && !line.contains(&token), "{line}");
+    }
+    // Other credentials are refused.
+    let wrong = Client::new(Config::new(DEFAULT_GOID, "flag-id", "wrong", &url)).unwrap();
+    assert!(wrong.get_status(id).is_err());
+    assert!(sim.next_line().starts_with("POST /api/oauth2/token 403 "));
+    assert_eq!(sim.terminate().code(), Some(0));
+}
+
+#[test]
+fn environment_variables_set_the_flags_and_a_flag_wins() {
+    let mut sim = Running::start(
+        &["--client-secret", "flag-wins"],
+        &[
+            ("GOPAY_SIMULATOR_PORT", "0"),
+            ("GOPAY_SIMULATOR_CLIENT_ID", "env-id"),
+            ("GOPAY_SIMULATOR_CLIENT_SECRET", "env-loses"),
+            ("GOPAY_SIMULATOR_LOG", "json"),
+        ],
+    );
+    let url = sim.gateway_url().to_owned();
+    assert!(
+        !url.ends_with(":8899/api"),
+        "GOPAY_SIMULATOR_PORT=0 ignored: {url}"
+    );
+    let refused = Client::new(Config::new(DEFAULT_GOID, "env-id", "env-loses", &url)).unwrap();
+    assert!(refused.get_status(1).is_err());
+    let line = sim.next_line();
+    let json: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(json["method"], "POST", "{line}");
+    assert_eq!(json["path"], "/api/oauth2/token", "{line}");
+    assert_eq!(json["status"], 403, "{line}");
+    assert!(json["ms"].as_f64().is_some_and(|ms| ms >= 0.0), "{line}");
+    let token = fetch_token(&url, "env-id", "flag-wins");
+    let token_line = sim.next_line();
+    let (id, _) = create_and_read(Config::new(DEFAULT_GOID, "env-id", "flag-wins", &url));
+    let lines = [
+        token_line,
+        sim.next_line(),
+        sim.next_line(),
+        sim.next_line(),
+    ];
+    let seen: Vec<(String, String, u64)> = lines
+        .iter()
+        .map(|line| {
+            assert!(
+                !line.contains("flag-wins") && !line.contains(&token),
+                "{line}"
+            );
+            let json: serde_json::Value = serde_json::from_str(line).unwrap();
+            let (method, path) = (json["method"].as_str(), json["path"].as_str());
+            (
+                method.unwrap().to_owned(),
+                path.unwrap().to_owned(),
+                json["status"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("POST", "/api/oauth2/token".to_owned()),
+        ("POST", "/api/oauth2/token".to_owned()),
+        ("POST", "/api/payments/payment".to_owned()),
+        ("GET", format!("/api/payments/payment/{id}")),
+    ];
+    for ((method, path, status), (want_method, want_path)) in seen.iter().zip(&expected) {
+        assert_eq!(
+            (method.as_str(), path, *status),
+            (*want_method, want_path, 200)
+        );
+    }
+    assert_eq!(sim.terminate().code(), Some(0));
+}
+
+#[test]
+fn the_public_url_names_the_gateway() {
+    // The first line names the public URL, not the port: choose a free one beforehand.
+    let port = std::net::TcpListener::bind("0.0.0.0:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let mut sim = Running::start(
+        &[
+            "--bind",
+            "0.0.0.0",
+            "--port",
+            &port,
+            "--public-url",
+            "http://sim.test:1234",
+        ],
+        &[],
+    );
+    assert_eq!(
+        sim.first,
+        "gopay-simulator listening on http://sim.test:1234/api"
+    );
+    // The server listens on every interface, whatever the public URL says: reach it on
+    // loopback.
+    let local = format!("http://127.0.0.1:{port}/api");
+    let (_, gw_url) = create_and_read(Config::new(
+        DEFAULT_GOID,
+        gopay_simulator::CLIENT_ID,
+        gopay_simulator::CLIENT_SECRET,
+        &local,
+    ));
+    assert!(gw_url.starts_with("http://sim.test:1234/"), "{gw_url}");
+    assert_eq!(sim.terminate().code(), Some(0));
+}
