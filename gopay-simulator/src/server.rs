@@ -282,7 +282,7 @@ fn response(reply: Reply) -> Response<Full<Bytes>> {
     let headers = response.headers_mut();
     headers.insert(SERVER, HeaderValue::from_static("gopay-simulator"));
     if !reply.content_type.is_empty() {
-        if let Ok(value) = HeaderValue::from_str(&reply.content_type) {
+        if let Ok(value) = HeaderValue::from_str(reply.content_type) {
             headers.insert(CONTENT_TYPE, value);
         }
     }
