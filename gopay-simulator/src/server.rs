@@ -137,6 +137,9 @@ fn respond(request: tiny_http::Request, reply: Reply) {
     if !reply.content_type.is_empty() {
         head.push_str(&format!("Content-Type: {}\r\n", reply.content_type));
     }
+    if let Some(location) = &reply.location {
+        head.push_str(&format!("Location: {location}\r\n"));
+    }
     if !bodiless {
         head.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
     }
