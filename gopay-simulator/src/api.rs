@@ -7,8 +7,8 @@ use std::sync::atomic::Ordering;
 
 use super::auth::{self, Need, TokenPolicy};
 use super::endpoints;
-use super::page;
 use super::faults::{Action, FaultTarget};
+use super::page;
 use super::record::RecordedRequest;
 use super::responses::{Refusal, Reply, INVALID_REQUEST, SYSTEM_ERROR, UNAUTHORIZED};
 use super::shared::Shared;

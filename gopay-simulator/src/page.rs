@@ -118,7 +118,10 @@ pub(crate) fn act(shared: &Shared, key: &str, request: &RecordedRequest) -> Repl
         Some("pay") => {
             let instrument = form::get(&fields, "payment_instrument")
                 .filter(|text| !text.is_empty())
-                .map(|text| text.parse::<PaymentInstrument>().unwrap_or_else(|e| match e {}));
+                .map(|text| {
+                    text.parse::<PaymentInstrument>()
+                        .unwrap_or_else(|e| match e {})
+                });
             customer::pay(
                 &mut shared.store.lock(),
                 &shared.random,

@@ -129,7 +129,10 @@ impl Driver {
             },
         }}});
         let value = self.call("POST", "/session", Some(capabilities));
-        let id = value["sessionId"].as_str().expect("a session id").to_owned();
+        let id = value["sessionId"]
+            .as_str()
+            .expect("a session id")
+            .to_owned();
         Session { driver: self, id }
     }
 }
@@ -174,7 +177,11 @@ impl Session<'_> {
         let element = found[ELEMENT]
             .as_str()
             .unwrap_or_else(|| panic!("no {css} in {}", self.call("GET", "/source", None)));
-        self.call("POST", &format!("/element/{element}/click"), Some(json!({})));
+        self.call(
+            "POST",
+            &format!("/element/{element}/click"),
+            Some(json!({})),
+        );
     }
 }
 
@@ -206,7 +213,11 @@ fn a_customer_pays_in_a_real_browser_and_returns_to_the_shop() {
     let returned = format!("{base}/return?id={id}");
     let deadline = Instant::now() + BROWSER_WAIT;
     while session.url() != returned {
-        assert!(Instant::now() < deadline, "the browser is at {}", session.url());
+        assert!(
+            Instant::now() < deadline,
+            "the browser is at {}",
+            session.url()
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     // The shop sees the notification and the customer's return (and maybe a favicon).

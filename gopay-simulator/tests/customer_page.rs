@@ -82,7 +82,9 @@ fn order(shop: &Shop, number: &str) -> PaymentRequest {
 
 /// The value of the first `name="…"` attribute following `marker` in `html`.
 fn attribute<'a>(html: &'a str, marker: &str, name: &str) -> &'a str {
-    let start = html.find(marker).unwrap_or_else(|| panic!("{marker} in {html}"));
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} in {html}"));
     let rest = &html[start..];
     let key = format!("{name}=\"");
     let from = rest.find(&key).expect("the attribute") + key.len();
@@ -117,7 +119,11 @@ fn the_page_shows_the_order_and_opening_it_changes_nothing() {
 
     let page = get(&gw_url);
     assert_eq!(page.status, 200);
-    assert!(page.content_type.starts_with("text/html"), "{}", page.content_type);
+    assert!(
+        page.content_type.starts_with("text/html"),
+        "{}",
+        page.content_type
+    );
     for expected in [
         "ORD-7",
         "150.00 CZK",
@@ -214,7 +220,11 @@ fn a_preauthorised_payment_is_authorised_by_the_pay_button() {
     let payment = client.create_payment(&request).unwrap();
     let page = get(payment.gw_url.as_deref().unwrap());
     assert!(page.body.contains("Authorise 150.00 CZK"), "{}", page.body);
-    assert!(!page.body.contains("BANK_ACCOUNT"), "cards only: {}", page.body);
+    assert!(
+        !page.body.contains("BANK_ACCOUNT"),
+        "cards only: {}",
+        page.body
+    );
     let (action, token) = form_of(&sim, &page.body);
 
     let authorized = post_form(
@@ -285,7 +295,10 @@ fn shop_supplied_text_is_escaped() {
     let payment = client(&sim).create_payment(&request).unwrap();
     let page = get(payment.gw_url.as_deref().unwrap()).body;
     assert!(!page.contains("<script>"), "{page}");
-    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{page}");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
     assert!(
         page.contains("&lt;script&gt;alert(2)&lt;/script&gt; &amp; &quot;mug&quot;"),
         "{page}"
@@ -313,7 +326,10 @@ fn embed_js_and_every_advertised_image_are_served() {
         assert_eq!(image.content_type, "image/svg+xml", "{url}");
         assert!(image.body.starts_with("<svg") && image.body.ends_with("</svg>"));
     }
-    assert_eq!(get(&format!("{}/images/checkout/x.gif", origin(&sim))).status, 404);
+    assert_eq!(
+        get(&format!("{}/images/checkout/x.gif", origin(&sim))).status,
+        404
+    );
 }
 
 fn collect_images(value: &serde_json::Value, out: &mut Vec<String>) {
@@ -388,8 +404,11 @@ fn the_firewall_refuses_escaped_non_ascii_json_only() {
 /// A bearer header of a fresh `payment-create` token, fetched by hand.
 fn bearer(sim: &Simulator) -> String {
     use base64::Engine as _;
-    let credentials = base64::engine::general_purpose::STANDARD
-        .encode(format!("{}:{}", sim.client_id(), sim.client_secret()));
+    let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        sim.client_id(),
+        sim.client_secret()
+    ));
     let answer = http(
         "POST",
         &format!("{}/oauth2/token", sim.gateway_url()),

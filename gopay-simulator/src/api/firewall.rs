@@ -65,10 +65,14 @@ mod tests {
 
     #[test]
     fn only_escaped_non_ascii_in_strings_is_blocked() {
-        assert!(escapes_non_ascii(br#"{"name":"\u017dlu\u0165ou\u010dk\u00fd"}"#));
+        assert!(escapes_non_ascii(
+            br#"{"name":"\u017dlu\u0165ou\u010dk\u00fd"}"#
+        ));
         assert!(escapes_non_ascii(br#"{"n":"a\u0080"}"#));
         assert!(escapes_non_ascii(br#"{"n":"\ud83d\ude00"}"#));
-        assert!(!escapes_non_ascii("{\"name\":\"Žluťoučký kůň\"}".as_bytes()));
+        assert!(!escapes_non_ascii(
+            "{\"name\":\"Žluťoučký kůň\"}".as_bytes()
+        ));
         assert!(!escapes_non_ascii(br#"{"n":"\u0041\u007f \" \\ \n \/"}"#));
         // An escaped backslash followed by a literal u is not an escape.
         assert!(!escapes_non_ascii(br#"{"n":"\\u00e9"}"#));

@@ -23,7 +23,10 @@ pub(crate) fn image(file: &str) -> Option<Reply> {
     if name.is_empty() || name.len() > 64 || !name.chars().all(plain) {
         return None;
     }
-    Some(Reply::file("image/svg+xml", badge(name, scale).into_bytes()))
+    Some(Reply::file(
+        "image/svg+xml",
+        badge(name, scale).into_bytes(),
+    ))
 }
 
 /// A 56×28 badge (times `scale`) with `name` in a colour derived from it. `name` is plain

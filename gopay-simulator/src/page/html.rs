@@ -104,7 +104,11 @@ pub(crate) fn page(view: &View, token: Option<&str>, error: Option<&str>) -> Str
     }
     body.push_str("</section><section>");
     if let Some(error) = error {
-        let _ = write!(body, "<p class=\"error\" id=\"error\">{}</p>", escape(error));
+        let _ = write!(
+            body,
+            "<p class=\"error\" id=\"error\">{}</p>",
+            escape(error)
+        );
     }
     match token {
         Some(token) if view.open() => choice(&mut body, view, token),
