@@ -163,8 +163,8 @@ pub(crate) fn act(shared: &Shared, key: &str, request: &RecordedRequest) -> Repl
 }
 
 /// `return_url` with `id={id}` added to its query (before any fragment), as GoPay sends the
-/// customer back. Control characters and spaces are percent-encoded so the URL is a valid
-/// header value.
+/// customer back. Control characters, spaces and non-ASCII characters are percent-encoded
+/// (as UTF-8) so the URL is a valid header value.
 fn return_target(return_url: &str, id: u64) -> String {
     let (base, fragment) = match return_url.split_once('#') {
         Some((base, fragment)) => (base, Some(fragment)),
@@ -184,7 +184,7 @@ fn return_target(return_url: &str, id: u64) -> String {
     }
     let mut safe = String::with_capacity(target.len());
     for c in target.chars() {
-        if c.is_control() || c == ' ' {
+        if c.is_control() || c == ' ' || !c.is_ascii() {
             let mut buf = [0; 4];
             for byte in c.encode_utf8(&mut buf).bytes() {
                 safe.push_str(&format!("%{byte:02X}"));
@@ -221,6 +221,10 @@ mod tests {
         assert_eq!(
             return_target("https://shop.test/a b\r\nX: y", 7),
             "https://shop.test/a%20b%0D%0AX:%20y?id=7"
+        );
+        assert_eq!(
+            return_target("https://shop.test/ž", 7),
+            "https://shop.test/%C5%BE?id=7"
         );
     }
 }
