@@ -1,11 +1,14 @@
 //! Routing: which endpoint a request is for, the faults it suffers, the token check, and
 //! the handler that answers it.
 
+mod firewall;
+
 use std::sync::atomic::Ordering;
 
 use super::auth::{self, Need, TokenPolicy};
 use super::endpoints;
 use super::faults::{Action, FaultTarget};
+use super::page;
 use super::record::RecordedRequest;
 use super::responses::{Refusal, Reply, INVALID_REQUEST, SYSTEM_ERROR, UNAUTHORIZED};
 use super::shared::Shared;
@@ -128,10 +131,21 @@ fn route(shared: &Shared, request: &RecordedRequest) -> Reply {
         .filter(|s| !s.is_empty())
         .collect();
     let method = request.method.as_str();
+    if segments.first() == Some(&"api") && firewall::blocks(request) {
+        return firewall::refusal().into_reply();
+    }
     match segments.as_slice() {
         ["api", "oauth2", "token"] if method == "POST" => token(shared, request),
         ["api", rest @ ..] => api(shared, request, method, rest),
-        ["gw", "v3", key] if method == "GET" => endpoints::gateway_page(shared, key),
+        // The customer page: opened by a link (GET) or by the shop's form (POST).
+        ["gw", "v3", key] if method == "GET" || method == "POST" => {
+            endpoints::gateway_page(shared, key)
+        }
+        ["gw", "v3", key, page::ACTION] if method == "POST" => page::act(shared, key, request),
+        ["gp-gw", "js", "embed.js"] if method == "GET" => page::embed_js(),
+        ["images", "checkout", file] if method == "GET" => {
+            page::image(file).unwrap_or_else(|| not_found(method))
+        }
         _ => not_found(method),
     }
 }

@@ -386,43 +386,9 @@ pub(crate) fn delete_card(shared: &Shared, id: &str) -> Result<Reply, Refusal> {
     }
 }
 
-/// `GET /gw/v3/{key}`: a plain page standing in for GoPay's payment gateway.
+/// `GET` or `POST /gw/v3/{key}`: the customer's payment page (see [`super::page`]).
 pub(crate) fn gateway_page(shared: &Shared, key: &str) -> Reply {
-    let store = shared.store.lock();
-    let Some(record) = store.by_gateway_key(key) else {
-        return Reply::html(
-            404,
-            "<!DOCTYPE html><title>GoPay simulator</title><p>No such payment.</p>".into(),
-        );
-    };
-    let payment = &record.payment;
-    let page = format!(
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>GoPay simulator</title></head>\
-         <body><h1>GoPay simulator</h1><p>Payment {} (order {}): {} {} &mdash; {}</p>\
-         <p>This gateway is simulated: pay with <code>Simulator::pay</code>.</p></body></html>",
-        payment.id,
-        escape(payment.order_number.as_deref().unwrap_or("")),
-        documents::major_units(record.amount),
-        record.currency,
-        record.state(),
-    );
-    Reply::html(200, page)
-}
-
-/// Text for HTML.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
+    super::page::show(shared, key)
 }
 
 #[cfg(test)]
@@ -446,13 +412,5 @@ mod tests {
         );
         let both = date_range("x", "2025-02-30").unwrap_err();
         assert_eq!(both.errors.len(), 2);
-    }
-
-    #[test]
-    fn html_is_escaped() {
-        assert_eq!(
-            escape("<a href='x'>&\"</a>"),
-            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
-        );
     }
 }

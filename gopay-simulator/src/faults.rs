@@ -156,6 +156,7 @@ impl Faults {
                     status,
                     content_type,
                     body: body.into_bytes(),
+                    location: None,
                 };
                 (target, Action::Answer(Arc::new(reply)), count)
             }

@@ -79,6 +79,7 @@ mod faults;
 mod form;
 mod merchant;
 mod notify;
+mod page;
 mod picture;
 mod random;
 mod record;

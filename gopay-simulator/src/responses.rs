@@ -12,6 +12,8 @@ pub(crate) struct Reply {
     /// Empty for an answer without a body.
     pub(crate) content_type: &'static str,
     pub(crate) body: Vec<u8>,
+    /// The `Location` header of a redirect (the customer page's 303 back to the shop).
+    pub(crate) location: Option<String>,
 }
 
 pub(crate) const JSON: &str = "application/json;charset=UTF-8";
@@ -24,6 +26,7 @@ impl Reply {
                 status,
                 content_type: JSON,
                 body,
+                location: None,
             },
             Err(e) => Refusal::global(
                 500,
@@ -45,6 +48,7 @@ impl Reply {
             status: 204,
             content_type: "",
             body: Vec::new(),
+            location: None,
         }
     }
 
@@ -54,6 +58,7 @@ impl Reply {
             status: 200,
             content_type,
             body,
+            location: None,
         }
     }
 
@@ -63,6 +68,15 @@ impl Reply {
             status,
             content_type: "text/html;charset=UTF-8",
             body: page.into_bytes(),
+            location: None,
+        }
+    }
+
+    /// `303 See Other` to `location`, with a short page linking there.
+    pub(crate) fn see_other(location: String, page: String) -> Reply {
+        Reply {
+            location: Some(location),
+            ..Reply::html(303, page)
         }
     }
 }
@@ -193,6 +207,7 @@ impl Refusal {
             status: self.status,
             content_type: JSON,
             body,
+            location: None,
         }
     }
 }

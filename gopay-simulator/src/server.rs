@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use hyper::header::{HeaderValue, CONTENT_TYPE, SERVER};
+use hyper::header::{HeaderValue, CONTENT_TYPE, LOCATION, SERVER};
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use parking_lot::Mutex;
@@ -284,6 +284,12 @@ fn response(reply: Reply) -> Response<Full<Bytes>> {
     if !reply.content_type.is_empty() {
         if let Ok(value) = HeaderValue::from_str(reply.content_type) {
             headers.insert(CONTENT_TYPE, value);
+        }
+    }
+    // The customer page's 303 back to the shop; always visible ASCII (percent-encoded).
+    if let Some(location) = reply.location.as_deref() {
+        if let Ok(value) = HeaderValue::from_str(location) {
+            headers.insert(LOCATION, value);
         }
     }
     response
