@@ -48,7 +48,10 @@ fn handle(shared: &Shared, request: &RecordedRequest, segments: &[&str]) -> Resu
         ("POST", ["payments", id, action]) => customer_action(shared, request, id, action),
         ("POST", ["cards"]) => seed_card(shared, request),
         ("GET", ["requests"]) => Ok(Reply::ok(
-            &ops::exchanges(shared).iter().map(exchange).collect::<Vec<_>>(),
+            &ops::exchanges(shared)
+                .iter()
+                .map(exchange)
+                .collect::<Vec<_>>(),
         )),
         ("DELETE", ["requests"]) => {
             shared.log.lock().clear();
@@ -213,7 +216,11 @@ fn seed_payment(shared: &Shared, request: &RecordedRequest) -> Result<Reply, Ref
     if payment.id == 0 {
         return Err(bad_request("a seeded payment needs an id greater than 0"));
     }
-    Ok(Reply::ok(&ops::seed_payment(shared, payment, notification_url)))
+    Ok(Reply::ok(&ops::seed_payment(
+        shared,
+        payment,
+        notification_url,
+    )))
 }
 
 /// `POST /_simulator/cards`: a card as GoPay's card details call answers it.
@@ -241,7 +248,10 @@ fn advance_clock(shared: &Shared, request: &RecordedRequest) -> Result<Reply, Re
             409,
             WRONG_FORMAT,
             "seconds",
-            format!("at most {} seconds at a time", ops::MAX_CLOCK_STEP.as_secs()),
+            format!(
+                "at most {} seconds at a time",
+                ops::MAX_CLOCK_STEP.as_secs()
+            ),
         ));
     }
     let timed_out = ops::advance_clock(shared, by);
@@ -252,7 +262,9 @@ fn advance_clock(shared: &Shared, request: &RecordedRequest) -> Result<Reply, Re
 
 /// A header value as shown in the request log: credentials are replaced, their scheme kept.
 fn shown_header(name: &str, value: &str) -> String {
-    if name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("proxy-authorization") {
+    if name.eq_ignore_ascii_case("authorization")
+        || name.eq_ignore_ascii_case("proxy-authorization")
+    {
         match value.trim().split_once(' ') {
             Some((scheme, _)) => format!("{scheme} [redacted]"),
             None => "[redacted]".to_owned(),
@@ -297,7 +309,10 @@ mod tests {
         assert!(is_control("/_simulator/reset"));
         assert!(!is_control("/_simulatorx"));
         assert!(!is_control("/api/_simulator"));
-        assert_eq!(shown_header("Authorization", "Bearer abc"), "Bearer [redacted]");
+        assert_eq!(
+            shown_header("Authorization", "Bearer abc"),
+            "Bearer [redacted]"
+        );
         assert_eq!(shown_header("authorization", "abc"), "[redacted]");
         assert_eq!(shown_header("Accept", "a/b"), "a/b");
     }

@@ -166,7 +166,10 @@ fn check_swift(
     } else {
         Err(Denied::refused(
             "swift",
-            format!("payment {} does not allow the bank {swift}", record.payment.id),
+            format!(
+                "payment {} does not allow the bank {swift}",
+                record.payment.id
+            ),
         ))
     }
 }

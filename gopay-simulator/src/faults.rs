@@ -341,12 +341,30 @@ mod tests {
         });
         let api = Some(FaultTarget::Api);
         let path = "/api/payments/payment/3000000001/refund";
-        assert_eq!(faults.take_for("GET", path, api.clone()), Some(Action::Malformed));
-        assert_eq!(faults.take_for("POST", path, api.clone()), Some(Action::Status(503)));
+        assert_eq!(
+            faults.take_for("GET", path, api.clone()),
+            Some(Action::Malformed)
+        );
+        assert_eq!(
+            faults.take_for("POST", path, api.clone()),
+            Some(Action::Status(503))
+        );
         assert_eq!(faults.take_for("POST", path, api), None);
-        assert!(path_matches("/api/payments/payment/{id}", "/api/payments/payment/7"));
-        assert!(!path_matches("/api/payments/payment/{id}", "/api/payments/payment/7/refund"));
-        assert!(!path_matches("/api/payments/payment/{id}", "/api/payments/payment"));
-        assert!(!path_matches("/api/payments/payment/8", "/api/payments/payment/7"));
+        assert!(path_matches(
+            "/api/payments/payment/{id}",
+            "/api/payments/payment/7"
+        ));
+        assert!(!path_matches(
+            "/api/payments/payment/{id}",
+            "/api/payments/payment/7/refund"
+        ));
+        assert!(!path_matches(
+            "/api/payments/payment/{id}",
+            "/api/payments/payment"
+        ));
+        assert!(!path_matches(
+            "/api/payments/payment/8",
+            "/api/payments/payment/7"
+        ));
     }
 }

@@ -100,11 +100,11 @@ pub use record::{RecordedRequest, MAX_RECORDED_REQUESTS};
 pub use server::{MAX_REQUEST_BODY, WORKER_THREADS};
 pub use store::PAYMENT_TIMEOUT;
 
+use control::ops;
+use customer::{Choice, Denied};
 use gopay::Config;
 use gopay::{ApiErrorDetail, Error};
 use gopay::{Card, Language, Payment, PaymentInstrument, PaymentRequest, Target as Recipient};
-use control::ops;
-use customer::{Choice, Denied};
 use responses::Refusal;
 use shared::{Settings, Shared};
 

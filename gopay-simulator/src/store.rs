@@ -300,7 +300,9 @@ mod tests {
         let open = store.new_payment_id();
         store.insert(record(open, PaymentState::Created), None);
         store.seed(record(7, PaymentState::Paid), None);
-        assert!(store.advance_clock(PAYMENT_TIMEOUT - Duration::from_secs(1)).is_empty());
+        assert!(store
+            .advance_clock(PAYMENT_TIMEOUT - Duration::from_secs(1))
+            .is_empty());
         let late = store.new_payment_id();
         assert_eq!(late, open + 1, "seeding a lower id keeps the counter");
         store.insert(record(late, PaymentState::PaymentMethodChosen), None);

@@ -58,10 +58,7 @@ enum Kind {
 #[serde(untagged)]
 enum TargetJson {
     Named(Named),
-    Route {
-        method: String,
-        path: String,
-    },
+    Route { method: String, path: String },
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,8 +71,7 @@ enum Named {
 /// The faults a JSON fault stands for (several only for a `refuse_token` with a `count`),
 /// or why it is not one.
 pub(crate) fn parse(body: &[u8]) -> Result<Vec<Fault>, String> {
-    let json: FaultJson =
-        serde_json::from_slice(body).map_err(|e| format!("not a fault: {e}"))?;
+    let json: FaultJson = serde_json::from_slice(body).map_err(|e| format!("not a fault: {e}"))?;
     let count = json.count.unwrap_or(1);
     let target = match json.target {
         None | Some(TargetJson::Named(Named::Api)) => FaultTarget::Api,
@@ -199,8 +195,10 @@ mod tests {
             vec![Fault::RefuseToken, Fault::RefuseToken]
         );
         assert_eq!(
-            faults(r#"{"kind": "malformed_body", "target": {"method": "get", "path": "/api/x/{id}"}}"#)
-                .unwrap(),
+            faults(
+                r#"{"kind": "malformed_body", "target": {"method": "get", "path": "/api/x/{id}"}}"#
+            )
+            .unwrap(),
             vec![Fault::MalformedBody {
                 target: FaultTarget::route("GET", "/api/x/{id}"),
                 count: 1
