@@ -1,15 +1,16 @@
-//! Routing: which endpoint a request is for, the faults it suffers, the token check, and
-//! the handler that answers it.
+//! Routing: which endpoint a request is for, the faults it suffers, the token check, the
+//! handler that answers it, and the recording of the answer.
 
 mod firewall;
 
 use std::sync::atomic::Ordering;
 
 use super::auth::{self, Need, TokenPolicy};
+use super::control;
 use super::endpoints;
 use super::faults::{Action, FaultTarget};
 use super::page;
-use super::record::RecordedRequest;
+use super::record::{Answer, RecordedRequest};
 use super::responses::{Refusal, Reply, INVALID_REQUEST, SYSTEM_ERROR, UNAUTHORIZED};
 use super::shared::Shared;
 
@@ -96,13 +97,34 @@ fn target(route: &str) -> Option<FaultTarget> {
     }
 }
 
-/// The whole answer to one request: faults first, then the endpoint.
+/// The whole answer to one request, recorded in the request log with it. Requests to the
+/// control API are answered by [`control`] and left out of the log (and of faults), so a
+/// test's own inspection never shows up in what it inspects.
 pub(crate) fn answer(shared: &Shared, request: &RecordedRequest) -> Reply {
+    if control::is_control(request.route()) {
+        shared.log.lock().discard(request);
+        return control::answer(shared, request);
+    }
+    let reply = answer_gateway(shared, request);
+    let answer = Answer {
+        status: reply.status,
+        content_type: reply.content_type,
+        body: reply.body.clone(),
+    };
+    shared.log.lock().answered(request, answer);
+    reply
+}
+
+/// The gateway's answer: faults first, then the endpoint.
+fn answer_gateway(shared: &Shared, request: &RecordedRequest) -> Reply {
     let target = target(request.route());
     if target == Some(FaultTarget::Token) && request.method == "POST" {
         shared.token_requests.fetch_add(1, Ordering::SeqCst);
     }
-    let action = target.and_then(|target| shared.faults.lock().take(target));
+    let action = shared
+        .faults
+        .lock()
+        .take_for(&request.method, request.route(), target);
     match action {
         Some(Action::Status(status)) => {
             return Refusal::global(status, SYSTEM_ERROR, "simulated gateway failure").into_reply()
@@ -203,9 +225,25 @@ fn api(shared: &Shared, request: &RecordedRequest, method: &str, segments: &[&st
     if let Err(refusal) = checked {
         return refusal.into_reply();
     }
-    endpoint
+    let reply = endpoint
         .run(shared, request)
-        .unwrap_or_else(Refusal::into_reply)
+        .unwrap_or_else(Refusal::into_reply);
+    if endpoint == Endpoint::CreatePayment && reply.status == 200 {
+        keep_create_body(shared, request, &reply);
+    }
+    reply
+}
+
+/// Keeps the body of a successful create-payment request with the new payment, for the
+/// control API's view of what the shop sent.
+fn keep_create_body(shared: &Shared, request: &RecordedRequest, reply: &Reply) {
+    let id = serde_json::from_slice::<serde_json::Value>(&reply.body)
+        .ok()
+        .and_then(|payment| payment.get("id")?.as_u64());
+    let body = serde_json::from_slice::<serde_json::Value>(&request.body);
+    if let (Some(id), Ok(body)) = (id, body) {
+        shared.store.lock().keep_request(id, body);
+    }
 }
 
 #[cfg(test)]

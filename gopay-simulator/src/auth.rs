@@ -12,10 +12,13 @@ use super::responses::{
 };
 use gopay::Scope;
 
-/// The tokens the simulator issued and has not forgotten.
+/// The tokens the simulator issued and has not forgotten, with the test clock their
+/// lifetimes are counted on.
 #[derive(Default)]
 pub(crate) struct Tokens {
     issued: HashMap<String, Issued>,
+    /// How far the test clock is ahead of the real one.
+    clock_offset: Duration,
 }
 
 struct Issued {
@@ -35,7 +38,7 @@ pub(crate) enum Need {
 impl Tokens {
     /// Remembers a new token of `scope` valid for `lifetime`, dropping expired ones.
     pub(crate) fn issue(&mut self, token: String, scope: Scope, lifetime: Duration) {
-        let now = Instant::now();
+        let now = self.now();
         self.issued.retain(|_, issued| issued.expires > now);
         self.issued.insert(
             token,
@@ -58,7 +61,7 @@ impl Tokens {
         let Some(issued) = self.issued.get(token) else {
             return Err(Refusal::global(401, UNAUTHORIZED, "unknown access token"));
         };
-        if issued.expires <= Instant::now() {
+        if issued.expires <= self.now() {
             self.issued.remove(token);
             return Err(Refusal::global(
                 401,
@@ -86,6 +89,18 @@ impl Tokens {
     /// Forgets every token.
     pub(crate) fn clear(&mut self) {
         self.issued.clear();
+    }
+
+    /// Moves the test clock `by` forward: tokens get that much closer to their expiry.
+    pub(crate) fn advance_clock(&mut self, by: Duration) {
+        self.clock_offset = self.clock_offset.saturating_add(by);
+    }
+
+    /// Now on the test clock.
+    fn now(&self) -> Instant {
+        let now = Instant::now();
+        // The control API bounds the offset, so this never falls back in practice.
+        now.checked_add(self.clock_offset).unwrap_or(now)
     }
 }
 
@@ -254,6 +269,21 @@ mod tests {
         tokens.forget(Some("Bearer a"));
         assert_eq!(
             code(tokens.check(Some("Bearer a"), Need::All)),
+            Err((401, 200))
+        );
+    }
+
+    #[test]
+    fn the_test_clock_expires_tokens() {
+        let mut tokens = Tokens::default();
+        tokens.issue("a".into(), Scope::PaymentAll, Duration::from_secs(60));
+        tokens.advance_clock(Duration::from_secs(59));
+        assert!(tokens.check(Some("Bearer a"), Need::All).is_ok());
+        tokens.advance_clock(Duration::from_secs(1));
+        assert_eq!(
+            tokens
+                .check(Some("Bearer a"), Need::All)
+                .map_err(|r| (r.status, r.code())),
             Err((401, 200))
         );
     }

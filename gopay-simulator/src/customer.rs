@@ -6,30 +6,79 @@ use std::time::SystemTime;
 use super::cards;
 use super::notify::Notice;
 use super::random::Random;
+use super::responses::{payment_not_found, Refusal, PAYMENT_WRONG_STATE, WRONG_FORMAT};
 use super::store::{Record, Store};
 use gopay::Error;
 use gopay::{
-    Payment, PaymentInstrument, PaymentState, PreAuthState, RecurrenceCycle, RecurrenceState,
-    SubState,
+    BnplType, Payment, PaymentInstrument, PaymentState, PreAuthState, RecurrenceCycle,
+    RecurrenceState, SubState, Swift,
 };
 
-fn unknown(id: u64) -> Error {
-    Error::invalid_input("id", format!("the simulator has no payment {id}"))
+/// Why a customer action was not done. One type for both callers: the Rust API turns it
+/// into [`Error::InvalidInput`], the control API into GoPay's error envelope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Denied {
+    /// The simulator has no such payment.
+    Unknown(u64),
+    /// The payment exists but does not allow the action; `field` names what is wrong
+    /// (`id`, `state`, `instrument`, `swift` or `bnpl_type`).
+    Refused {
+        field: &'static str,
+        message: String,
+    },
 }
 
-fn record(store: &Store, id: u64) -> Result<&Record, Error> {
-    store.get(id).map_err(|_| unknown(id))
+impl Denied {
+    fn refused(field: &'static str, message: String) -> Denied {
+        Denied::Refused { field, message }
+    }
+
+    /// The error the Rust API returns.
+    pub(crate) fn into_error(self) -> Error {
+        match self {
+            Denied::Unknown(id) => {
+                Error::invalid_input("id", format!("the simulator has no payment {id}"))
+            }
+            Denied::Refused { field, message } => Error::invalid_input(field, message),
+        }
+    }
+
+    /// The answer of the control API: 404 for an unknown payment, 409 otherwise.
+    pub(crate) fn into_refusal(self) -> Refusal {
+        match self {
+            Denied::Unknown(id) => payment_not_found(id),
+            Denied::Refused { field, message } => match field {
+                "instrument" => Refusal::field(409, WRONG_FORMAT, "payment_instrument", message),
+                "swift" | "bnpl_type" => Refusal::field(409, WRONG_FORMAT, field, message),
+                _ => Refusal::global(409, PAYMENT_WRONG_STATE, message),
+            },
+        }
+    }
 }
 
-fn record_mut(store: &mut Store, id: u64) -> Result<&mut Record, Error> {
-    store.get_mut(id).map_err(|_| unknown(id))
+/// What the customer picks on the gateway when paying; `None` takes the payment's default.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Choice {
+    pub(crate) instrument: Option<PaymentInstrument>,
+    /// The bank, for a bank transfer.
+    pub(crate) swift: Option<Swift>,
+    /// The buy-now-pay-later variant, for a BNPL method.
+    pub(crate) bnpl_type: Option<BnplType>,
+}
+
+fn record(store: &Store, id: u64) -> Result<&Record, Denied> {
+    store.get(id).map_err(|_| Denied::Unknown(id))
+}
+
+fn record_mut(store: &mut Store, id: u64) -> Result<&mut Record, Denied> {
+    store.get_mut(id).map_err(|_| Denied::Unknown(id))
 }
 
 /// The payment must still wait for the customer (CREATED or PAYMENT_METHOD_CHOSEN).
-fn awaiting_customer(record: &Record, action: &str) -> Result<(), Error> {
+fn awaiting_customer(record: &Record, action: &str) -> Result<(), Denied> {
     match record.state() {
         PaymentState::Created | PaymentState::PaymentMethodChosen => Ok(()),
-        other => Err(Error::invalid_input(
+        other => Err(Denied::refused(
             "state",
             format!(
                 "cannot {action} payment {}: it is {other}, not CREATED or PAYMENT_METHOD_CHOSEN",
@@ -40,9 +89,9 @@ fn awaiting_customer(record: &Record, action: &str) -> Result<(), Error> {
 }
 
 /// `instrument` must be known and, when the payment restricts the methods, allowed.
-fn allowed(record: &Record, instrument: &PaymentInstrument) -> Result<(), Error> {
+fn allowed(record: &Record, instrument: &PaymentInstrument) -> Result<(), Denied> {
     if instrument.is_unknown() {
-        return Err(Error::invalid_input(
+        return Err(Denied::refused(
             "instrument",
             format!("{instrument} is not a payment method the simulator knows"),
         ));
@@ -56,7 +105,7 @@ fn allowed(record: &Record, instrument: &PaymentInstrument) -> Result<(), Error>
     if allowed.is_empty() || allowed.contains(instrument) {
         Ok(())
     } else {
-        Err(Error::invalid_input(
+        Err(Denied::refused(
             "instrument",
             format!(
                 "payment {} does not allow {instrument} (allowed: {})",
@@ -91,12 +140,80 @@ fn default_instrument(record: &Record) -> PaymentInstrument {
     }
 }
 
+/// A bank chosen for a bank transfer must be one the payment allows.
+fn check_swift(
+    record: &Record,
+    instrument: &PaymentInstrument,
+    swift: Option<&Swift>,
+) -> Result<(), Denied> {
+    let Some(swift) = swift else {
+        return Ok(());
+    };
+    if *instrument != PaymentInstrument::BankAccount {
+        return Err(Denied::refused(
+            "swift",
+            format!("a bank (swift {swift}) is chosen only for BANK_ACCOUNT, not {instrument}"),
+        ));
+    }
+    let allowed = record
+        .payment
+        .payer
+        .as_ref()
+        .map(|p| p.allowed_swifts.as_slice())
+        .unwrap_or_default();
+    if allowed.is_empty() || allowed.contains(swift) {
+        Ok(())
+    } else {
+        Err(Denied::refused(
+            "swift",
+            format!(
+                "payment {} does not allow the bank {swift}",
+                record.payment.id
+            ),
+        ))
+    }
+}
+
+/// A buy-now-pay-later variant needs a BNPL method and must be one the payment allows.
+fn check_bnpl(
+    record: &Record,
+    instrument: &PaymentInstrument,
+    bnpl_type: Option<&BnplType>,
+) -> Result<(), Denied> {
+    let Some(bnpl_type) = bnpl_type else {
+        return Ok(());
+    };
+    if !matches!(
+        instrument,
+        PaymentInstrument::Twisto | PaymentInstrument::Skippay
+    ) {
+        return Err(Denied::refused(
+            "bnpl_type",
+            format!("{bnpl_type} is a buy-now-pay-later variant, not one of {instrument}"),
+        ));
+    }
+    let allowed = record
+        .payment
+        .payer
+        .as_ref()
+        .map(|p| p.allowed_bnpl_types.as_slice())
+        .unwrap_or_default();
+    if allowed.is_empty() || allowed.contains(bnpl_type) {
+        Ok(())
+    } else {
+        Err(Denied::refused(
+            "bnpl_type",
+            format!("payment {} does not allow {bnpl_type}", record.payment.id),
+        ))
+    }
+}
+
 /// CREATED/PAYMENT_METHOD_CHOSEN → PAYMENT_METHOD_CHOSEN (no notification).
 pub(crate) fn choose_method(
     store: &mut Store,
     id: u64,
     instrument: PaymentInstrument,
-) -> Result<(), Error> {
+) -> Result<(), Denied> {
     let record = record_mut(store, id)?;
     awaiting_customer(record, "choose a method for")?;
     allowed(record, &instrument)?;
@@ -117,31 +234,53 @@ pub(crate) fn choose_method(
 
 /// The customer pays: → PAID, or → AUTHORIZED for a pre-authorised payment.
 /// `authorize_only` refuses payments that are not pre-authorised.
+#[cfg(test)]
 pub(crate) fn pay(
     store: &mut Store,
     random: &Random,
     id: u64,
     instrument: Option<PaymentInstrument>,
     authorize_only: bool,
-) -> Result<Vec<Notice>, Error> {
+) -> Result<Vec<Notice>, Denied> {
+    let choice = Choice {
+        instrument,
+        ..Choice::default()
+    };
+    pay_as(store, random, id, &choice, authorize_only)
+}
+
+/// The customer pays as `choice` says: → PAID, or → AUTHORIZED for a pre-authorised
+/// payment. `authorize_only` refuses payments that are not pre-authorised.
+pub(crate) fn pay_as(
+    store: &mut Store,
+    random: &Random,
+    id: u64,
+    choice: &Choice,
+    authorize_only: bool,
+) -> Result<Vec<Notice>, Denied> {
     let record = record(store, id)?;
     let action = if authorize_only { "authorize" } else { "pay" };
     awaiting_customer(record, action)?;
     let preauthorized = record.is_preauthorized();
     if authorize_only && !preauthorized {
-        return Err(Error::invalid_input(
+        return Err(Denied::refused(
             "id",
             format!("payment {id} was not created with preauthorization: true; use pay"),
         ));
     }
-    let instrument = instrument.unwrap_or_else(|| default_instrument(record));
+    let instrument = choice
+        .instrument
+        .clone()
+        .unwrap_or_else(|| default_instrument(record));
     allowed(record, &instrument)?;
     if preauthorized && instrument != PaymentInstrument::PaymentCard {
-        return Err(Error::invalid_input(
+        return Err(Denied::refused(
             "instrument",
             format!("pre-authorised payment {id} can only be paid by PAYMENT_CARD"),
         ));
     }
+    check_swift(record, &instrument, choice.swift.as_ref())?;
+    check_bnpl(record, &instrument, choice.bnpl_type.as_ref())?;
     let mut payer = record.payment.payer.clone().unwrap_or_default();
     match instrument {
         PaymentInstrument::PaymentCard => {
@@ -155,7 +294,11 @@ pub(crate) fn pay(
             payer.payment_card = Some(card);
         }
         PaymentInstrument::BankAccount => {
-            payer.bank_account = Some(cards::bank_account(payer.contact.as_ref()));
+            let mut account = cards::bank_account(payer.contact.as_ref());
+            if let Some(swift) = &choice.swift {
+                account.bic = Some(swift.as_str().to_owned());
+            }
+            payer.bank_account = Some(account);
         }
         _ => {}
     }
@@ -178,12 +321,12 @@ pub(crate) fn pay(
 }
 
 /// The customer cancels on the gateway: → CANCELED.
-pub(crate) fn cancel(store: &mut Store, id: u64) -> Result<Vec<Notice>, Error> {
+pub(crate) fn cancel(store: &mut Store, id: u64) -> Result<Vec<Notice>, Denied> {
     finish_unpaid(store, id, PaymentState::Canceled, SubState::S5043, "cancel")
 }
 
 /// The customer does not pay in time: → TIMEOUTED.
-pub(crate) fn expire(store: &mut Store, id: u64) -> Result<Vec<Notice>, Error> {
+pub(crate) fn expire(store: &mut Store, id: u64) -> Result<Vec<Notice>, Denied> {
     finish_unpaid(
         store,
         id,
@@ -199,7 +342,7 @@ fn finish_unpaid(
     state: PaymentState,
     sub_state: SubState,
     action: &str,
-) -> Result<Vec<Notice>, Error> {
+) -> Result<Vec<Notice>, Denied> {
     let record = record_mut(store, id)?;
     awaiting_customer(record, action)?;
     if record.payment.recurrence.is_some() {
@@ -213,12 +356,12 @@ fn finish_unpaid(
 
 /// GoPay charges the next payment of an automatic (DAY/WEEK/MONTH) recurrence: a new PAID
 /// child payment of the parent's amount. Returns the child's id.
-pub(crate) fn recur(store: &mut Store, id: u64) -> Result<(u64, Vec<Notice>), Error> {
+pub(crate) fn recur(store: &mut Store, id: u64) -> Result<(Payment, Vec<Notice>), Denied> {
     let parent = record(store, id)?;
     match parent.recurrence_cycle() {
         Some(RecurrenceCycle::Day | RecurrenceCycle::Week | RecurrenceCycle::Month) => {}
         _ => {
-            return Err(Error::invalid_input(
+            return Err(Denied::refused(
                 "id",
                 format!(
                     "payment {id} has no automatic (DAY/WEEK/MONTH) recurrence; \
@@ -228,7 +371,7 @@ pub(crate) fn recur(store: &mut Store, id: u64) -> Result<(u64, Vec<Notice>), Er
         }
     }
     if parent.recurrence_state() != Some(RecurrenceState::Started) || !parent.was_paid() {
-        return Err(Error::invalid_input(
+        return Err(Denied::refused(
             "state",
             format!("the recurrence of payment {id} is not running (the parent must be paid and the recurrence not stopped)"),
         ));
@@ -237,8 +380,8 @@ pub(crate) fn recur(store: &mut Store, id: u64) -> Result<(u64, Vec<Notice>), Er
     let order_number = parent.payment.order_number.clone().unwrap_or_default();
     let params = parent.payment.additional_params.clone();
     let (child, notice) =
-        charge_child(store, id, amount, order_number, params).ok_or_else(|| unknown(id))?;
-    Ok((child.id, notice.into_iter().collect()))
+        charge_child(store, id, amount, order_number, params).ok_or(Denied::Unknown(id))?;
+    Ok((child, notice.into_iter().collect()))
 }
 
 /// Creates a PAID child payment of `parent_id` charged to the parent's payer without the

@@ -1,5 +1,5 @@
 //! Fault injection: [`Fault`]s queued per [`FaultTarget`] and consumed in order by the requests
-//! that arrive.
+//! that arrive. (The control API's JSON form of a fault is in `control::fault_json`.)
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -8,12 +8,70 @@ use std::time::Duration;
 use crate::responses::Reply;
 
 /// Which requests a [`Fault`] hits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+///
+/// A request to a [`Route`](FaultTarget::Route) with pending faults suffers those first;
+/// only when no route of it has one left does it draw from [`Token`](FaultTarget::Token)
+/// or [`Api`](FaultTarget::Api).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FaultTarget {
     /// The token endpoint, `POST /api/oauth2/token`.
     Token,
     /// Every other request under `/api` (any method, known path or not).
     Api,
+    /// Requests of one method to one path (without the query), e.g. `POST` to
+    /// `/api/payments/payment/{id}/refund`. A segment written in braces (`{id}`) matches any
+    /// one segment; the method is compared case-insensitively. Requests to the control API
+    /// (`/_simulator/…`) never suffer faults. Build it with [`FaultTarget::route`].
+    Route {
+        /// The HTTP method, e.g. `POST`.
+        method: String,
+        /// The path pattern, e.g. `/api/payments/payment/{id}/refund`.
+        path: String,
+    },
+}
+
+impl FaultTarget {
+    /// The requests of `method` to the paths matching `path` (see
+    /// [`Route`](FaultTarget::Route)).
+    ///
+    /// ```
+    /// use gopay_simulator::{Fault, FaultTarget, Simulator};
+    ///
+    /// let sim = Simulator::start()?;
+    /// // Only the next refund fails; status calls and everything else are answered normally.
+    /// sim.inject(Fault::Status {
+    ///     target: FaultTarget::route("POST", "/api/payments/payment/{id}/refund"),
+    ///     status: 503,
+    ///     count: 1,
+    /// });
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
+    pub fn route(method: impl Into<String>, path: impl Into<String>) -> FaultTarget {
+        FaultTarget::Route {
+            method: method.into(),
+            path: path.into(),
+        }
+    }
+}
+
+/// Whether `route` (a path without query) matches the pattern `pattern`.
+fn path_matches(pattern: &str, route: &str) -> bool {
+    let pattern = pattern.split('?').next().unwrap_or("");
+    let mut wanted = pattern.split('/').filter(|s| !s.is_empty());
+    let mut given = route.split('/').filter(|s| !s.is_empty());
+    loop {
+        match (wanted.next(), given.next()) {
+            (None, None) => return true,
+            (Some(w), Some(g)) => {
+                let wildcard = w.len() >= 2 && w.starts_with('{') && w.ends_with('}');
+                if !wildcard && w != g {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
 }
 
 /// A misbehaviour of the gateway, injected with
@@ -115,11 +173,15 @@ pub(crate) enum Action {
     Answer(Arc<Reply>),
 }
 
+type Queue = VecDeque<(Action, u32)>;
+
 /// The queues of pending faults.
 #[derive(Default)]
 pub(crate) struct Faults {
-    token: VecDeque<(Action, u32)>,
-    api: VecDeque<(Action, u32)>,
+    token: Queue,
+    api: Queue,
+    /// One queue per route target, in the order the routes were first used.
+    routes: Vec<(String, String, Queue)>,
 }
 
 impl Faults {
@@ -167,29 +229,63 @@ impl Faults {
     }
 
     /// The fault the next request to `target` suffers, if any; uses it up.
+    #[cfg(test)]
     pub(crate) fn take(&mut self, target: FaultTarget) -> Option<Action> {
-        let queue = self.queue(target);
-        let (action, left) = queue.front_mut()?;
-        let action = action.clone();
-        *left -= 1;
-        if *left == 0 {
-            queue.pop_front();
+        pop(self.queue(target))
+    }
+
+    /// The fault a request of `method` to `route` (path without query) suffers, if any; uses
+    /// it up. Route faults first, then those of `general` (the token endpoint or the API).
+    pub(crate) fn take_for(
+        &mut self,
+        method: &str,
+        route: &str,
+        general: Option<FaultTarget>,
+    ) -> Option<Action> {
+        let routed = self.routes.iter_mut().find(|(m, pattern, queue)| {
+            !queue.is_empty() && m.eq_ignore_ascii_case(method) && path_matches(pattern, route)
+        });
+        if let Some((_, _, queue)) = routed {
+            return pop(queue);
         }
-        Some(action)
+        general.and_then(|target| pop(self.queue(target)))
     }
 
     /// Drops every pending fault.
     pub(crate) fn clear(&mut self) {
         self.token.clear();
         self.api.clear();
+        self.routes.clear();
     }
 
-    fn queue(&mut self, target: FaultTarget) -> &mut VecDeque<(Action, u32)> {
+    fn queue(&mut self, target: FaultTarget) -> &mut Queue {
         match target {
             FaultTarget::Token => &mut self.token,
             FaultTarget::Api => &mut self.api,
+            FaultTarget::Route { method, path } => {
+                let index = self
+                    .routes
+                    .iter()
+                    .position(|(m, p, _)| m.eq_ignore_ascii_case(&method) && *p == path)
+                    .unwrap_or_else(|| {
+                        self.routes.push((method, path, Queue::new()));
+                        self.routes.len() - 1
+                    });
+                &mut self.routes[index].2
+            }
         }
     }
+}
+
+/// The front fault of `queue`, counted down and dropped once used up.
+fn pop(queue: &mut Queue) -> Option<Action> {
+    let (action, left) = queue.front_mut()?;
+    let action = action.clone();
+    *left -= 1;
+    if *left == 0 {
+        queue.pop_front();
+    }
+    Some(action)
 }
 
 #[cfg(test)]
@@ -229,5 +325,47 @@ mod tests {
         faults.push(Fault::RefuseToken);
         faults.clear();
         assert_eq!(faults.take(FaultTarget::Api), None);
+    }
+
+    #[test]
+    fn route_faults_hit_their_method_and_path_first() {
+        let mut faults = Faults::default();
+        let refund = FaultTarget::route("post", "/api/payments/payment/{id}/refund");
+        faults.push(Fault::Status {
+            target: refund,
+            status: 503,
+            count: 1,
+        });
+        faults.push(Fault::MalformedBody {
+            target: FaultTarget::Api,
+            count: 1,
+        });
+        let api = Some(FaultTarget::Api);
+        let path = "/api/payments/payment/3000000001/refund";
+        assert_eq!(
+            faults.take_for("GET", path, api.clone()),
+            Some(Action::Malformed)
+        );
+        assert_eq!(
+            faults.take_for("POST", path, api.clone()),
+            Some(Action::Status(503))
+        );
+        assert_eq!(faults.take_for("POST", path, api), None);
+        assert!(path_matches(
+            "/api/payments/payment/{id}",
+            "/api/payments/payment/7"
+        ));
+        assert!(!path_matches(
+            "/api/payments/payment/{id}",
+            "/api/payments/payment/7/refund"
+        ));
+        assert!(!path_matches(
+            "/api/payments/payment/{id}",
+            "/api/payments/payment"
+        ));
+        assert!(!path_matches(
+            "/api/payments/payment/8",
+            "/api/payments/payment/7"
+        ));
     }
 }

@@ -70,6 +70,7 @@ mod auth;
 mod cards;
 mod catalog;
 mod clock;
+mod control;
 mod create;
 mod customer;
 mod documents;
@@ -99,7 +100,10 @@ pub use faults::{Fault, FaultTarget};
 pub use notify::Notification;
 pub use record::{RecordedRequest, MAX_RECORDED_REQUESTS};
 pub use server::{MAX_REQUEST_BODY, WORKER_THREADS};
+pub use store::PAYMENT_TIMEOUT;
 
+use control::ops;
+use customer::{Choice, Denied};
 use gopay::Config;
 use gopay::{ApiErrorDetail, Error};
 use gopay::{Card, Language, Payment, PaymentInstrument, PaymentRequest, Target as Recipient};
@@ -453,6 +457,7 @@ impl Simulator {
     /// (`instrument`).
     pub fn choose_method(&self, id: u64, instrument: PaymentInstrument) -> Result<(), Error> {
         customer::choose_method(&mut self.shared.store.lock(), id, instrument)
+            .map_err(Denied::into_error)
     }
 
     /// The customer pays with the method chosen on the gateway, else the payment's
@@ -490,15 +495,13 @@ impl Simulator {
         instrument: Option<PaymentInstrument>,
         authorize_only: bool,
     ) -> Result<(), Error> {
-        let notices = customer::pay(
-            &mut self.shared.store.lock(),
-            &self.shared.random,
-            id,
+        let choice = Choice {
             instrument,
-            authorize_only,
-        )?;
-        self.shared.notifier.send(notices);
-        Ok(())
+            ..Choice::default()
+        };
+        ops::pay(&self.shared, id, &choice, authorize_only)
+            .map(drop)
+            .map_err(Denied::into_error)
     }
 
     /// The customer cancels on the gateway: CREATED or PAYMENT_METHOD_CHOSEN → CANCELED
@@ -507,9 +510,9 @@ impl Simulator {
     /// Fails with [`Error::InvalidInput`] for an unknown payment (`id`) or one no longer
     /// waiting for the customer (`state`).
     pub fn cancel(&self, id: u64) -> Result<(), Error> {
-        let notices = customer::cancel(&mut self.shared.store.lock(), id)?;
-        self.shared.notifier.send(notices);
-        Ok(())
+        ops::cancel(&self.shared, id)
+            .map(drop)
+            .map_err(Denied::into_error)
     }
 
     /// The payment's time runs out before the customer pays: CREATED or
@@ -518,9 +521,9 @@ impl Simulator {
     /// Fails with [`Error::InvalidInput`] for an unknown payment (`id`) or one no longer
     /// waiting for the customer (`state`).
     pub fn expire(&self, id: u64) -> Result<(), Error> {
-        let notices = customer::expire(&mut self.shared.store.lock(), id)?;
-        self.shared.notifier.send(notices);
-        Ok(())
+        ops::expire(&self.shared, id)
+            .map(drop)
+            .map_err(Denied::into_error)
     }
 
     /// GoPay charges the next payment of an automatic (DAY/WEEK/MONTH) recurrence now: a
@@ -531,9 +534,9 @@ impl Simulator {
     /// Fails with [`Error::InvalidInput`] when the payment is unknown or has no automatic
     /// recurrence (`id`), or its recurrence is not running (`state`).
     pub fn recur(&self, id: u64) -> Result<u64, Error> {
-        let (child, notices) = customer::recur(&mut self.shared.store.lock(), id)?;
-        self.shared.notifier.send(notices);
-        Ok(child)
+        ops::recur(&self.shared, id)
+            .map(|child| child.id)
+            .map_err(Denied::into_error)
     }
 
     // ----- seeding and inspecting -------------------------------------------------------
@@ -605,8 +608,9 @@ impl Simulator {
     // ----- misbehaving ---------------------------------------------------------------
 
     /// Queues a [`Fault`]; faults of one [`FaultTarget`] are consumed in the order injected.
+    /// (`POST /_simulator/faults` does the same over HTTP.)
     pub fn inject(&self, fault: Fault) {
-        self.shared.faults.lock().push(fault);
+        ops::inject(&self.shared, [fault]);
     }
 
     /// Drops every fault not consumed yet.
@@ -617,6 +621,41 @@ impl Simulator {
     /// Forgets every access token issued so far: the next API call with one is `401`.
     pub fn revoke_tokens(&self) {
         self.shared.tokens.lock().clear();
+    }
+
+    // ----- the test clock and starting over ----------------------------------------------
+
+    /// Moves the simulator's test clock `by` forward (at most about a hundred years at a
+    /// time; more counts as that), as if that much time passed: access tokens expire once
+    /// their lifetime has passed on this clock, and payments still waiting for the customer
+    /// [`PAYMENT_TIMEOUT`] after their creation become TIMEOUTED (`sub_state` `_5024`) and
+    /// notify. Returns the ids of the payments that timed out, in id order.
+    /// (`POST /_simulator/clock/advance` does the same over HTTP.)
+    pub fn advance_clock(&self, by: Duration) -> Vec<u64> {
+        ops::advance_clock(&self.shared, by)
+    }
+
+    /// Forgets payments, cards, access tokens, recorded requests (and the
+    /// [token request count](Simulator::token_requests)), faults and the test clock: ids
+    /// start again from the first. Notifications already sent stay in
+    /// [`notifications`](Simulator::notifications). (`POST /_simulator/reset` does the same
+    /// over HTTP.)
+    pub fn reset(&self) {
+        ops::reset(&self.shared);
+    }
+
+    /// Stores `payment` exactly as given (replacing one of its id), as if GoPay held it, for
+    /// suites that hard-code ids; later payment ids continue after the highest seeded one.
+    /// Its notifications go to `notification_url`, when given. (`POST /_simulator/payments`
+    /// does the same over HTTP.)
+    pub fn seed_payment(&self, payment: Payment, notification_url: Option<String>) {
+        ops::seed_payment(&self.shared, payment, notification_url);
+    }
+
+    /// Stores `card` exactly as given, as if a payment had saved it; later card ids continue
+    /// after the highest seeded one. (`POST /_simulator/cards` does the same over HTTP.)
+    pub fn seed_card(&self, card: Card) {
+        ops::seed_card(&self.shared, card);
     }
 }
 

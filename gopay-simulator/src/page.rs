@@ -122,13 +122,12 @@ pub(crate) fn act(shared: &Shared, key: &str, request: &RecordedRequest) -> Repl
                     text.parse::<PaymentInstrument>()
                         .unwrap_or_else(|e| match e {})
                 });
-            customer::pay(
-                &mut shared.store.lock(),
-                &shared.random,
-                id,
+            let choice = customer::Choice {
                 instrument,
-                false,
-            )
+                swift: None,
+                bnpl_type: None,
+            };
+            customer::pay_as(&mut shared.store.lock(), &shared.random, id, &choice, false)
         }
         Some("cancel") => customer::cancel(&mut shared.store.lock(), id),
         _ => return html::message(400, "Bad request", "Unknown action."),
@@ -156,9 +155,17 @@ pub(crate) fn act(shared: &Shared, key: &str, request: &RecordedRequest) -> Repl
             let token = view.open().then(|| memory::issue(&shared.random, key));
             Reply::html(
                 409,
-                html::page(&view, token.as_deref(), Some(&error.to_string())),
+                html::page(&view, token.as_deref(), Some(&refusal_text(&error))),
             )
         }
+    }
+}
+
+/// What the page says when the customer's action is refused.
+fn refusal_text(denied: &customer::Denied) -> String {
+    match denied {
+        customer::Denied::Unknown(id) => format!("Payment {id} does not exist."),
+        customer::Denied::Refused { message, .. } => message.clone(),
     }
 }
 

@@ -1,4 +1,5 @@
-//! The request log: every request the simulator received, as it arrived.
+//! The request log: every request the simulator received, as it arrived, with the answer
+//! it got once there is one.
 
 use std::collections::VecDeque;
 
@@ -48,26 +49,83 @@ impl RecordedRequest {
     }
 }
 
+/// The answer a recorded request got.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) content_type: &'static str,
+    pub(crate) body: Vec<u8>,
+}
+
+/// One request and, once answered, its answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Exchange {
+    pub(crate) request: RecordedRequest,
+    /// `None` until answered (and for requests the server refused before routing them).
+    pub(crate) answer: Option<Answer>,
+}
+
 /// The bounded log of recorded requests.
 #[derive(Default)]
 pub(crate) struct Log {
-    requests: VecDeque<RecordedRequest>,
+    exchanges: VecDeque<Exchange>,
 }
 
 impl Log {
+    /// Records a request as it arrives, before it is answered.
     pub(crate) fn push(&mut self, request: RecordedRequest) {
-        if self.requests.len() == MAX_RECORDED_REQUESTS {
-            self.requests.pop_front();
-        }
-        self.requests.push_back(request);
+        self.push_exchange(Exchange {
+            request,
+            answer: None,
+        });
     }
 
+    fn push_exchange(&mut self, exchange: Exchange) {
+        if self.exchanges.len() == MAX_RECORDED_REQUESTS {
+            self.exchanges.pop_front();
+        }
+        self.exchanges.push_back(exchange);
+    }
+
+    /// The newest unanswered entry of `request`. Equal requests in flight at once are
+    /// interchangeable, so the newest one is as good as any.
+    fn pending(&self, request: &RecordedRequest) -> Option<usize> {
+        self.exchanges
+            .iter()
+            .rposition(|e| e.answer.is_none() && e.request == *request)
+    }
+
+    /// Adds `answer` to the entry of `request`; records both when the request was not
+    /// recorded on arrival.
+    pub(crate) fn answered(&mut self, request: &RecordedRequest, answer: Answer) {
+        match self.pending(request) {
+            Some(index) => self.exchanges[index].answer = Some(answer),
+            None => self.push_exchange(Exchange {
+                request: request.clone(),
+                answer: Some(answer),
+            }),
+        }
+    }
+
+    /// Drops the unanswered entry of `request`, if any (control requests are not logged).
+    pub(crate) fn discard(&mut self, request: &RecordedRequest) {
+        if let Some(index) = self.pending(request) {
+            self.exchanges.remove(index);
+        }
+    }
+
+    /// Every request, oldest first.
     pub(crate) fn all(&self) -> Vec<RecordedRequest> {
-        self.requests.iter().cloned().collect()
+        self.exchanges.iter().map(|e| e.request.clone()).collect()
+    }
+
+    /// Every request with its answer, oldest first.
+    pub(crate) fn exchanges(&self) -> Vec<Exchange> {
+        self.exchanges.iter().cloned().collect()
     }
 
     pub(crate) fn clear(&mut self) {
-        self.requests.clear();
+        self.exchanges.clear();
     }
 }
 
@@ -95,5 +153,40 @@ mod tests {
         assert_eq!(log.all().len(), MAX_RECORDED_REQUESTS);
         log.clear();
         assert!(log.all().is_empty());
+    }
+
+    #[test]
+    fn answers_join_their_requests() {
+        let request = |path: &str| RecordedRequest {
+            method: "GET".into(),
+            path: path.into(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        };
+        let answer = |status| Answer {
+            status,
+            content_type: "",
+            body: Vec::new(),
+        };
+        let mut log = Log::default();
+        log.push(request("/a"));
+        log.push(request("/b"));
+        log.push(request("/control"));
+        log.answered(&request("/a"), answer(200));
+        log.discard(&request("/control"));
+        log.answered(&request("/unrecorded"), answer(404));
+        let statuses: Vec<(String, Option<u16>)> = log
+            .exchanges()
+            .into_iter()
+            .map(|e| (e.request.path, e.answer.map(|a| a.status)))
+            .collect();
+        assert_eq!(
+            statuses,
+            vec![
+                ("/a".to_owned(), Some(200)),
+                ("/b".to_owned(), None),
+                ("/unrecorded".to_owned(), Some(404)),
+            ]
+        );
     }
 }

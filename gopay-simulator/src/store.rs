@@ -1,8 +1,11 @@
-//! The simulator's data: payments (the wire view plus bookkeeping), saved cards and the id
-//! counters. Everything here lives behind one mutex in the shared state.
+//! The simulator's data: payments (the wire view plus bookkeeping), saved cards, the id
+//! counters and the test clock payments time out by. Everything here lives behind one
+//! mutex in the shared state.
 
 use std::collections::HashMap;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
 
 use super::notify::Notice;
 use super::responses::{payment_not_found, Refusal};
@@ -20,6 +23,11 @@ const FIRST_PAYMENT_ID: u64 = 3_000_000_001;
 const FIRST_CARD_ID: u64 = 3_011_000_001;
 /// First refund id.
 const FIRST_REFUND_ID: u64 = 4_000_000_001;
+
+/// How long a payment waits for the customer before it is TIMEOUTED: GoPay's default
+/// expiration window of 12 hours. Only the test clock
+/// ([`Simulator::advance_clock`](crate::Simulator::advance_clock)) makes it pass in a test.
+pub const PAYMENT_TIMEOUT: Duration = Duration::from_secs(12 * 3600);
 
 /// One payment: what a status call returns, plus what GoPay keeps to itself.
 #[derive(Clone, Debug)]
@@ -124,6 +132,12 @@ pub(crate) struct Store {
     pub(crate) cards: HashMap<u64, Card>,
     /// Gateway page key → payment id.
     gateway_pages: HashMap<String, u64>,
+    /// Payment id → the create body the shop sent, when it came through the API.
+    requests: HashMap<u64, Value>,
+    /// Payment id → when it times out on the test clock, while it waits for the customer.
+    deadlines: HashMap<u64, SystemTime>,
+    /// How far the test clock is ahead of the real one.
+    clock_offset: Duration,
     next_payment: u64,
     next_card: u64,
     next_refund: u64,
@@ -135,6 +149,9 @@ impl Store {
             payments: HashMap::new(),
             cards: HashMap::new(),
             gateway_pages: HashMap::new(),
+            requests: HashMap::new(),
+            deadlines: HashMap::new(),
+            clock_offset: Duration::ZERO,
             next_payment: FIRST_PAYMENT_ID,
             next_card: FIRST_CARD_ID,
             next_refund: FIRST_REFUND_ID,
@@ -159,12 +176,82 @@ impl Store {
         id
     }
 
-    /// Adds a payment (its id must come from [`Store::new_payment_id`]).
+    /// Adds a payment (its id must come from [`Store::new_payment_id`], or be seeded with
+    /// [`Store::seed`]). One still waiting for the customer times out [`PAYMENT_TIMEOUT`]
+    /// from now on the test clock.
     pub(crate) fn insert(&mut self, record: Record, gateway_key: Option<String>) {
+        let id = record.payment.id;
         if let Some(key) = gateway_key {
-            self.gateway_pages.insert(key, record.payment.id);
+            self.gateway_pages.insert(key, id);
         }
-        self.payments.insert(record.payment.id, record);
+        if matches!(
+            record.state(),
+            PaymentState::Created | PaymentState::PaymentMethodChosen
+        ) {
+            self.deadlines.insert(id, self.now() + PAYMENT_TIMEOUT);
+        } else {
+            self.deadlines.remove(&id);
+        }
+        self.payments.insert(id, record);
+    }
+
+    /// Stores a payment with the id it names (replacing one of that id), and lets later
+    /// ids continue after it.
+    pub(crate) fn seed(&mut self, record: Record, gateway_key: Option<String>) {
+        let id = record.payment.id;
+        self.next_payment = self.next_payment.max(id.saturating_add(1));
+        self.requests.remove(&id);
+        self.gateway_pages.retain(|_, page| *page != id);
+        self.insert(record, gateway_key);
+    }
+
+    /// Stores a card with the id it names, and lets later card ids continue after it.
+    pub(crate) fn seed_card(&mut self, card: Card) {
+        self.next_card = self.next_card.max(card.card_id.saturating_add(1));
+        self.cards.insert(card.card_id, card);
+    }
+
+    /// Keeps the create body the shop sent for payment `id`.
+    pub(crate) fn keep_request(&mut self, id: u64, body: Value) {
+        self.requests.insert(id, body);
+    }
+
+    /// The create body the shop sent for payment `id`, if it came through the API.
+    pub(crate) fn request(&self, id: u64) -> Option<&Value> {
+        self.requests.get(&id)
+    }
+
+    /// Now on the test clock: the real time plus every
+    /// [`advance_clock`](Store::advance_clock) so far.
+    pub(crate) fn now(&self) -> SystemTime {
+        SystemTime::now() + self.clock_offset
+    }
+
+    /// Moves the test clock `by` forward; returns the payments whose time ran out, in id
+    /// order (still to be moved to TIMEOUTED by the caller; those no longer waiting for the
+    /// customer are left out and forgotten).
+    pub(crate) fn advance_clock(&mut self, by: Duration) -> Vec<u64> {
+        self.clock_offset = self.clock_offset.saturating_add(by);
+        let now = self.now();
+        let mut due: Vec<u64> = self
+            .deadlines
+            .iter()
+            .filter(|(_, deadline)| **deadline <= now)
+            .map(|(id, _)| *id)
+            .collect();
+        due.sort_unstable();
+        for id in &due {
+            self.deadlines.remove(id);
+        }
+        due.retain(|id| {
+            self.payments.get(id).is_some_and(|record| {
+                matches!(
+                    record.state(),
+                    PaymentState::Created | PaymentState::PaymentMethodChosen
+                )
+            })
+        });
+        due
     }
 
     pub(crate) fn get(&self, id: u64) -> Result<&Record, Refusal> {
@@ -184,5 +271,52 @@ impl Store {
 
     pub(crate) fn payments(&self) -> impl Iterator<Item = &Record> {
         self.payments.values()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: u64, state: PaymentState) -> Record {
+        let mut payment = Payment::new(id);
+        payment.state = Some(state);
+        Record {
+            payment,
+            amount: 100,
+            currency: Currency::Czk,
+            notification_url: None,
+            created: SystemTime::now(),
+            paid: None,
+            refunds: Vec::new(),
+            refunded: 0,
+            eet: None,
+        }
+    }
+
+    #[test]
+    fn unpaid_payments_fall_due_on_the_test_clock_only() {
+        let mut store = Store::new();
+        let open = store.new_payment_id();
+        store.insert(record(open, PaymentState::Created), None);
+        store.seed(record(7, PaymentState::Paid), None);
+        assert!(store
+            .advance_clock(PAYMENT_TIMEOUT - Duration::from_secs(1))
+            .is_empty());
+        let late = store.new_payment_id();
+        assert_eq!(late, open + 1, "seeding a lower id keeps the counter");
+        store.insert(record(late, PaymentState::PaymentMethodChosen), None);
+        assert_eq!(store.advance_clock(Duration::from_secs(1)), vec![open]);
+        assert!(store.advance_clock(Duration::from_secs(1)).is_empty());
+        assert_eq!(store.advance_clock(PAYMENT_TIMEOUT), vec![late]);
+    }
+
+    #[test]
+    fn seeding_moves_the_counters_past_the_seeded_ids() {
+        let mut store = Store::new();
+        store.seed(record(FIRST_PAYMENT_ID + 41, PaymentState::Paid), None);
+        assert_eq!(store.new_payment_id(), FIRST_PAYMENT_ID + 42);
+        store.seed_card(Card::new(FIRST_CARD_ID + 9));
+        assert_eq!(store.new_card_id(), FIRST_CARD_ID + 10);
     }
 }

@@ -1,0 +1,159 @@
+//! The operations behind both the control API and the matching [`Simulator`](crate::Simulator)
+//! methods: each takes the shared state, acts under the locks it needs, and sends the
+//! notifications after letting go of them.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use gopay::{Card, Currency, Payment, PaymentState};
+
+use crate::auth::Tokens;
+use crate::customer::{self, Choice, Denied};
+use crate::faults::Fault;
+use crate::record::Exchange;
+use crate::shared::Shared;
+use crate::store::{Record, Store};
+
+/// The largest single step of the test clock (about a hundred years): far beyond any
+/// timeout, and small enough for the platform's clock arithmetic.
+pub(crate) const MAX_CLOCK_STEP: Duration = Duration::from_secs(100 * 365 * 86_400);
+
+/// The payment as a status call would answer it.
+fn current(store: &Store, id: u64) -> Result<Payment, Denied> {
+    store
+        .get(id)
+        .map(|record| record.payment.clone())
+        .map_err(|_| Denied::Unknown(id))
+}
+
+/// The customer pays (or, with `authorize_only`, authorises) as `choice` says.
+pub(crate) fn pay(
+    shared: &Shared,
+    id: u64,
+    choice: &Choice,
+    authorize_only: bool,
+) -> Result<Payment, Denied> {
+    let (notices, payment) = {
+        let mut store = shared.store.lock();
+        let notices = customer::pay_as(&mut store, &shared.random, id, choice, authorize_only)?;
+        (notices, current(&store, id)?)
+    };
+    shared.notifier.send(notices);
+    Ok(payment)
+}
+
+/// The customer cancels on the gateway.
+pub(crate) fn cancel(shared: &Shared, id: u64) -> Result<Payment, Denied> {
+    let (notices, payment) = {
+        let mut store = shared.store.lock();
+        let notices = customer::cancel(&mut store, id)?;
+        (notices, current(&store, id)?)
+    };
+    shared.notifier.send(notices);
+    Ok(payment)
+}
+
+/// The payment times out before the customer pays.
+pub(crate) fn expire(shared: &Shared, id: u64) -> Result<Payment, Denied> {
+    let (notices, payment) = {
+        let mut store = shared.store.lock();
+        let notices = customer::expire(&mut store, id)?;
+        (notices, current(&store, id)?)
+    };
+    shared.notifier.send(notices);
+    Ok(payment)
+}
+
+/// GoPay charges the next payment of an automatic recurrence; returns the new child.
+pub(crate) fn recur(shared: &Shared, id: u64) -> Result<Payment, Denied> {
+    let (child, notices) = customer::recur(&mut shared.store.lock(), id)?;
+    shared.notifier.send(notices);
+    Ok(child)
+}
+
+/// Moves the test clock `by` forward (at most [`MAX_CLOCK_STEP`]): tokens come closer to
+/// their expiry and payments whose time runs out become TIMEOUTED and notify. Returns the
+/// ids of those payments.
+pub(crate) fn advance_clock(shared: &Shared, by: Duration) -> Vec<u64> {
+    let by = by.min(MAX_CLOCK_STEP);
+    shared.tokens.lock().advance_clock(by);
+    let (timed_out, notices) = {
+        let mut store = shared.store.lock();
+        let mut notices = Vec::new();
+        let mut timed_out = Vec::new();
+        for id in store.advance_clock(by) {
+            // Due payments still wait for the customer, so this cannot be refused.
+            if let Ok(sent) = customer::expire(&mut store, id) {
+                notices.extend(sent);
+                timed_out.push(id);
+            }
+        }
+        (timed_out, notices)
+    };
+    shared.notifier.send(notices);
+    timed_out
+}
+
+/// Forgets payments, cards, tokens, recorded requests, faults and the test clock; ids
+/// start again from the first. Notifications already sent stay in their log.
+pub(crate) fn reset(shared: &Shared) {
+    *shared.store.lock() = Store::new();
+    *shared.tokens.lock() = Tokens::default();
+    shared.faults.lock().clear();
+    shared.log.lock().clear();
+    shared.token_requests.store(0, Ordering::SeqCst);
+}
+
+/// Stores `payment` as given, with the notification URL its notifications go to; later
+/// payment ids continue after its id. Returns it as a status call will answer it.
+pub(crate) fn seed_payment(
+    shared: &Shared,
+    payment: Payment,
+    notification_url: Option<String>,
+) -> Payment {
+    let gateway_prefix = format!("{}/gw/v3/", shared.settings.origin);
+    let key = payment
+        .gw_url
+        .as_deref()
+        .and_then(|url| url.strip_prefix(&gateway_prefix))
+        .filter(|key| !key.is_empty() && !key.contains('/'))
+        .map(str::to_owned);
+    let mut store = shared.store.lock();
+    let now = store.now();
+    let paid = matches!(
+        payment.state,
+        Some(PaymentState::Paid | PaymentState::PartiallyRefunded | PaymentState::Refunded)
+    );
+    let record = Record {
+        amount: payment.amount.unwrap_or(0),
+        currency: payment.currency.clone().unwrap_or(Currency::Czk),
+        payment: payment.clone(),
+        notification_url,
+        created: now,
+        paid: paid.then_some(now),
+        refunds: Vec::new(),
+        refunded: 0,
+        eet: None,
+    };
+    store.seed(record, key);
+    payment
+}
+
+/// Stores `card` as given; later card ids continue after its id.
+pub(crate) fn seed_card(shared: &Shared, card: Card) -> Card {
+    shared.store.lock().seed_card(card.clone());
+    card
+}
+
+/// Queues faults, in order.
+pub(crate) fn inject(shared: &Shared, faults: impl IntoIterator<Item = Fault>) {
+    let mut queue = shared.faults.lock();
+    for fault in faults {
+        queue.push(fault);
+    }
+}
+
+/// Every recorded request with its answer, oldest first.
+pub(crate) fn exchanges(shared: &Shared) -> Vec<Exchange> {
+    shared.log.lock().exchanges()
+}
