@@ -51,7 +51,8 @@
 //!   every refund) sends `GET {notification_url}?id={payment id}` from a background thread,
 //!   retried every [retry delay](SimulatorBuilder::notification_retry_delay) until answered
 //!   `200`, at most [`notification_attempts`](SimulatorBuilder::notification_attempts) times.
-//!   Only loopback hosts are called (see [`Notification`]).
+//!   Only loopback hosts and the [notification hosts](SimulatorBuilder::notify_hosts) are
+//!   called; a notification to any other host is logged, never sent (see [`Notification`]).
 //! - **Cards**: a payment created with `payer.request_card_token: true` and paid by
 //!   PAYMENT_CARD saves a card; the payment's `payer.card_id` and
 //!   `payer.payment_card.card_token` name it, and a later payment with that
@@ -319,9 +320,12 @@ impl SimulatorBuilder {
             source: Some(Arc::new(e)),
         })?;
         let addr = listener.local_addr().map_err(thread_error)?;
-        let notifier =
-            notify::Notifier::start(self.notification_attempts, self.notification_retry_delay)
-                .map_err(thread_error)?;
+        let notifier = notify::Notifier::start(
+            self.notification_attempts,
+            self.notification_retry_delay,
+            &self.notify_hosts,
+        )
+        .map_err(thread_error)?;
         let settings = Settings {
             goid: self.goid,
             client_id: self.client_id,

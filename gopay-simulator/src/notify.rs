@@ -67,6 +67,8 @@ struct Inner {
     finished: Condvar,
     max_attempts: u32,
     retry_delay: Duration,
+    /// Hosts besides loopback that notifications may go to, lower case, IPv6 unbracketed.
+    allowed_hosts: Vec<String>,
     agent: ureq::Agent,
 }
 
@@ -81,7 +83,11 @@ struct State {
 
 impl Notifier {
     /// Starts the sender threads.
-    pub(crate) fn start(max_attempts: u32, retry_delay: Duration) -> std::io::Result<Notifier> {
+    pub(crate) fn start(
+        max_attempts: u32,
+        retry_delay: Duration,
+        allowed_hosts: &[String],
+    ) -> std::io::Result<Notifier> {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .proxy(None)
@@ -96,6 +102,10 @@ impl Notifier {
             finished: Condvar::new(),
             max_attempts,
             retry_delay,
+            allowed_hosts: allowed_hosts
+                .iter()
+                .map(|host| unbracketed(&host.to_ascii_lowercase()).to_owned())
+                .collect(),
             agent,
         });
         let notifier = Notifier {
@@ -127,7 +137,10 @@ impl Notifier {
         let now = Instant::now();
         for notice in notices {
             let url = with_id(&notice.notification_url, notice.payment_id);
-            let sendable = self.shared.max_attempts > 0 && is_loopback_url(&url);
+            // A notification to any other host is not sent; it stays in the log, finished
+            // with no attempt, for the test to see.
+            let sendable = self.shared.max_attempts > 0
+                && (is_loopback_url(&url) || is_allowed_url(&url, &self.shared.allowed_hosts));
             state.log.push(Notification {
                 url,
                 payment_id: notice.payment_id,
@@ -344,6 +357,56 @@ pub(crate) fn is_loopback_url(url: &str) -> bool {
     port_ok && host.is_none_or(is_loopback_host)
 }
 
+/// Whether `url` is `http(s)://` to exactly one of `hosts` (lower case, IPv6 without
+/// brackets), with the same strictness as [`is_loopback_url`]: no user info, no backslash,
+/// a decimal port.
+fn is_allowed_url(url: &str, hosts: &[String]) -> bool {
+    if hosts.is_empty() {
+        return false;
+    }
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = lower
+        .strip_prefix("http://")
+        .or_else(|| lower.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.is_empty()
+        || authority.contains(['@', '\\'])
+        || authority.contains(char::is_whitespace)
+    {
+        return false;
+    }
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(bracketed) => match bracketed.split_once(']') {
+            Some((host, "")) => (host, None),
+            Some((host, after)) => match after.strip_prefix(':') {
+                Some(port) => (host, Some(port)),
+                None => return false,
+            },
+            None => return false,
+        },
+        None => match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    let port_ok = port.is_none_or(|port| {
+        (1..=5).contains(&port.len())
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && port.parse::<u16>().is_ok()
+    });
+    port_ok && hosts.iter().any(|allowed| allowed == host)
+}
+
+/// `host` without the brackets of an IPv6 literal.
+fn unbracketed(host: &str) -> &str {
+    host.strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host)
+}
+
 /// `127.x.y.z` in plain dotted decimal, `localhost`, or a DNS name ending in `.localhost`.
 fn is_loopback_host(host: &str) -> bool {
     if let Ok(ip) = host.parse::<std::net::Ipv4Addr>() {
@@ -372,6 +435,36 @@ mod tests {
         assert_eq!(with_id("http://h/n?", 7), "http://h/n?id=7");
         assert_eq!(with_id("http://h/n?a=1&", 7), "http://h/n?a=1&id=7");
         assert_eq!(with_id("http://h/n#top", 7), "http://h/n?id=7#top");
+    }
+
+    #[test]
+    fn allowed_hosts_are_called_exactly() {
+        let hosts = vec![
+            "shop.test".to_owned(),
+            "10.0.2.2".to_owned(),
+            "fd00::1".to_owned(),
+        ];
+        for url in [
+            "http://shop.test/notify",
+            "HTTPS://SHOP.TEST:8443/notify?x=1",
+            "http://10.0.2.2:8080/n",
+            "http://[fd00::1]:80/n",
+        ] {
+            assert!(is_allowed_url(url, &hosts), "{url}");
+        }
+        for url in [
+            "http://shop.test.evil.example/notify",
+            "http://evil.shop.test/notify",
+            "http://shop.test@evil.example/notify",
+            "http://evil.example/?shop.test",
+            "http://shop.test:99999/n",
+            "http://shop.test\\@evil.example/n",
+            "ftp://shop.test/n",
+            "http://10.0.2.22/n",
+        ] {
+            assert!(!is_allowed_url(url, &hosts), "{url}");
+        }
+        assert!(!is_allowed_url("http://shop.test/n", &[]));
     }
 
     #[test]
@@ -457,7 +550,7 @@ mod tests {
 
     #[test]
     fn unsendable_notifications_are_recorded_as_finished() {
-        let notifier = Notifier::start(3, Duration::from_millis(1)).unwrap();
+        let notifier = Notifier::start(3, Duration::from_millis(1), &[]).unwrap();
         notifier.send(vec![Notice {
             notification_url: "https://shop.example/notify".into(),
             payment_id: 5,
@@ -480,7 +573,7 @@ mod tests {
             .local_addr()
             .unwrap()
             .port();
-        let notifier = Notifier::start(3, Duration::from_millis(1)).unwrap();
+        let notifier = Notifier::start(3, Duration::from_millis(1), &[]).unwrap();
         notifier.send(vec![Notice {
             notification_url: format!("http://127.0.0.1:{port}/n"),
             payment_id: 9,
