@@ -7,7 +7,11 @@
 //! 3. a cold storm: 256 threads on a cold client, wall time and token requests;
 //! 4. latency of calls made while a slow token refresh is in flight vs the others, against
 //!    the simulator with a 300 ms token endpoint;
-//! 5. heap allocations per `get_status`.
+//! 5. heap allocations per `get_status`;
+//! 7. the standalone simulator (its server in a process of its own, as the `gopay-simulator`
+//!    binary runs it): SDK `get_status` at 8 threads against it vs against nginx in the same
+//!    run, the connections it used, a cold storm of 256 fresh clients, start-up to the first
+//!    answer and idle memory.
 //!
 //! Needs nginx (`apt-get install nginx-light`). Run: `cargo bench --bench client_overhead`.
 
@@ -55,6 +59,10 @@ const ROUND: Duration = Duration::from_secs(2);
 const ROUNDS: usize = 5;
 
 fn main() {
+    // A copy of this program started by section 7 to serve as the standalone simulator.
+    if std::env::args().any(|arg| arg == SERVE_SIMULATOR) {
+        return serve_simulator();
+    }
     // `cargo bench` passes --bench; a filter argument is ignored.
     let nginx = match Nginx::start() {
         Some(nginx) => nginx,
@@ -74,6 +82,170 @@ fn main() {
     cold_storm(&nginx);
     allocations(&nginx);
     refresh_window();
+    standalone_simulator(&nginx);
+}
+
+/// The argument that makes this program serve a simulator instead of benchmarking.
+const SERVE_SIMULATOR: &str = "--serve-simulator";
+
+/// Serves a simulator until stdin closes, then prints how many connections it accepted.
+fn serve_simulator() {
+    let sim = Simulator::builder()
+        .token_lifetime(Duration::from_secs(3600))
+        .start()
+        .unwrap();
+    println!("{}", sim.gateway_url());
+    let _ = std::io::stdin().read_to_end(&mut Vec::new());
+    println!("connections {}", sim.connections());
+}
+
+/// A simulator in a process of its own, as the standalone binary runs it.
+struct SimulatorProcess {
+    child: Child,
+    url: String,
+    started_in: Duration,
+}
+
+impl SimulatorProcess {
+    fn start() -> SimulatorProcess {
+        let started = Instant::now();
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .arg(SERVE_SIMULATOR)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut url = String::new();
+        std::io::BufRead::read_line(&mut stdout, &mut url).unwrap();
+        let url = url.trim().to_owned();
+        // Start-up counts until a first answer: a token request and a status read.
+        let client = Client::new(simulator_config(&url)).unwrap();
+        let id = client
+            .create_payment(&gopay::PaymentRequest::new(
+                100,
+                gopay::Currency::Czk,
+                "bench",
+            ))
+            .unwrap()
+            .id;
+        let started_in = started.elapsed();
+        client.get_status(id).unwrap();
+        child.stdout = Some(stdout.into_inner());
+        SimulatorProcess {
+            child,
+            url,
+            started_in,
+        }
+    }
+
+    fn rss_kb(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse().ok())
+    }
+
+    /// Stops it and answers the connections it accepted.
+    fn stop(mut self) -> u64 {
+        drop(self.child.stdin.take());
+        let mut out = String::new();
+        self.child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        let _ = self.child.wait();
+        out.lines()
+            .find_map(|line| line.strip_prefix("connections "))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+fn simulator_config(url: &str) -> Config {
+    Config::new(
+        gopay_simulator::DEFAULT_GOID,
+        gopay_simulator::CLIENT_ID,
+        gopay_simulator::CLIENT_SECRET,
+        url,
+    )
+}
+
+fn standalone_simulator(nginx: &Nginx) {
+    println!("\n## 7. the standalone simulator (its own process, keep-alive), vs nginx");
+    let sim = SimulatorProcess::start();
+    println!(
+        "start-up to the first answer (process start, token, create): {:.1} ms; idle RSS {} kB",
+        sim.started_in.as_secs_f64() * 1000.0,
+        sim.rss_kb().map_or("?".into(), |kb| kb.to_string())
+    );
+    let client = Client::new(simulator_config(&sim.url)).unwrap();
+    let id = client
+        .create_payment(&gopay::PaymentRequest::new(
+            100,
+            gopay::Currency::Czk,
+            "bench-2",
+        ))
+        .unwrap()
+        .id;
+    let on_sim: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+        client.get_status(id).unwrap();
+    });
+    let sdk = self::client(nginx);
+    sdk.get_status(3000006529).unwrap();
+    let on_nginx: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+        sdk.get_status(3000006529).unwrap();
+    });
+    let (mut sim_rates, mut nginx_rates) = (Vec::new(), Vec::new());
+    let calls = Arc::new(AtomicU64::new(0));
+    for _ in 0..ROUNDS {
+        let counted = calls.clone();
+        let on_sim = on_sim.clone();
+        let rate_sim = rate(
+            8,
+            Arc::new(move || {
+                on_sim();
+                counted.fetch_add(1, Ordering::Relaxed);
+            }),
+        );
+        sim_rates.push(rate_sim);
+        nginx_rates.push(rate(8, on_nginx.clone()));
+    }
+    let (s, n) = (median(sim_rates), median(nginx_rates));
+    println!("| threads | simulator calls/s | nginx calls/s | simulator / nginx |");
+    println!("|---|---|---|---|");
+    println!("| 8 | {s:.0} | {n:.0} | {:.3} |", s / n);
+
+    // A cold storm: 256 threads, each its own client (so its own fresh connection).
+    let barrier = Arc::new(Barrier::new(256));
+    let failures = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let storm: Vec<_> = (0..256)
+        .map(|_| {
+            let (barrier, failures, url) = (barrier.clone(), failures.clone(), sim.url.clone());
+            std::thread::spawn(move || {
+                let client = Client::new(simulator_config(&url)).unwrap();
+                barrier.wait();
+                if client.get_status(id).is_err() {
+                    failures.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    for thread in storm {
+        thread.join().unwrap();
+    }
+    let storm_time = started.elapsed();
+    let connections = sim.stop();
+    println!(
+        "{} calls in the rounds over {connections} connections in all (the storm's 256 and a few per client); cold storm of 256 fresh clients: {} failed, {:.1} ms",
+        calls.load(Ordering::Relaxed),
+        failures.load(Ordering::Relaxed),
+        storm_time.as_secs_f64() * 1000.0
+    );
 }
 
 fn client(nginx: &Nginx) -> Client {
