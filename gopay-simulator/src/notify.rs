@@ -314,82 +314,61 @@ pub(crate) fn with_id(url: &str, payment_id: u64) -> String {
 /// (`127.1`) or IPv4-mapped (`[::ffff:127.0.0.1]`) forms, a trailing dot, a zone id, a
 /// backslash, whitespace or a bad port are all refused.
 pub(crate) fn is_loopback_url(url: &str) -> bool {
-    let lower = url.to_ascii_lowercase();
-    let Some(rest) = lower
-        .strip_prefix("http://")
-        .or_else(|| lower.strip_prefix("https://"))
-    else {
-        return false;
-    };
-    // The authority ends at the first '/', '?' or '#'; WHATWG parsers also end it at '\',
-    // so a backslash anywhere in it is refused rather than guessed at.
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if authority.contains(['@', '\\']) {
-        return false;
-    }
-    let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
-        let Some((host, after)) = bracketed.split_once(']') else {
-            return false;
-        };
-        let port = match after.strip_prefix(':') {
-            Some(port) => Some(port),
-            None if after.is_empty() => None,
-            None => return false,
-        };
-        if !host
+    match http_host(url) {
+        Some(Host::Bracketed(host)) => host
             .parse::<std::net::Ipv6Addr>()
-            .is_ok_and(|ip| ip.is_loopback())
-        {
-            return false;
-        }
-        (None, port)
-    } else {
-        match authority.split_once(':') {
-            Some((host, port)) => (Some(host), Some(port)),
-            None => (Some(authority), None),
-        }
-    };
-    let port_ok = port.is_none_or(|port| {
-        (1..=5).contains(&port.len())
-            && port.bytes().all(|b| b.is_ascii_digit())
-            && port.parse::<u16>().is_ok()
-    });
-    port_ok && host.is_none_or(is_loopback_host)
+            .is_ok_and(|ip| ip.is_loopback()),
+        Some(Host::Plain(host)) => is_loopback_host(&host),
+        None => false,
+    }
 }
 
 /// Whether `url` is `http(s)://` to exactly one of `hosts` (lower case, IPv6 without
-/// brackets), with the same strictness as [`is_loopback_url`]: no user info, no backslash,
-/// a decimal port.
+/// brackets), parsed as strictly as [`is_loopback_url`].
 fn is_allowed_url(url: &str, hosts: &[String]) -> bool {
-    if hosts.is_empty() {
-        return false;
-    }
-    let lower = url.to_ascii_lowercase();
-    let Some(rest) = lower
-        .strip_prefix("http://")
-        .or_else(|| lower.strip_prefix("https://"))
-    else {
-        return false;
+    let host = match http_host(url) {
+        Some(Host::Bracketed(host) | Host::Plain(host)) => host,
+        None => return false,
     };
+    hosts.iter().any(|allowed| *allowed == host)
+}
+
+/// The host of an `http(s)://` URL, lower case.
+enum Host {
+    /// An IPv6 literal, without its brackets.
+    Bracketed(String),
+    /// A name or an IPv4 address.
+    Plain(String),
+}
+
+/// The host of `url` when it is `http(s)://` with a well-formed authority: no user info,
+/// no backslash, no whitespace, and at most a decimal port that fits 16 bits.
+fn http_host(url: &str) -> Option<Host> {
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("http://")
+        .or_else(|| lower.strip_prefix("https://"))?;
+    // The authority ends at the first '/', '?' or '#'; WHATWG parsers also end it at '\',
+    // so a backslash anywhere in it is refused rather than guessed at.
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     if authority.is_empty()
         || authority.contains(['@', '\\'])
         || authority.contains(char::is_whitespace)
     {
-        return false;
+        return None;
     }
     let (host, port) = match authority.strip_prefix('[') {
-        Some(bracketed) => match bracketed.split_once(']') {
-            Some((host, "")) => (host, None),
-            Some((host, after)) => match after.strip_prefix(':') {
-                Some(port) => (host, Some(port)),
-                None => return false,
-            },
-            None => return false,
-        },
-        None => match authority.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
+        Some(bracketed) => {
+            let (host, after) = bracketed.split_once(']')?;
+            let port = match after {
+                "" => None,
+                after => Some(after.strip_prefix(':')?),
+            };
+            (Host::Bracketed(host.to_owned()), port)
+        }
+        None => match authority.split_once(':') {
+            Some((host, port)) => (Host::Plain(host.to_owned()), Some(port)),
+            None => (Host::Plain(authority.to_owned()), None),
         },
     };
     let port_ok = port.is_none_or(|port| {
@@ -397,7 +376,7 @@ fn is_allowed_url(url: &str, hosts: &[String]) -> bool {
             && port.bytes().all(|b| b.is_ascii_digit())
             && port.parse::<u16>().is_ok()
     });
-    port_ok && hosts.iter().any(|allowed| allowed == host)
+    port_ok.then_some(host)
 }
 
 /// `host` without the brackets of an IPv6 literal.
