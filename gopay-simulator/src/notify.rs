@@ -330,7 +330,7 @@ fn is_allowed_url(url: &str, hosts: &[String]) -> bool {
         Some(Host::Bracketed(host) | Host::Plain(host)) => host,
         None => return false,
     };
-    hosts.iter().any(|allowed| *allowed == host)
+    hosts.contains(&host)
 }
 
 /// The host of an `http(s)://` URL, lower case.
