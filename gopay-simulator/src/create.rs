@@ -299,13 +299,12 @@ pub(crate) fn create(store: &mut Store, request: PaymentRequest, context: &Conte
     payment.additional_params = request.additional_params;
     payment.lang = Some(request.lang.unwrap_or(Language::En));
     payment.gw_url = Some(format!("{}/gw/v3/{key}", context.origin));
-    // The customer page needs what the payment's wire view does not keep.
-    let return_url = request.callback.as_ref().map(|c| c.return_url.clone());
-    super::page::remember(&key, return_url, request.items.clone());
     let record = Record {
         payment: payment.clone(),
         amount: request.amount,
         currency: request.currency,
+        return_url: request.callback.as_ref().map(|c| c.return_url.clone()),
+        items: request.items,
         notification_url: request.callback.map(|c| c.notification_url),
         created: SystemTime::now(),
         paid: None,

@@ -412,6 +412,9 @@ pub(crate) fn charge_child(
         amount,
         currency: parent.currency,
         notification_url: parent.notification_url,
+        // An automatic charge: no customer ever sees a page for it.
+        return_url: None,
+        items: Vec::new(),
         created: SystemTime::now(),
         paid: Some(SystemTime::now()),
         refunds: Vec::new(),

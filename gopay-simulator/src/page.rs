@@ -16,7 +16,7 @@ use super::shared::Shared;
 use super::store::Record;
 
 pub(crate) use assets::{embed_js, image};
-pub(crate) use memory::remember;
+pub(crate) use memory::PageTokens;
 
 /// The path of a page's actions under `gw_url`: `/gw/v3/{key}/act`.
 pub(crate) const ACTION: &str = "act";
@@ -39,7 +39,6 @@ struct View {
 impl View {
     fn of(shared: &Shared, key: &str, record: &Record) -> View {
         let payment = &record.payment;
-        let order = memory::order(key);
         let preauthorized = record.is_preauthorized();
         let payer = payment.payer.as_ref();
         let mut instruments = payer
@@ -68,7 +67,7 @@ impl View {
             currency: record.currency.to_string(),
             state: record.state(),
             preauthorized,
-            items: order.map(|o| o.items).unwrap_or_default(),
+            items: record.items.clone(),
             instruments,
             selected,
         }
@@ -94,7 +93,7 @@ pub(crate) fn show(shared: &Shared, key: &str) -> Reply {
     };
     // A fresh one-time token per render: only a form this page rendered can act.
     let token = if view.open() {
-        Some(memory::issue(&shared.random, key))
+        Some(shared.page_tokens.lock().issue(&shared.random, key))
     } else {
         None
     };
@@ -111,7 +110,7 @@ pub(crate) fn act(shared: &Shared, key: &str, request: &RecordedRequest) -> Repl
         None => return html::not_found(),
     };
     let token = form::get(&fields, "token").unwrap_or_default();
-    if !memory::redeem(key, token) {
+    if !shared.page_tokens.lock().redeem(key, token) {
         return html::expired(key);
     }
     let outcome = match form::get(&fields, "action") {
@@ -132,17 +131,17 @@ pub(crate) fn act(shared: &Shared, key: &str, request: &RecordedRequest) -> Repl
         Some("cancel") => customer::cancel(&mut shared.store.lock(), id),
         _ => return html::message(400, "Bad request", "Unknown action."),
     };
-    let view = {
+    let (view, return_url) = {
         let store = shared.store.lock();
         match store.by_gateway_key(key) {
-            Some(record) => View::of(shared, key, record),
+            Some(record) => (View::of(shared, key, record), record.return_url.clone()),
             None => return html::not_found(),
         }
     };
     match outcome {
         Ok(notices) => {
             shared.notifier.send(notices);
-            match memory::order(key).and_then(|o| o.return_url) {
+            match return_url {
                 Some(url) => {
                     let target = return_target(&url, id);
                     Reply::see_other(target.clone(), html::redirect(&target))
@@ -152,7 +151,9 @@ pub(crate) fn act(shared: &Shared, key: &str, request: &RecordedRequest) -> Repl
             }
         }
         Err(error) => {
-            let token = view.open().then(|| memory::issue(&shared.random, key));
+            let token = view
+                .open()
+                .then(|| shared.page_tokens.lock().issue(&shared.random, key));
             Reply::html(
                 409,
                 html::page(&view, token.as_deref(), Some(&refusal_text(&error))),

@@ -10,6 +10,7 @@ use super::auth::Tokens;
 use super::create::Context;
 use super::faults::Faults;
 use super::notify::Notifier;
+use super::page::PageTokens;
 use super::random::Random;
 use super::record::Log;
 use super::store::Store;
@@ -33,6 +34,8 @@ pub(crate) struct Shared {
     pub(crate) tokens: Mutex<Tokens>,
     pub(crate) faults: Mutex<Faults>,
     pub(crate) log: Mutex<Log>,
+    /// The one-time tokens of the customer page's forms.
+    pub(crate) page_tokens: Mutex<PageTokens>,
     pub(crate) token_requests: AtomicUsize,
     pub(crate) random: Random,
     pub(crate) notifier: Notifier,
@@ -48,6 +51,7 @@ impl Shared {
             tokens: Mutex::new(Tokens::default()),
             faults: Mutex::new(Faults::default()),
             log: Mutex::new(Log::default()),
+            page_tokens: Mutex::new(PageTokens::default()),
             token_requests: AtomicUsize::new(0),
             random: Random::new(),
             notifier,

@@ -13,7 +13,7 @@ use super::responses::{payment_not_found, Refusal};
 #[allow(deprecated)]
 use gopay::Eet;
 use gopay::{
-    Card, Currency, Payment, PaymentState, PreAuthState, Preauthorization, RecurrenceCycle,
+    Card, Currency, Item, Payment, PaymentState, PreAuthState, Preauthorization, RecurrenceCycle,
     RecurrenceState, Refund, SubState,
 };
 
@@ -38,6 +38,10 @@ pub(crate) struct Record {
     pub(crate) amount: i64,
     pub(crate) currency: Currency,
     pub(crate) notification_url: Option<String>,
+    /// Where the customer page sends the customer back (the wire view does not keep it).
+    pub(crate) return_url: Option<String>,
+    /// The order rows the customer page shows (the wire view does not keep them).
+    pub(crate) items: Vec<Item>,
     pub(crate) created: SystemTime,
     /// When it became PAID (statement date).
     pub(crate) paid: Option<SystemTime>,
@@ -286,6 +290,8 @@ mod tests {
             amount: 100,
             currency: Currency::Czk,
             notification_url: None,
+            return_url: None,
+            items: Vec::new(),
             created: SystemTime::now(),
             paid: None,
             refunds: Vec::new(),

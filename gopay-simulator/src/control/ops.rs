@@ -10,6 +10,7 @@ use gopay::{Card, Currency, Payment, PaymentState};
 use crate::auth::Tokens;
 use crate::customer::{self, Choice, Denied};
 use crate::faults::Fault;
+use crate::page::PageTokens;
 use crate::record::Exchange;
 use crate::shared::Shared;
 use crate::store::{Record, Store};
@@ -101,6 +102,7 @@ pub(crate) fn reset(shared: &Shared) {
     *shared.tokens.lock() = Tokens::default();
     shared.faults.lock().clear();
     shared.log.lock().clear();
+    *shared.page_tokens.lock() = PageTokens::default();
     shared.token_requests.store(0, Ordering::SeqCst);
 }
 
@@ -129,6 +131,8 @@ pub(crate) fn seed_payment(
         currency: payment.currency.clone().unwrap_or(Currency::Czk),
         payment: payment.clone(),
         notification_url,
+        return_url: None,
+        items: Vec::new(),
         created: now,
         paid: paid.then_some(now),
         refunds: Vec::new(),

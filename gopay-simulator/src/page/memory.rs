@@ -1,28 +1,12 @@
-//! What the page remembers beside the store: each payment's return URL and items (the wire
-//! view of a payment keeps neither), and the one-time tokens of rendered forms.
-//!
-//! Kept per gateway key, which is random per payment, so the simulators of one process can
-//! share these tables; both are bounded, dropping their oldest entries first.
+//! The one-time tokens of the forms the customer page rendered, bounded: the oldest unused
+//! ones are forgotten first.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::OnceLock;
-
-use gopay::Item;
-use parking_lot::Mutex;
 
 use crate::random::Random;
 
-/// How many payments' return URLs and items are kept.
-const MAX_ORDERS: usize = 100_000;
 /// How many unused form tokens are kept.
 const MAX_TOKENS: usize = 10_000;
-
-/// The part of the create request the page needs later.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Order {
-    pub(crate) return_url: Option<String>,
-    pub(crate) items: Vec<Item>,
-}
 
 /// A map that forgets its oldest entries beyond `limit`.
 struct Bounded<V> {
@@ -59,51 +43,34 @@ impl<V> Bounded<V> {
     }
 }
 
-struct Memory {
-    orders: Bounded<Order>,
-    /// Token → the gateway key whose page issued it.
-    tokens: Bounded<String>,
+/// The one-time tokens of the forms the page rendered: token → the gateway key of the page
+/// that issued it. One per simulator (in [`Shared`](crate::shared::Shared)), so a reset
+/// forgets them.
+pub(crate) struct PageTokens(Bounded<String>);
+
+impl Default for PageTokens {
+    fn default() -> PageTokens {
+        PageTokens(Bounded::new(MAX_TOKENS))
+    }
 }
 
-fn memory() -> &'static Mutex<Memory> {
-    static MEMORY: OnceLock<Mutex<Memory>> = OnceLock::new();
-    MEMORY.get_or_init(|| {
-        Mutex::new(Memory {
-            orders: Bounded::new(MAX_ORDERS),
-            tokens: Bounded::new(MAX_TOKENS),
-        })
-    })
-}
+impl PageTokens {
+    /// A new one-time token for a form of the page of `key`.
+    pub(crate) fn issue(&mut self, random: &Random, key: &str) -> String {
+        let token = random.hex(16);
+        self.0.insert(token.clone(), key.to_owned());
+        token
+    }
 
-/// Keeps the return URL and items of the payment behind gateway key `key`.
-pub(crate) fn remember(key: &str, return_url: Option<String>, items: Vec<Item>) {
-    memory()
-        .lock()
-        .orders
-        .insert(key.to_owned(), Order { return_url, items });
-}
-
-/// The return URL and items of the payment behind `key`, if they are still kept.
-pub(crate) fn order(key: &str) -> Option<Order> {
-    memory().lock().orders.entries.get(key).cloned()
-}
-
-/// A new one-time token for a form of the page of `key`.
-pub(crate) fn issue(random: &Random, key: &str) -> String {
-    let token = random.hex(16);
-    memory().lock().tokens.insert(token.clone(), key.to_owned());
-    token
-}
-
-/// Uses up `token`: true when the page of `key` issued it and it was not used before.
-pub(crate) fn redeem(key: &str, token: &str) -> bool {
-    let mut memory = memory().lock();
-    match memory.tokens.entries.get(token) {
-        Some(owner) if owner == key => {
-            memory.tokens.entries.remove(token);
-            true
+    /// Uses up `token`: true when the page of `key` issued it and it was not used before.
+    pub(crate) fn redeem(&mut self, key: &str, token: &str) -> bool {
+        match self.0.entries.get(token) {
+            Some(owner) if owner == key => {
+                self.0.entries.remove(token);
+                true
+            }
+            _ => false,
         }
-        _ => false,
     }
 }
 
@@ -114,11 +81,12 @@ mod tests {
     #[test]
     fn tokens_are_single_use_and_bound_to_their_page() {
         let random = Random::new();
-        let token = issue(&random, "page-a");
-        assert!(!redeem("page-b", &token));
-        assert!(redeem("page-a", &token));
-        assert!(!redeem("page-a", &token));
-        assert!(!redeem("page-a", ""));
+        let mut tokens = PageTokens::default();
+        let token = tokens.issue(&random, "page-a");
+        assert!(!tokens.redeem("page-b", &token));
+        assert!(tokens.redeem("page-a", &token));
+        assert!(!tokens.redeem("page-a", &token));
+        assert!(!tokens.redeem("page-a", ""));
     }
 
     #[test]
