@@ -337,19 +337,7 @@ fn an_answer_quoting_the_credentials_shows_none_of_them() {
     let sim = Simulator::start().unwrap();
     let cache = TempDir::new();
     // A first run leaves its token in the cache; the second sends it again.
-    let created = run(
-        &mut gopay(&sim, &cache),
-        &[
-            "create",
-            "--amount",
-            "100",
-            "--currency",
-            "CZK",
-            "--order",
-            "echo",
-        ],
-    )
-    .json();
+    let id = create(&sim, &cache, "echo").to_string();
     let token = sim
         .requests()
         .iter()
@@ -366,7 +354,6 @@ fn an_answer_quoting_the_credentials_shows_none_of_them() {
         ),
         count: 1,
     });
-    let id = created["id"].to_string();
     let failed = run(&mut gopay(&sim, &cache), &["status", &id]);
     let line = failed.failed_with(4);
     assert!(line.contains("[redacted]"), "{line}");
