@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use gopay::{Currency, QrFormat, RecurrenceCycle, StatementFormat};
+use gopay::{Currency, Item, QrFormat, RecurrenceCycle, StatementFormat};
 
 /// The exit codes, as `--help` lists them.
 const EXIT_CODES: &str = "\
@@ -74,6 +74,35 @@ impl Cli {
     }
 }
 
+/// What `create` and `recur` charge: an amount in a currency for one order, as one order
+/// row of the whole amount.
+#[derive(Args, Debug)]
+pub struct Charge {
+    /// Amount in minor units (10000 = 100.00).
+    #[arg(long, value_parser = amount())]
+    pub amount: i64,
+    /// Currency: CZK, EUR, PLN, HUF, GBP, USD, RON or BGN.
+    #[arg(long, value_parser = parse_currency)]
+    pub currency: Currency,
+    /// The shop's order number.
+    #[arg(long)]
+    pub order: String,
+    /// Order description (also the order row's name).
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+impl Charge {
+    /// The one order row: the whole amount, named after the description, else the order.
+    pub fn item(&self) -> Item {
+        let name = self
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("Order {}", self.order));
+        Item::new(name, self.amount)
+    }
+}
+
 /// How answers are printed.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -123,18 +152,8 @@ pub enum Command {
     /// The payment gets one order row of the whole amount, named after the description.
     /// Creating charges nobody (the customer pays on the gateway), so it asks nothing.
     Create {
-        /// Amount in minor units (10000 = 100.00).
-        #[arg(long, value_parser = amount())]
-        amount: i64,
-        /// Currency: CZK, EUR, PLN, HUF, GBP, USD, RON or BGN.
-        #[arg(long, value_parser = parse_currency)]
-        currency: Currency,
-        /// The shop's order number.
-        #[arg(long)]
-        order: String,
-        /// Order description (also the order row's name).
-        #[arg(long)]
-        description: Option<String>,
+        #[command(flatten)]
+        charge: Charge,
         /// Where the customer returns after paying (needs --notify-url).
         #[arg(long, requires = "notify_url")]
         return_url: Option<String>,
@@ -212,18 +231,8 @@ pub enum Command {
         /// The first payment's id.
         #[arg(value_parser = payment_id())]
         id: u64,
-        /// Amount in minor units.
-        #[arg(long, value_parser = amount())]
-        amount: i64,
-        /// Currency: CZK, EUR, PLN, HUF, GBP, USD, RON or BGN.
-        #[arg(long, value_parser = parse_currency)]
-        currency: Currency,
-        /// The shop's order number for this payment.
-        #[arg(long)]
-        order: String,
-        /// Order description (also the order row's name).
-        #[arg(long)]
-        description: Option<String>,
+        #[command(flatten)]
+        charge: Charge,
         #[command(flatten)]
         out: Output,
     },

@@ -3,8 +3,7 @@
 use base64::Engine as _;
 use clap::CommandFactory;
 use gopay::{
-    AccountStatementRequest, Client, Item, Payer, PaymentRequest, QrCodes, Recurrence,
-    RecurrenceCycle,
+    AccountStatementRequest, Client, Payer, PaymentRequest, QrCodes, Recurrence, RecurrenceCycle,
 };
 use serde::Serialize;
 
@@ -65,12 +64,15 @@ fn read(command: &Command, client: &Client, format: Format) -> Result<String, Fa
             })
         }
         Command::Status { id, .. } => show(format, &client.get_status(*id)?, tables::payment),
-        Command::Create { order, .. } => {
+        Command::Create { charge, .. } => {
             let request = payment_request(command)?;
             let payment = client.create_payment(&request).map_err(|e| {
                 Failure::of_change(
                     e,
-                    &format!("GoPay's account for a payment of order {}", sanitize(order)),
+                    &format!(
+                        "GoPay's account for a payment of order {}",
+                        sanitize(&charge.order)
+                    ),
                 )
             })?;
             show(format, &payment, tables::payment)
@@ -108,10 +110,7 @@ struct CheckAnswer {
 /// The payment `create` asks for.
 fn payment_request(command: &Command) -> Result<PaymentRequest, Failure> {
     let Command::Create {
-        amount,
-        currency,
-        order,
-        description,
+        charge,
         return_url,
         notify_url,
         email,
@@ -125,12 +124,13 @@ fn payment_request(command: &Command) -> Result<PaymentRequest, Failure> {
     else {
         return Err(Failure::other("not the create command"));
     };
-    let name = description
-        .clone()
-        .unwrap_or_else(|| format!("Order {order}"));
-    let mut request = PaymentRequest::new(*amount, currency.clone(), order.as_str())
-        .item(Item::new(name, *amount));
-    if let Some(description) = description {
+    let mut request = PaymentRequest::new(
+        charge.amount,
+        charge.currency.clone(),
+        charge.order.as_str(),
+    )
+    .item(charge.item());
+    if let Some(description) = &charge.description {
         request = request.order_description(description.as_str());
     }
     if let (Some(return_url), Some(notify_url)) = (return_url, notify_url) {

@@ -34,14 +34,9 @@ pub fn action(command: &Command) -> Option<String> {
         Command::VoidAuthorization { id, .. } => {
             format!("release the amount held by pre-authorised payment {id}")
         }
-        Command::Recur {
-            id,
-            amount,
-            currency,
-            ..
-        } => format!(
+        Command::Recur { id, charge, .. } => format!(
             "charge {} to the payer of recurring payment {id}",
-            money(*amount, Some(currency))
+            money(charge.amount, Some(&charge.currency))
         ),
         Command::VoidRecurrence { id, .. } => format!("stop the recurrence of payment {id}"),
         Command::DeleteCard { id, .. } => format!("delete saved card {id}"),
@@ -99,20 +94,14 @@ pub fn run(
             })?;
             show(format, &result, tables::result)
         }
-        Command::Recur {
-            id,
-            amount,
-            currency,
-            order,
-            description,
-            ..
-        } => {
-            let name = description
-                .clone()
-                .unwrap_or_else(|| format!("Order {order}"));
-            let mut next = RecurrenceRequest::new(*amount, currency.clone(), order.as_str())
-                .item(Item::new(name, *amount));
-            if let Some(description) = description {
+        Command::Recur { id, charge, .. } => {
+            let mut next = RecurrenceRequest::new(
+                charge.amount,
+                charge.currency.clone(),
+                charge.order.as_str(),
+            )
+            .item(charge.item());
+            if let Some(description) = &charge.description {
                 next = next.order_description(description.as_str());
             }
             let child = client.create_recurrence(*id, &next).map_err(|e| {
@@ -121,7 +110,7 @@ pub fn run(
                     &format!(
                         "GoPay's account for a payment of order {} with parent {id} \
                          (see also gopay status {id})",
-                        sanitize(order)
+                        sanitize(&charge.order)
                     ),
                 )
             })?;
