@@ -24,6 +24,8 @@ mod model;
 mod network;
 mod notification;
 mod operations;
+#[cfg(feature = "extra-roots")]
+mod pem_roots;
 mod resolve;
 mod retry;
 mod secret;

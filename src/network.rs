@@ -3,9 +3,9 @@
 
 use std::fmt;
 
-use ureq::tls::RootCerts;
 #[cfg(feature = "extra-roots")]
-use ureq::tls::{parse_pem, Certificate, PemItem};
+use ureq::tls::Certificate;
+use ureq::tls::RootCerts;
 use ureq::{Proxy, ProxyProtocol};
 
 use crate::config::display_url;
@@ -135,20 +135,7 @@ fn with_extra_roots(extra_pems: &[Vec<u8>]) -> Result<RootCerts, Error> {
         .map(|der| Certificate::from_der(der.as_ref()))
         .collect();
     for (n, pem) in extra_pems.iter().enumerate() {
-        let bad = |why: &str| Error::config(format!("root certificate PEM #{} {why}", n + 1));
-        let before = roots.len();
-        for item in parse_pem(pem) {
-            match item {
-                Ok(PemItem::Certificate(cert)) if is_der_sequence(cert.der()) => roots.push(cert),
-                Ok(PemItem::Certificate(_)) => return Err(bad("holds a malformed certificate")),
-                // A key is no authority: whoever passed one meant something else.
-                Ok(_) => return Err(bad("holds a private key, not only certificates")),
-                Err(_) => return Err(bad("is not valid PEM")),
-            }
-        }
-        if roots.len() == before {
-            return Err(bad("holds no CERTIFICATE block"));
-        }
+        roots.extend(crate::pem_roots::certificates(pem, n)?);
     }
     Ok(RootCerts::Specific(std::sync::Arc::new(roots)))
 }
@@ -159,31 +146,6 @@ fn with_extra_roots(_: &[Vec<u8>]) -> Result<RootCerts, Error> {
     Err(Error::config(
         "extra root certificates need the extra-roots feature",
     ))
-}
-
-/// Whether `der` is one whole DER SEQUENCE, as every X.509 certificate is: catches base64
-/// that decodes to something else, which rustls would otherwise skip without a word.
-#[cfg(feature = "extra-roots")]
-fn is_der_sequence(der: &[u8]) -> bool {
-    let [0x30, first, rest @ ..] = der else {
-        return false;
-    };
-    let (length, content) = match *first {
-        short @ 0..=0x7f => (usize::from(short), rest),
-        long @ 0x81..=0x84 => {
-            let octets = usize::from(long & 0x7f);
-            if rest.len() < octets {
-                return false;
-            }
-            let (length, content) = rest.split_at(octets);
-            let length = length
-                .iter()
-                .fold(0usize, |n, &b| (n << 8) | usize::from(b));
-            (length, content)
-        }
-        _ => return false,
-    };
-    length == content.len()
 }
 
 #[cfg(test)]
@@ -258,15 +220,5 @@ mod tests {
         }
         assert!(matches!(root_certs(&[], false), Ok(RootCerts::WebPki)));
         assert!(root_certs(&[b"x".to_vec()], true).is_err());
-    }
-
-    #[cfg(feature = "extra-roots")]
-    #[test]
-    fn der_sequences_are_recognised() {
-        assert!(is_der_sequence(&[0x30, 0x02, 0x05, 0x00]));
-        assert!(is_der_sequence(&[0x30, 0x81, 0x01, 0x00]));
-        assert!(!is_der_sequence(&[0x30, 0x03, 0x05, 0x00]));
-        assert!(!is_der_sequence(&[0x31, 0x00]));
-        assert!(!is_der_sequence(&[]));
     }
 }

@@ -8,6 +8,8 @@ pub(crate) mod endpoint;
 mod file;
 #[cfg(feature = "redis")]
 mod redis;
+#[cfg(feature = "redis")]
+mod remote;
 pub(crate) mod token;
 
 pub use cache::{CacheError, CachedToken, InMemoryTokenCache, RefreshLock, TokenCache};

@@ -1,34 +1,27 @@
 //! [`RedisTokenCache`] (feature `redis`): one token per fleet of processes and machines
-//! sharing a Redis server, through a small built-in RESP2 client whose every command is
-//! bounded by one deadline.
+//! sharing a Redis server or cluster, plain or over TLS, through a small built-in RESP2
+//! client whose every command is bounded by one deadline.
 
 mod address;
+mod connection;
 mod resp;
 
 use std::fmt;
-use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use parking_lot::Mutex;
-
-use self::address::{Address, Host};
+use self::address::Address;
+use self::connection::Connection;
 use self::resp::{Malformed, Reply};
 use super::cache::{CacheError, CachedToken, RefreshLock, TokenCache};
+use super::remote::{
+    deadline_after, deadline_within, left, parse_host_port, Host, NetError, Node, Pool, TlsSettings,
+};
 use crate::error::Error;
 
 /// Default bound on one cache operation (connecting included).
 const DEFAULT_TIMEOUT: Duration = Duration::from_millis(500);
-
-/// Idle connections kept for reuse; more may be open at once, but are closed after use.
-const MAX_IDLE: usize = 8;
-
-/// The longest single socket wait. The kernel rounds long socket timeouts up coarsely (by
-/// up to an eighth of the wait), so a long wait is made of short slices, each followed by a
-/// look at the deadline.
-const WAIT_SLICE: Duration = Duration::from_millis(50);
 
 /// The longest expiry written (about 34 years): Redis refuses expiries that overflow.
 const MAX_PX: u64 = 1 << 40;
@@ -43,30 +36,39 @@ const RELEASE_LOCK: &str =
 /// What it promises:
 ///
 /// - Every operation (`get`, `set`, `delete`, taking or releasing the refresh lock) is
-///   bounded as a whole, connecting, writing and reading included, by the smaller of this
-///   cache's [`timeout`](RedisTokenCache::timeout) and the time left to the API call it
-///   serves ([`token_cache_deadline`](crate::token_cache_deadline)). A Redis that is down,
-///   hangs, or drips its reply byte by byte turns into an error within that bound, which
-///   the client counts as a cache miss: payments go through, each client fetching its own
-///   token, while Redis is unwell.
-/// - Commands run on a small pool of connections shared by clones of the cache, never
-///   under a lock: one stuck connection does not block other threads.
+///   bounded as a whole, connecting, the TLS handshake, writing and reading included, by the
+///   smaller of this cache's [`timeout`](RedisTokenCache::timeout) and the time left to the
+///   API call it serves ([`token_cache_deadline`](crate::token_cache_deadline)). A Redis
+///   that is down, hangs, or drips its reply byte by byte turns into an error within that
+///   bound, which the client counts as a cache miss: payments go through, each client
+///   fetching its own token, while Redis is unwell.
+/// - Commands run on a small pool of connections per node shared by clones of the cache,
+///   never under a lock: one stuck connection does not block other threads.
 /// - Replies are capped at 16 KiB (a cached token is a few hundred bytes); a larger or
 ///   malformed reply is refused from its header, and its connection closed.
 /// - Connects lazily: [`new`](RedisTokenCache::new) only checks the URL.
+///
+/// **Managed Redis.** `rediss://` speaks TLS 1.2 or 1.3 (rustls), checks the server's
+/// certificate against Mozilla's roots (plus
+/// [`add_root_certificate_pem`](RedisTokenCache::add_root_certificate_pem)'s) and its name
+/// against the URL's host. An ACL user logs in with `AUTH user password`. In a Redis
+/// Cluster (ElastiCache cluster mode, Azure's clustered caches) a `MOVED` or `ASK` reply is
+/// followed once, to the node it names, with the same pool and deadline rules; anything
+/// else stays a miss. A node named by its address in a redirect must present a certificate
+/// for the URL's host name, as a cluster's nodes share its endpoint's certificate. Sentinel
+/// discovery and RESP3 are not supported.
 ///
 /// Tokens are stored as the JSON of [`CachedToken`] under `{prefix}{key}` with
 /// `PX` = the time left until the token expires. The refresh lock is
 /// `SET {prefix}{key}:lock <random> NX PX <ttl>`, released only by its owner (a Lua
 /// `EVAL`); a crashed holder's lock expires after `ttl`.
 ///
-/// TLS (`rediss://`) is not supported: put Redis on a private network, or reach it through
-/// a tunnel. Tokens and the password travel in clear text otherwise.
-///
 /// ```no_run
 /// use std::sync::Arc;
 ///
-/// let cache = gopay::RedisTokenCache::new("redis://127.0.0.1:6379/0")?.key_prefix("shop:");
+/// // A managed Redis: TLS on 6380, an ACL user whose password is percent-encoded.
+/// let cache = gopay::RedisTokenCache::new("rediss://shop:p%40ss@cache.example.net:6380/0")?
+///     .key_prefix("shop:");
 /// let client = gopay::Client::builder(gopay::Config::from_env()?)
 ///     .token_cache(Arc::new(cache))
 ///     .build()?;
@@ -74,37 +76,86 @@ const RELEASE_LOCK: &str =
 /// ```
 #[derive(Clone)]
 pub struct RedisTokenCache {
-    pool: Arc<Pool>,
+    server: Arc<Server>,
     prefix: String,
     timeout: Duration,
 }
 
-/// The server's address and the idle connections to it, shared by clones.
-struct Pool {
+/// The server's address, how to reach it, and the idle connections to its nodes, shared by
+/// clones.
+struct Server {
     address: Address,
-    idle: Mutex<Vec<Connection>>,
+    /// For `rediss://`.
+    tls: Option<TlsSettings>,
+    /// Extra roots trusted, as DER, kept to rebuild `tls` when another is added.
+    #[cfg_attr(not(feature = "extra-roots"), allow(dead_code))]
+    extra_roots: Vec<Vec<u8>>,
+    pool: Pool<Connection>,
+}
+
+impl Server {
+    fn new(address: Address, extra_roots: Vec<Vec<u8>>) -> Result<Server, Error> {
+        let tls = match address.tls {
+            true => Some(TlsSettings::new(address.node.host.clone(), &extra_roots)?),
+            false => None,
+        };
+        Ok(Server {
+            address,
+            tls,
+            extra_roots,
+            pool: Pool::new(),
+        })
+    }
 }
 
 impl RedisTokenCache {
     /// A cache on the Redis server at `redis_url`:
-    /// `redis://[[user]:password@]host[:port][/db]`, with a percent-encoded user name and
-    /// password (sent with `AUTH`), an IPv4 address, a host name or a bracketed IPv6
-    /// address (`[::1]`), the port (default 6379) and the database number (default 0, sent
-    /// with `SELECT`). The server is not contacted: an unreachable server is only an error
-    /// once the cache is used.
+    /// `redis://[[user]:password@]host[:port][/db]`, or `rediss://…` for TLS, with a
+    /// percent-encoded user name and password (`AUTH user password`, or `AUTH password`
+    /// without a user), an IPv4 address, a host name or a bracketed IPv6 address (`[::1]`),
+    /// the port (default 6379) and the database number (default 0, sent with `SELECT`).
+    /// The server is not contacted: an unreachable server is only an error once the cache
+    /// is used.
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] for a malformed URL, a `rediss://` URL (TLS is not supported) or a
-    /// unix socket. The message never quotes the URL, which may hold a password.
+    /// [`Error::Config`] for a malformed URL or a unix socket. The message never quotes the
+    /// URL, which may hold a password.
     pub fn new(redis_url: &str) -> Result<RedisTokenCache, Error> {
         Ok(RedisTokenCache {
-            pool: Arc::new(Pool {
-                address: Address::parse(redis_url)?,
-                idle: Mutex::new(Vec::new()),
-            }),
+            server: Arc::new(Server::new(Address::parse(redis_url)?, Vec::new())?),
             prefix: "gopay:".to_owned(),
             timeout: DEFAULT_TIMEOUT,
+        })
+    }
+
+    /// Trusts the certificate authorities in `pem` (one or more `CERTIFICATE` blocks) for
+    /// a `rediss://` server, besides Mozilla's roots: for a self-hosted Redis behind a
+    /// private CA. May be called several times. Needs the `extra-roots` feature.
+    ///
+    /// The result no longer shares idle connections with clones made before.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when `pem` holds no certificate, a private key or a malformed
+    /// certificate, or when the URL is `redis://` (no TLS, so no certificate is checked).
+    #[cfg(feature = "extra-roots")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "extra-roots")))]
+    pub fn add_root_certificate_pem(self, pem: impl AsRef<[u8]>) -> Result<RedisTokenCache, Error> {
+        if !self.server.address.tls {
+            return Err(Error::config(
+                "a root certificate was added for a redis:// URL, which does not use TLS: \
+                 use rediss://",
+            ));
+        }
+        let mut roots = self.server.extra_roots.clone();
+        let n = roots.len();
+        for cert in crate::pem_roots::certificates(pem.as_ref(), n)? {
+            roots.push(cert.der().to_vec());
+        }
+        Ok(RedisTokenCache {
+            server: Arc::new(Server::new(self.server.address.clone(), roots)?),
+            ..self
         })
     }
 
@@ -117,8 +168,10 @@ impl RedisTokenCache {
         self
     }
 
-    /// Bounds each cache operation as a whole (connecting, writing and reading); the API
-    /// call's own remaining time bounds it further. Defaults to 500 ms; at least 1 ms.
+    /// Bounds each cache operation as a whole (connecting, the TLS handshake, writing and
+    /// reading); the API call's own remaining time bounds it further. Defaults to 500 ms;
+    /// at least 1 ms. Any duration is accepted: with `Duration::MAX` only the call's
+    /// deadline bounds an operation.
     ///
     /// Affects only the value it is called on (clones made before keep their timeout).
     #[must_use]
@@ -133,50 +186,72 @@ impl RedisTokenCache {
 
     /// The instant by which an operation starting now must be over.
     fn deadline(&self) -> Instant {
-        let own = Instant::now() + self.timeout;
-        match crate::token_cache_deadline() {
-            Some(call) => own.min(call),
-            None => own,
+        deadline_after(self.timeout)
+    }
+
+    /// Runs one command by `deadline` on the URL's node, following one cluster redirect.
+    fn run(&self, args: &[&[u8]], deadline: Instant) -> Result<Reply, RedisError> {
+        let first = &self.server.address.node;
+        let (ask, named) = match self.run_on(first, args, false, deadline)? {
+            Reply::Redirect { ask, node } => (ask, node),
+            reply => return finish(reply),
+        };
+        let node = redirect_target(&named, first)?;
+        match self.run_on(&node, args, ask, deadline)? {
+            // Followed once: a second redirect is a cluster in flux, so a miss this time.
+            Reply::Redirect { .. } => Err(RedisError::Redirected),
+            reply => finish(reply),
         }
     }
 
-    /// Runs one command by `deadline` on an idle or a new connection, which goes back to
-    /// the pool only after a clean, complete reply. No lock is held while it runs.
-    fn run(&self, args: &[&[u8]], deadline: Instant) -> Result<Reply, RedisError> {
+    /// Runs one command on `node` by `deadline` (after `ASKING` for an `ASK` redirect), on
+    /// an idle or a new connection, which goes back to the pool only after a clean,
+    /// complete reply. No lock is held while it runs.
+    fn run_on(
+        &self,
+        node: &Node,
+        args: &[&[u8]],
+        asking: bool,
+        deadline: Instant,
+    ) -> Result<Reply, RedisError> {
         // With no time left, fail before taking (and losing) a pooled connection.
         left(deadline)?;
-        let mut connection = match self.pool.take_idle() {
+        let server = &*self.server;
+        let mut connection = match server.pool.take(node, Connection::looks_idle) {
             Some(connection) => connection,
-            None => Connection::open(&self.pool.address, deadline)?,
+            None => Connection::open(node, &server.address, server.tls.as_ref(), deadline)?,
         };
-        let reply = connection.command(args, deadline)?;
-        if let Reply::Error(code) = reply {
-            // A clean reply: the connection is fine, the command was not.
-            self.pool.put_back(connection);
-            return Err(RedisError::Server(code));
+        if asking {
+            connection.expect_ok(&[b"ASKING"], deadline)?;
         }
-        self.pool.put_back(connection);
+        let reply = connection.command(args, deadline)?;
+        server.pool.put_back(node, connection);
         Ok(reply)
     }
 }
 
-impl Pool {
-    /// An idle connection that still looks alive (not closed by the server meanwhile, with
-    /// no stray bytes waiting).
-    fn take_idle(&self) -> Option<Connection> {
-        loop {
-            let connection = self.idle.lock().pop()?;
-            if connection.looks_idle() {
-                return Some(connection);
-            }
-        }
+/// A clean reply of the right kind, or the server's refusal as an error.
+fn finish(reply: Reply) -> Result<Reply, RedisError> {
+    match reply {
+        Reply::Error(code) => Err(RedisError::Server(code)),
+        reply => Ok(reply),
     }
+}
 
-    fn put_back(&self, connection: Connection) {
-        let mut idle = self.idle.lock();
-        if idle.len() < MAX_IDLE {
-            idle.push(connection);
-        }
+/// The node a `MOVED` or `ASK` names: `host:port`, an unbracketed IPv6 address before the
+/// last colon, or an empty host for the node that answered.
+fn redirect_target(named: &str, answered: &Node) -> Result<Node, RedisError> {
+    let (host, port) = named.rsplit_once(':').ok_or(RedisError::BadRedirect)?;
+    let host_port = match host {
+        "" => format!("{}:{port}", answered.host),
+        ipv6 if ipv6.contains(':') => format!("[{ipv6}]:{port}"),
+        host => format!("{host}:{port}"),
+    };
+    let node = parse_host_port(&host_port, 0, |_| Error::config(String::new()))
+        .map_err(|_| RedisError::BadRedirect)?;
+    match node.host {
+        Host::Name(_) | Host::Ip(_) if node.port != 0 => Ok(node),
+        _ => Err(RedisError::BadRedirect),
     }
 }
 
@@ -250,8 +325,7 @@ impl TokenCache for RedisTokenCache {
         let call_deadline = crate::token_cache_deadline();
         let cache = self.clone();
         Ok(Some(RefreshLock::new(move || {
-            let own = Instant::now() + cache.timeout;
-            let deadline = call_deadline.map_or(own, |call| call.min(own));
+            let deadline = deadline_within(cache.timeout, call_deadline);
             // If this fails the lock simply expires after `ttl`.
             let _ = cache.run(
                 &[
@@ -285,7 +359,8 @@ impl fmt::Debug for RedisTokenCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Never the credentials: only where the server is.
         f.debug_struct("RedisTokenCache")
-            .field("server", &format_args!("{}", self.pool.address))
+            .field("server", &format_args!("{}", self.server.address))
+            .field("tls", &self.server.address.tls)
             .field("prefix", &self.prefix)
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
@@ -295,206 +370,40 @@ impl fmt::Debug for RedisTokenCache {
 /// Why a cache operation failed. Never carries a key's value, the password or the URL.
 #[derive(Debug)]
 enum RedisError {
-    /// The operation's time was up.
-    TimedOut,
-    /// Connecting, reading or writing failed.
-    Io(io::ErrorKind),
-    /// The server closed the connection.
-    Closed,
-    /// The host name did not resolve to any address.
-    Resolve,
+    /// The connection failed, timed out or was closed, or TLS failed.
+    Net(NetError),
     /// A reply this client refuses.
     Malformed(Malformed),
     /// A well-formed reply of the wrong type for the command.
     Unexpected,
     /// An error reply, by its code (`WRONGPASS`, `NOAUTH`, …).
     Server(String),
+    /// A cluster redirect to a node that does not parse.
+    BadRedirect,
+    /// A second cluster redirect for the same command.
+    Redirected,
 }
 
 impl fmt::Display for RedisError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RedisError::TimedOut => f.write_str("Redis did not answer in time"),
-            RedisError::Io(kind) => write!(f, "Redis connection failed: {kind}"),
-            RedisError::Closed => f.write_str("Redis closed the connection"),
-            RedisError::Resolve => f.write_str("the Redis host name did not resolve"),
+            RedisError::Net(net) => net.describe("Redis", f),
             RedisError::Malformed(why) => f.write_str(why.describe()),
             RedisError::Unexpected => f.write_str("Redis sent a reply of an unexpected type"),
             RedisError::Server(code) => write!(f, "Redis refused the command ({code})"),
+            RedisError::BadRedirect => f.write_str("Redis Cluster redirected to a malformed node"),
+            RedisError::Redirected => {
+                f.write_str("Redis Cluster redirected the command twice (slots are moving)")
+            }
         }
     }
 }
 
 impl std::error::Error for RedisError {}
 
-impl From<io::Error> for RedisError {
-    fn from(err: io::Error) -> RedisError {
-        match err.kind() {
-            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => RedisError::TimedOut,
-            io::ErrorKind::UnexpectedEof => RedisError::Closed,
-            kind => RedisError::Io(kind),
-        }
-    }
-}
-
-/// What is left until `deadline`, or a timeout error once nothing is.
-fn left(deadline: Instant) -> Result<Duration, RedisError> {
-    let left = deadline.saturating_duration_since(Instant::now());
-    if left.is_zero() {
-        Err(RedisError::TimedOut)
-    } else {
-        Ok(left)
-    }
-}
-
-/// The socket timeout of the next wait: what is left, in slices of [`WAIT_SLICE`].
-fn next_wait(deadline: Instant) -> Result<Option<Duration>, RedisError> {
-    Ok(Some(left(deadline)?.min(WAIT_SLICE)))
-}
-
-/// Whether a failed socket wait should simply be tried again: interrupted, or a slice that
-/// ran out before the deadline (checked by the next [`next_wait`]).
-fn wait_again(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
-}
-
-/// One connection to the server, logged in and on the right database.
-struct Connection {
-    stream: TcpStream,
-    /// Bytes of the reply being read.
-    buf: Vec<u8>,
-}
-
-impl Connection {
-    /// Connects (resolving the host name if needed) and logs in, all by `deadline`.
-    fn open(address: &Address, deadline: Instant) -> Result<Connection, RedisError> {
-        let addrs = resolve(&address.host, address.port, deadline)?;
-        let mut last = RedisError::Resolve;
-        let mut stream = None;
-        for addr in addrs {
-            match TcpStream::connect_timeout(&addr, left(deadline)?) {
-                Ok(connected) => {
-                    stream = Some(connected);
-                    break;
-                }
-                Err(err) => last = err.into(),
-            }
-        }
-        let stream = stream.ok_or(last)?;
-        let _ = stream.set_nodelay(true);
-        let mut connection = Connection {
-            stream,
-            buf: Vec::with_capacity(256),
-        };
-        if let Some(auth) = &address.auth {
-            let mut args: Vec<&[u8]> = vec![b"AUTH"];
-            args.extend(auth.user.as_deref());
-            args.push(&auth.password);
-            connection.expect_ok(&args, deadline)?;
-        }
-        if address.db != 0 {
-            let db = address.db.to_string();
-            connection.expect_ok(&[b"SELECT", db.as_bytes()], deadline)?;
-        }
-        Ok(connection)
-    }
-
-    fn expect_ok(&mut self, args: &[&[u8]], deadline: Instant) -> Result<(), RedisError> {
-        match self.command(args, deadline)? {
-            Reply::Simple(_) => Ok(()),
-            Reply::Error(code) => Err(RedisError::Server(code)),
-            _ => Err(RedisError::Unexpected),
-        }
-    }
-
-    /// Sends one command and reads its reply, both by `deadline`. On error the connection
-    /// is in an unknown state and must be dropped (the caller's `?` does that).
-    fn command(&mut self, args: &[&[u8]], deadline: Instant) -> Result<Reply, RedisError> {
-        let request = resp::encode(args);
-        let mut written = 0;
-        while written < request.len() {
-            self.stream.set_write_timeout(next_wait(deadline)?)?;
-            match self.stream.write(&request[written..]) {
-                Ok(0) => return Err(RedisError::Closed),
-                Ok(n) => written += n,
-                Err(err) if wait_again(&err) => {}
-                Err(err) => return Err(err.into()),
-            }
-        }
-        self.read_reply(deadline)
-    }
-
-    /// Reads exactly one reply, never buffering more than [`resp::MAX_REPLY`] bytes: a
-    /// reply over the cap is refused from its header.
-    fn read_reply(&mut self, deadline: Instant) -> Result<Reply, RedisError> {
-        self.buf.clear();
-        let mut chunk = [0u8; 4096];
-        loop {
-            match resp::parse(&self.buf) {
-                Ok(Some((reply, used))) => {
-                    if used != self.buf.len() {
-                        // More than one reply to one command: not a server we trust.
-                        return Err(RedisError::Unexpected);
-                    }
-                    return Ok(reply);
-                }
-                Ok(None) => {}
-                Err(why) => return Err(RedisError::Malformed(why)),
-            }
-            let room = resp::MAX_REPLY.saturating_sub(self.buf.len());
-            if room == 0 {
-                return Err(RedisError::Malformed(Malformed::TooLarge));
-            }
-            self.stream.set_read_timeout(next_wait(deadline)?)?;
-            let want = room.min(chunk.len());
-            match self.stream.read(&mut chunk[..want]) {
-                Ok(0) => return Err(RedisError::Closed),
-                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-                Err(err) if wait_again(&err) => {}
-                Err(err) => return Err(err.into()),
-            }
-        }
-    }
-
-    /// Whether an idle connection is still open with nothing unread: the server may have
-    /// closed it (restart, idle timeout) since its last use.
-    fn looks_idle(&self) -> bool {
-        if self.stream.set_nonblocking(true).is_err() {
-            return false;
-        }
-        let mut probe = [0u8; 1];
-        let idle = matches!(
-            self.stream.peek(&mut probe),
-            Err(err) if err.kind() == io::ErrorKind::WouldBlock
-        );
-        idle && self.stream.set_nonblocking(false).is_ok()
-    }
-}
-
-/// The addresses of `host`; a name is resolved on a helper thread so that a slow resolver
-/// cannot hold the operation past `deadline`.
-fn resolve(host: &Host, port: u16, deadline: Instant) -> Result<Vec<SocketAddr>, RedisError> {
-    let name = match host {
-        Host::Ip(ip) => return Ok(vec![SocketAddr::new(*ip, port)]),
-        Host::Name(name) => name.clone(),
-    };
-    let (tx, rx) = mpsc::channel();
-    std::thread::Builder::new()
-        .name("gopay-redis-resolve".to_owned())
-        .spawn(move || {
-            let found = (name.as_str(), port)
-                .to_socket_addrs()
-                .map(Iterator::collect::<Vec<_>>);
-            let _ = tx.send(found);
-        })
-        .map_err(RedisError::from)?;
-    match rx.recv_timeout(left(deadline)?) {
-        Ok(Ok(addrs)) if !addrs.is_empty() => Ok(addrs),
-        Ok(_) => Err(RedisError::Resolve),
-        Err(_) => Err(RedisError::TimedOut),
+impl From<NetError> for RedisError {
+    fn from(err: NetError) -> RedisError {
+        RedisError::Net(err)
     }
 }
 
@@ -506,7 +415,7 @@ mod tests {
     fn bad_urls_are_config_errors_that_do_not_echo_the_url() {
         for url in [
             "http://:hunter2@host",
-            "rediss://:hunter2@host",
+            "rediss://:hunter2@host:x",
             "redis://:hunter2@host:port",
         ] {
             let err = RedisTokenCache::new(url).unwrap_err();
@@ -534,11 +443,41 @@ mod tests {
         assert_eq!(first.key("k"), "gopay:k");
         assert_eq!(second.timeout, Duration::from_secs(3));
         assert_eq!(second.key("k"), "b:k");
-        assert!(Arc::ptr_eq(&first.pool, &second.pool));
+        assert!(Arc::ptr_eq(&first.server, &second.server));
         assert_eq!(
             first.clone().timeout(Duration::ZERO).timeout,
             Duration::from_millis(1)
         );
+    }
+
+    #[test]
+    fn any_timeout_is_accepted() {
+        let cache = RedisTokenCache::new("redis://127.0.0.1:1/0")
+            .unwrap()
+            .timeout(Duration::MAX);
+        let deadline = cache.deadline();
+        assert!(deadline > Instant::now() + Duration::from_secs(3600));
+        let call = Instant::now() + Duration::from_millis(30);
+        assert_eq!(super::super::with_deadline(call, || cache.deadline()), call);
+        // A refused connection still fails fast, and the lock release cannot overflow.
+        let err = super::super::with_deadline(call, || cache.get("k")).unwrap_err();
+        assert!(!err.to_string().is_empty());
+    }
+
+    #[test]
+    fn redirects_name_a_node() {
+        let answered = Address::parse("redis://10.0.0.1:7000").unwrap().node;
+        let node = |named: &str| redirect_target(named, &answered).map(|n| n.to_string());
+        assert_eq!(node("127.0.0.1:7001").unwrap(), "127.0.0.1:7001");
+        assert_eq!(node(":7002").unwrap(), "10.0.0.1:7002");
+        assert_eq!(node("::1:7003").unwrap(), "[::1]:7003");
+        assert_eq!(
+            node("Node-2.Cache.Example:6379").unwrap(),
+            "node-2.cache.example:6379"
+        );
+        for bad in ["7000", "h:0", "h:x", "h:70000", "a b:1", "h@x:1"] {
+            assert!(node(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -1,30 +1,25 @@
-//! Parsing of `redis://[[user]:password@]host[:port][/db]` URLs. Errors never quote the URL:
-//! it may hold a password.
+//! Parsing of `redis://` and `rediss://` URLs, `[[user]:password@]host[:port][/db]`.
+//! Errors never quote the URL: it may hold a password.
 
 use std::fmt;
-use std::net::IpAddr;
 
+use crate::auth::remote::{decode_percent, parse_host_port, Node};
 use crate::error::Error;
 
-/// The port Redis listens on unless the URL names another.
+/// The port Redis listens on unless the URL names another (TLS included, as Redis and
+/// most managed services use it; Azure's 6380 is written in the URL).
 const DEFAULT_PORT: u16 = 6379;
 
-/// Where the Redis server is and how to log in, from a `redis://` URL.
+/// Where the Redis server is and how to log in, from a `redis://` or `rediss://` URL.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct Address {
-    pub(crate) host: Host,
-    pub(crate) port: u16,
+    pub(crate) node: Node,
+    /// `rediss://`: TLS.
+    pub(crate) tls: bool,
     /// `AUTH [user] password`, when the URL has a password.
     pub(crate) auth: Option<Credentials>,
     /// `SELECT db`, unless it is 0.
     pub(crate) db: u32,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Host {
-    Ip(IpAddr),
-    /// A name, resolved when a connection is opened.
-    Name(String),
 }
 
 /// Percent-decoded user name and password; never shown by `Debug`.
@@ -38,20 +33,18 @@ impl Address {
     /// Parses `url`, or fails with [`Error::Config`] saying what is wrong but not quoting it.
     pub(crate) fn parse(url: &str) -> Result<Address, Error> {
         let lower = url.get(..12).unwrap_or(url).to_ascii_lowercase();
-        let rest = if lower.starts_with("redis://") {
-            &url["redis://".len()..]
+        let (tls, rest) = if lower.starts_with("redis://") {
+            (false, &url["redis://".len()..])
         } else if lower.starts_with("rediss://") {
-            return Err(Error::config(
-                "the Redis URL asks for TLS (rediss://), which RedisTokenCache does not support: \
-                 reach Redis over a private network or a tunnel and use redis://",
-            ));
+            (true, &url["rediss://".len()..])
         } else if lower.starts_with("unix:") || lower.starts_with("redis+unix:") {
             return Err(Error::config(
                 "RedisTokenCache does not support unix sockets: use redis://host:port",
             ));
         } else {
             return Err(Error::config(
-                "the Redis URL must look like redis://[[user]:password@]host[:port][/db]",
+                "the Redis URL must look like redis://[[user]:password@]host[:port][/db] \
+                 (rediss:// for TLS)",
             ));
         };
         if rest.contains(['?', '#']) {
@@ -67,29 +60,9 @@ impl Address {
         };
         let auth = match userinfo {
             None => None,
-            Some(userinfo) => {
-                let Some((user, password)) = userinfo.split_once(':') else {
-                    return Err(invalid("a user name needs a password (user:password@)"));
-                };
-                let user = decode(user)?;
-                let password = decode(password)?;
-                match (user.is_empty(), password.is_empty()) {
-                    (_, true) if !user.is_empty() => {
-                        return Err(invalid("a user name needs a password (user:password@)"))
-                    }
-                    (_, true) => None,
-                    (true, false) => Some(Credentials {
-                        user: None,
-                        password,
-                    }),
-                    (false, false) => Some(Credentials {
-                        user: Some(user),
-                        password,
-                    }),
-                }
-            }
+            Some(userinfo) => credentials(userinfo)?,
         };
-        let (host, port) = host_and_port(host_port)?;
+        let node = parse_host_port(host_port, DEFAULT_PORT, invalid)?;
         let db = match path {
             "" => 0,
             digits if digits.len() <= 9 && digits.bytes().all(|b| b.is_ascii_digit()) => {
@@ -98,99 +71,49 @@ impl Address {
             _ => return Err(invalid("the path must be a database number (/0)")),
         };
         Ok(Address {
-            host,
-            port,
+            node,
+            tls,
             auth,
             db,
         })
     }
 }
 
-fn host_and_port(text: &str) -> Result<(Host, u16), Error> {
-    let (host, port) = if let Some(bracketed) = text.strip_prefix('[') {
-        let Some((inside, after)) = bracketed.split_once(']') else {
-            return Err(invalid("an IPv6 host needs its closing ]"));
-        };
-        let ip: std::net::Ipv6Addr = inside
-            .parse()
-            .map_err(|_| invalid("bad IPv6 address in brackets"))?;
-        let port = match after {
-            "" => None,
-            _ => Some(
-                after
-                    .strip_prefix(':')
-                    .ok_or_else(|| invalid("bad text after the IPv6 address"))?,
-            ),
-        };
-        (Host::Ip(IpAddr::V6(ip)), port)
-    } else {
-        let (name, port) = match text.split_once(':') {
-            Some((name, port)) => (name, Some(port)),
-            None => (text, None),
-        };
-        if name.is_empty()
-            || !name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
-        {
-            return Err(invalid("bad or missing host name"));
-        }
-        let host = match name.parse::<std::net::Ipv4Addr>() {
-            Ok(ip) => Host::Ip(IpAddr::V4(ip)),
-            Err(_) => Host::Name(name.to_ascii_lowercase()),
-        };
-        (host, port)
+/// `user:password` or `:password`, percent-decoded; `None` for an empty password.
+fn credentials(userinfo: &str) -> Result<Option<Credentials>, Error> {
+    let Some((user, password)) = userinfo.split_once(':') else {
+        return Err(invalid("a user name needs a password (user:password@)"));
     };
-    let port = match port {
-        None | Some("") => DEFAULT_PORT,
-        Some(digits) if digits.len() <= 5 && digits.bytes().all(|b| b.is_ascii_digit()) => {
-            match digits.parse::<u16>() {
-                Ok(port) if port != 0 => port,
-                _ => return Err(invalid("bad port")),
-            }
-        }
-        Some(_) => return Err(invalid("bad port")),
+    let decode = |text| {
+        decode_percent(text).ok_or_else(|| invalid("bad percent-escape in the user or password"))
     };
-    Ok((host, port))
-}
-
-/// Percent-decoding of the user name or password.
-fn decode(text: &str) -> Result<Vec<u8>, Error> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
-                .ok_or_else(|| invalid("bad percent-escape in the user or password"))?;
-            out.push(u8::from_str_radix(hex, 16).map_err(|_| invalid("bad percent-escape"))?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    Ok(out)
+    let user = decode(user)?;
+    let password = decode(password)?;
+    Ok(match (user.is_empty(), password.is_empty()) {
+        (false, true) => return Err(invalid("a user name needs a password (user:password@)")),
+        (true, true) => None,
+        (true, false) => Some(Credentials {
+            user: None,
+            password,
+        }),
+        (false, false) => Some(Credentials {
+            user: Some(user),
+            password,
+        }),
+    })
 }
 
 fn invalid(why: &str) -> Error {
     Error::config(format!(
-        "the Redis URL is not valid ({why}); expected redis://[[user]:password@]host[:port][/db]"
+        "the Redis URL is not valid ({why}); expected \
+         redis[s]://[[user]:password@]host[:port][/db]"
     ))
 }
 
 impl fmt::Display for Address {
     /// `host:port/db`, with no credentials.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.host {
-            Host::Ip(IpAddr::V6(ip)) => write!(f, "[{ip}]")?,
-            Host::Ip(ip) => write!(f, "{ip}")?,
-            Host::Name(name) => f.write_str(name)?,
-        }
-        write!(f, ":{}/{}", self.port, self.db)
+        write!(f, "{}/{}", self.node, self.db)
     }
 }
 
@@ -198,6 +121,7 @@ impl fmt::Debug for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Address")
             .field("server", &format_args!("{self}"))
+            .field("tls", &self.tls)
             .field("auth", &self.auth.as_ref().map(|_| "[redacted]"))
             .finish()
     }
@@ -206,7 +130,8 @@ impl fmt::Debug for Address {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::net::{Ipv4Addr, Ipv6Addr};
+    use crate::auth::remote::Host;
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
     fn ok(url: &str) -> Address {
         Address::parse(url).unwrap_or_else(|e| panic!("{url}: {e}"))
@@ -223,23 +148,24 @@ mod tests {
     #[test]
     fn host_port_and_db() {
         let address = ok("redis://127.0.0.1:6380/3");
-        assert_eq!(address.host, Host::Ip(IpAddr::V4(Ipv4Addr::LOCALHOST)));
-        assert_eq!((address.port, address.db), (6380, 3));
+        assert_eq!(address.node.host, Host::Ip(IpAddr::V4(Ipv4Addr::LOCALHOST)));
+        assert_eq!((address.node.port, address.db), (6380, 3));
+        assert!(!address.tls);
         assert!(address.auth.is_none());
         let address = ok("REDIS://Cache.Internal");
-        assert_eq!(address.host, Host::Name("cache.internal".to_owned()));
-        assert_eq!((address.port, address.db), (6379, 0));
+        assert_eq!(address.node.host, Host::Name("cache.internal".to_owned()));
+        assert_eq!((address.node.port, address.db), (6379, 0));
         assert_eq!(ok("redis://h/").db, 0);
-        assert_eq!(ok("redis://h:/15").port, 6379);
+        assert_eq!(ok("redis://h:/15").node.port, 6379);
         assert_eq!(ok("redis://h/15").to_string(), "h:6379/15");
     }
 
     #[test]
     fn ipv6_hosts_in_brackets() {
         let address = ok("redis://[::1]:7000/2");
-        assert_eq!(address.host, Host::Ip(IpAddr::V6(Ipv6Addr::LOCALHOST)));
-        assert_eq!((address.port, address.db), (7000, 2));
-        assert_eq!(ok("redis://[::1]").port, 6379);
+        assert_eq!(address.node.host, Host::Ip(IpAddr::V6(Ipv6Addr::LOCALHOST)));
+        assert_eq!((address.node.port, address.db), (7000, 2));
+        assert_eq!(ok("redis://[::1]").node.port, 6379);
         assert_eq!(address.to_string(), "[::1]:7000/2");
         refused("redis://[::1/0");
         refused("redis://[zz]/0");
@@ -263,8 +189,14 @@ mod tests {
     }
 
     #[test]
-    fn refused_schemes_say_why() {
-        assert!(refused("rediss://:pw@h:6380/0").contains("TLS"));
+    fn schemes() {
+        let tls = ok("rediss://shop:p%40ss%3Aw%25rd%2F1@cache.example:6380/0");
+        assert!(tls.tls);
+        assert_eq!(tls.node.port, 6380);
+        let auth = tls.auth.unwrap();
+        assert_eq!(auth.user.as_deref(), Some(&b"shop"[..]));
+        assert_eq!(auth.password, b"p@ss:w%rd/1");
+        assert!(ok("REDISS://h").tls);
         assert!(refused("unix:///run/redis.sock").contains("unix sockets"));
         assert!(refused("redis+unix:///run/redis.sock").contains("unix sockets"));
         assert!(refused("http://h/0").contains("redis://"));
@@ -292,6 +224,8 @@ mod tests {
             "redis://:hunter2%zz@h/0",
             "redis://:hunter2@h st/0",
             "redis://:hunter2@h\u{e9}/0",
+            "rediss://:hunter2@h:x/0",
+            "rediss://user:hunter2@/0",
         ] {
             let message = refused(url);
             assert!(!message.contains("hunter2"), "{url}: {message}");

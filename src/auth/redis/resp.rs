@@ -28,6 +28,9 @@ pub(crate) enum Reply {
     Integer(i64),
     /// `$3\r\nabc`, or `None` for the nil reply `$-1`.
     Bulk(Option<Vec<u8>>),
+    /// A Redis Cluster redirect, `-MOVED <slot> <host>:<port>` or `-ASK <slot> <host>:<port>`:
+    /// the node is kept as written (an empty host means the node that answered).
+    Redirect { ask: bool, node: String },
 }
 
 /// A reply this client refuses; the connection it came on is not reused.
@@ -90,7 +93,7 @@ pub(crate) fn parse(buf: &[u8]) -> Result<Option<(Reply, usize)>, Malformed> {
             let reply = if kind == b'+' {
                 Reply::Simple(line.to_vec())
             } else {
-                Reply::Error(error_code(line))
+                redirect(line).unwrap_or_else(|| Reply::Error(error_code(line)))
             };
             Ok(Some((reply, used)))
         }
@@ -168,6 +171,28 @@ fn number(text: &[u8]) -> Result<i64, Malformed> {
             .ok_or(Malformed::BadNumber)?;
     }
     Ok(if negative { -value } else { value })
+}
+
+/// The redirect on a `MOVED` or `ASK` error line: the code, a slot number and a node of
+/// printable ASCII, nothing more.
+fn redirect(line: &[u8]) -> Option<Reply> {
+    let line = std::str::from_utf8(line).ok()?;
+    let mut words = line.split(' ');
+    let ask = match words.next()? {
+        "MOVED" => false,
+        "ASK" => true,
+        _ => return None,
+    };
+    let slot = words.next()?;
+    let node = words.next()?;
+    let valid_slot =
+        !slot.is_empty() && slot.len() <= 5 && slot.bytes().all(|b| b.is_ascii_digit());
+    let valid_node =
+        !node.is_empty() && node.len() <= 255 && node.bytes().all(|b| b.is_ascii_graphic());
+    (valid_slot && valid_node && words.next().is_none()).then(|| Reply::Redirect {
+        ask,
+        node: node.to_owned(),
+    })
 }
 
 /// The error codes Redis puts first on its error lines; any other first word is reported
@@ -256,6 +281,32 @@ mod tests {
         assert_eq!(complete(b"-hunter2\r\n"), Reply::Error("ERR".to_owned()));
         assert_eq!(complete(b"-HUNTER2 x\r\n"), Reply::Error("ERR".to_owned()));
         assert_eq!(complete(b"-\r\n"), Reply::Error("ERR".to_owned()));
+    }
+
+    #[test]
+    fn cluster_redirects_keep_their_node() {
+        assert_eq!(
+            complete(b"-MOVED 3999 127.0.0.1:6381\r\n"),
+            Reply::Redirect {
+                ask: false,
+                node: "127.0.0.1:6381".to_owned()
+            }
+        );
+        assert_eq!(
+            complete(b"-ASK 12182 cache-2.example:6379\r\n"),
+            Reply::Redirect {
+                ask: true,
+                node: "cache-2.example:6379".to_owned()
+            }
+        );
+        for odd in [
+            &b"-MOVED\r\n"[..],
+            b"-MOVED x h:1\r\n",
+            b"-MOVED 1 h:1 more\r\n",
+            b"-ASK 1\r\n",
+        ] {
+            assert!(matches!(complete(odd), Reply::Error(_)), "{odd:?}");
+        }
     }
 
     #[test]

@@ -1,0 +1,99 @@
+//! One logged-in connection to a Redis node: commands out, exactly one bounded reply in,
+//! every wait by the operation's deadline.
+
+use std::time::Instant;
+
+use super::address::Address;
+use super::resp::{self, Malformed, Reply};
+use super::RedisError;
+use crate::auth::remote::{Node, Stream, TlsSettings};
+
+/// A connection to one node, logged in and on the URL's database.
+pub(super) struct Connection {
+    stream: Stream,
+    /// Bytes of the reply being read.
+    buf: Vec<u8>,
+}
+
+impl Connection {
+    /// Connects to `node` (TLS when `tls` is given), logs in with the URL's credentials and
+    /// selects its database, all by `deadline`.
+    pub(super) fn open(
+        node: &Node,
+        address: &Address,
+        tls: Option<&TlsSettings>,
+        deadline: Instant,
+    ) -> Result<Connection, RedisError> {
+        let mut connection = Connection {
+            stream: Stream::open(node, tls, deadline)?,
+            buf: Vec::with_capacity(256),
+        };
+        if let Some(auth) = &address.auth {
+            let mut args: Vec<&[u8]> = vec![b"AUTH"];
+            args.extend(auth.user.as_deref());
+            args.push(&auth.password);
+            connection.expect_ok(&args, deadline)?;
+        }
+        if address.db != 0 {
+            let db = address.db.to_string();
+            connection.expect_ok(&[b"SELECT", db.as_bytes()], deadline)?;
+        }
+        Ok(connection)
+    }
+
+    /// Sends a command that must answer `+OK` (AUTH, SELECT, ASKING).
+    pub(super) fn expect_ok(
+        &mut self,
+        args: &[&[u8]],
+        deadline: Instant,
+    ) -> Result<(), RedisError> {
+        match self.command(args, deadline)? {
+            Reply::Simple(_) => Ok(()),
+            Reply::Error(code) => Err(RedisError::Server(code)),
+            _ => Err(RedisError::Unexpected),
+        }
+    }
+
+    /// Sends one command and reads its reply, both by `deadline`. On error the connection
+    /// is in an unknown state and must be dropped (the caller's `?` does that).
+    pub(super) fn command(
+        &mut self,
+        args: &[&[u8]],
+        deadline: Instant,
+    ) -> Result<Reply, RedisError> {
+        self.stream.write_all(&resp::encode(args), deadline)?;
+        self.read_reply(deadline)
+    }
+
+    /// Reads exactly one reply, never buffering more than [`resp::MAX_REPLY`] bytes: a
+    /// reply over the cap is refused from its header.
+    fn read_reply(&mut self, deadline: Instant) -> Result<Reply, RedisError> {
+        self.buf.clear();
+        let mut chunk = [0u8; 4096];
+        loop {
+            match resp::parse(&self.buf) {
+                Ok(Some((reply, used))) => {
+                    if used != self.buf.len() {
+                        // More than one reply to one command: not a server we trust.
+                        return Err(RedisError::Unexpected);
+                    }
+                    return Ok(reply);
+                }
+                Ok(None) => {}
+                Err(why) => return Err(RedisError::Malformed(why)),
+            }
+            let room = resp::MAX_REPLY.saturating_sub(self.buf.len());
+            if room == 0 {
+                return Err(RedisError::Malformed(Malformed::TooLarge));
+            }
+            let want = room.min(chunk.len());
+            let n = self.stream.read_some(&mut chunk[..want], deadline)?;
+            self.buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+
+    /// Whether an idle connection is still open with nothing unread.
+    pub(super) fn looks_idle(&mut self) -> bool {
+        self.stream.looks_idle()
+    }
+}

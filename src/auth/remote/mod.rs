@@ -1,0 +1,17 @@
+//! Connections to a token-cache server (Redis, memcached), shared by the caches that talk
+//! to one: plain TCP or TLS, every wait (resolving, connecting, the handshake, each read and
+//! write) bounded by the operation's deadline, and a pool of idle connections per node.
+
+mod address;
+mod error;
+mod pool;
+mod stream;
+mod tls;
+mod wait;
+
+pub(crate) use address::{decode_percent, parse_host_port, Host, Node};
+pub(crate) use error::NetError;
+pub(crate) use pool::Pool;
+pub(crate) use stream::Stream;
+pub(crate) use tls::TlsSettings;
+pub(crate) use wait::{deadline_after, deadline_within, left};
