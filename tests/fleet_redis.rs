@@ -245,3 +245,85 @@ fn a_host_name_is_resolved() {
     cache.set("k", &token).unwrap();
     assert_eq!(cache.get("k").unwrap(), Some(token));
 }
+
+/// Self-checks of the servers the cache tests run against, used only through the support
+/// clients and `redis-cli`.
+mod test_servers {
+    use super::support::redis_server::{
+        redis_cli, RedisOptions, RedisServer, ACL_PASSWORD, ACL_USER,
+    };
+    use super::support::tls::{self, TlsFiles};
+
+    /// Whether `answer` (to a plain-text request on a TLS port) could be the plain protocol's:
+    /// a Redis reply starts with `+`, `-`, `:`, `$` or `*`, a memcached one with a word.
+    fn is_plain_reply(answer: &[u8]) -> bool {
+        answer
+            .first()
+            .is_some_and(|b| b"+-:$*".contains(b) || b.is_ascii_alphabetic())
+    }
+
+    #[test]
+    fn a_tls_redis_answers_over_tls_only() {
+        let redis = RedisServer::start_tls();
+        assert_eq!(redis.url(), format!("rediss://127.0.0.1:{}/0", redis.port));
+        assert_eq!(redis.command(&["SET", "k", "v"]), "OK");
+        assert_eq!(redis.get("k").as_deref(), Some("v"));
+        assert_eq!(redis.key_count(), 1);
+        // A client checking the URL's host trusts it; a client trusting another CA does not.
+        assert!(tls::connect(redis.port, "127.0.0.1", redis.ca_pem()).is_ok());
+        assert!(tls::connect(redis.port, "localhost", &tls::untrusted_ca_pem()).is_err());
+        let answer = tls::plain_text_answer(redis.port, b"*1\r\n$4\r\nPING\r\n");
+        assert!(!is_plain_reply(&answer), "{answer:?}");
+        let cacert = redis.tls_files().ca_file();
+        let cli = [
+            "--tls",
+            "--cacert",
+            cacert.to_str().unwrap(),
+            "-u",
+            &redis.url(),
+        ];
+        assert_eq!(redis_cli(&[&cli[..], &["GET", "k"]].concat()), "v");
+    }
+
+    #[test]
+    fn a_certificate_for_another_name_is_refused_for_127_0_0_1() {
+        let files = TlsFiles::for_names(&["cache.example"]);
+        let redis = RedisServer::start_with(RedisOptions::new().tls_files(files));
+        assert_eq!(redis.command(&["PING"]), "PONG");
+        let refused = tls::connect(redis.port, "127.0.0.1", redis.ca_pem()).err();
+        let refused = refused.expect("the name is checked").to_string();
+        assert!(refused.contains("not valid for name"), "{refused}");
+    }
+
+    #[test]
+    fn the_acl_user_logs_in_with_its_password_percent_encoded_in_the_url() {
+        let redis = RedisServer::start_acl();
+        let url = redis.acl_url();
+        let encoded = "shop:p%40ss%3Aw%25rd%2F1";
+        assert_eq!(url, format!("redis://{encoded}@127.0.0.1:{}/0", redis.port));
+        let shop = |args: &[&str]| redis.command_as(ACL_USER, ACL_PASSWORD, args);
+        assert_eq!(shop(&["SET", "k", "v"]), "OK");
+        let script = "return redis.call('GET', KEYS[1])";
+        assert_eq!(shop(&["EVAL", script, "1", "k"]), "v");
+        assert!(shop(&["KEYS", "*"]).starts_with("-NOPERM"));
+        assert!(redis
+            .command_as("default", ACL_PASSWORD, &["PING"])
+            .starts_with("-WRONGPASS"));
+        // redis-cli decodes the URL's userinfo as a client should.
+        assert_eq!(redis_cli(&["-u", &url, "GET", "k"]), "v");
+        assert!(redis_cli(&["-u", &redis.url(), "GET", "k"]).starts_with("NOAUTH"));
+    }
+
+    #[test]
+    fn the_acl_user_logs_in_over_tls() {
+        let redis = RedisServer::start_with(RedisOptions::new().tls().acl_user());
+        let url = redis.acl_url();
+        assert!(
+            url.starts_with("rediss://shop:p%40ss%3Aw%25rd%2F1@127.0.0.1:"),
+            "{url}"
+        );
+        let cacert = redis.tls_files().ca_file();
+        let cli = ["--tls", "--cacert", cacert.to_str().unwrap(), "-u", &url];
+        assert_eq!(redis_cli(&[&cli[..], &["PING"]].concat()), "PONG");
+    }
+}

@@ -465,6 +465,25 @@ pub fn server_port() -> u16 {
         .port()
 }
 
+/// Starts `program` with `args`, its output discarded. Panics when it is not installed,
+/// whatever the environment: a silent skip would hide a broken set-up.
+pub fn spawn_server(program: &str, args: &[String]) -> std::process::Child {
+    match std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        Ok(process) => process,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!(
+            "{program} is not installed: the cache tests need the {program} binary on PATH \
+             (e.g. apt-get install {program})"
+        ),
+        Err(e) => panic!("could not start {program}: {e}"),
+    }
+}
+
 /// A private (0700) directory of its own for one server's files (certificates, keys, cluster
 /// state), removed with everything in it when dropped.
 pub struct ScratchDir {
