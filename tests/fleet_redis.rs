@@ -250,7 +250,7 @@ fn a_host_name_is_resolved() {
 /// clients and `redis-cli`.
 mod test_servers {
     use super::support::redis_server::{
-        redis_cli, RedisOptions, RedisServer, ACL_PASSWORD, ACL_USER,
+        key_slot, redis_cli, RedisCluster, RedisOptions, RedisServer, ACL_PASSWORD, ACL_USER,
     };
     use super::support::tls::{self, TlsFiles};
 
@@ -325,5 +325,49 @@ mod test_servers {
         let cacert = redis.tls_files().ca_file();
         let cli = ["--tls", "--cacert", cacert.to_str().unwrap(), "-u", &url];
         assert_eq!(redis_cli(&[&cli[..], &["PING"]].concat()), "PONG");
+    }
+
+    #[test]
+    fn a_cluster_serves_each_key_on_its_node_until_that_node_stops() {
+        let mut cluster = RedisCluster::start(3);
+        let prefix = cluster.prefix_away_from_first("token-key");
+        let token = format!("{prefix}token-key");
+        for key in [token.clone(), format!("{token}:lock")] {
+            let (slot, node) = (key_slot(&key), cluster.node_index_for_key(&key));
+            assert_ne!(node, 0, "{key}");
+            let first = cluster.node(0);
+            assert_eq!(
+                first.command(&["CLUSTER", "KEYSLOT", &key]),
+                slot.to_string()
+            );
+            let moved = first.command(&["SET", &key, "v"]);
+            let there = format!("127.0.0.1:{}", cluster.node_for_key(&key));
+            assert_eq!(moved, format!("-MOVED {slot} {there}"));
+            assert_eq!(cluster.command_for_key(&key, &["SET", &key, "v"]), "OK");
+        }
+        assert_eq!(cluster.key_count(), 2);
+        assert_eq!(cluster.get(&token).as_deref(), Some("v"));
+        // A stopped node takes its own slots away, and only those.
+        let stopped = cluster.node_index_for_key(&token);
+        cluster.stop_node(stopped);
+        assert!(tls::connect_plain(cluster.port(stopped)).is_err());
+        let other = cluster.prefix_where("k", |node, _| node != stopped) + "k";
+        assert_eq!(cluster.command_for_key(&other, &["SET", &other, "v"]), "OK");
+    }
+
+    #[test]
+    fn a_tls_cluster_redirects_its_acl_user_to_its_tls_ports() {
+        let cluster = RedisCluster::start_with(3, RedisOptions::new().tls().acl_user());
+        assert!(cluster.acl_url().starts_with("rediss://shop:"));
+        let key = cluster.prefix_away_from_first("token-key") + "token-key";
+        let shop = |node: usize, args: &[&str]| {
+            cluster.node(node).command_as(ACL_USER, ACL_PASSWORD, args)
+        };
+        let moved = shop(0, &["GET", &key]);
+        let there = format!("127.0.0.1:{}", cluster.node_for_key(&key));
+        assert!(moved.ends_with(&there), "{moved}");
+        let node = cluster.node_index_for_key(&key);
+        assert_eq!(shop(node, &["SET", &key, "v"]), "OK");
+        assert_eq!(cluster.get(&key).as_deref(), Some("v"));
     }
 }

@@ -1,13 +1,14 @@
 //! Throwaway `redis-server`s on 127.0.0.1 for the Redis cache tests: plain or TLS-only, with
-//! with an ACL user; and a minimal client to look at what the cache stored.
+//! an ACL user, or a cluster of them; and a minimal client to look at what the cache stored.
 
 use std::io::{self, BufRead, BufReader, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Child;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::tls::{connect_plain, Stream, TlsFiles};
+use super::ScratchDir;
 
 /// The ACL user of [`RedisOptions::acl_user`].
 pub const ACL_USER: &str = "shop";
@@ -21,7 +22,7 @@ pub const ACL_COMMANDS: &[&str] = &[
 /// helpers only: a client that forgets its user is refused.
 const ADMIN_PASSWORD: &str = "admin-only-Q7w";
 
-/// How long a server may take to start.
+/// How long a server (or a cluster) may take to start.
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What to start besides a plain server: TLS only, an ACL user.
@@ -55,25 +56,28 @@ impl RedisOptions {
     }
 }
 
-/// How to start one server.
+/// How to start one server: [`RedisOptions`] plus what a cluster node needs.
 struct Setup {
     /// `--requirepass`: the `default` user's password.
     password: Option<String>,
     tls: Option<Arc<TlsFiles>>,
     acl_user: bool,
+    /// The directory of a cluster node's state file; `None` outside a cluster.
+    cluster_dir: Option<PathBuf>,
 }
 
 impl Setup {
-    fn new(options: RedisOptions) -> Setup {
+    fn new(options: RedisOptions, cluster_dir: Option<&Path>) -> Setup {
         Setup {
             password: options.acl_user.then(|| ADMIN_PASSWORD.to_owned()),
             tls: options.tls,
             acl_user: options.acl_user,
+            cluster_dir: cluster_dir.map(Path::to_owned),
         }
     }
 
-    /// `redis-server`'s arguments for serving on `port`.
-    fn args(&self, port: u16) -> Vec<String> {
+    /// `redis-server`'s arguments for serving on `port` (and the cluster bus on `bus_port`).
+    fn args(&self, port: u16, bus_port: u16) -> Vec<String> {
         let mut args = strings(&["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
         match &self.tls {
             None => args.extend(strings(&["--port", &port.to_string()])),
@@ -101,6 +105,9 @@ impl Setup {
         if self.acl_user {
             args.extend(acl_user_args());
         }
+        if let Some(dir) = &self.cluster_dir {
+            args.extend(cluster_args(dir, port, bus_port, self.tls.is_some()));
+        }
         args
     }
 }
@@ -112,9 +119,41 @@ fn acl_user_args() -> Vec<String> {
     args
 }
 
+fn cluster_args(dir: &Path, port: u16, bus_port: u16, tls: bool) -> Vec<String> {
+    let mut args = strings(&[
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        &path_arg(&dir.join(format!("nodes-{port}.conf"))),
+        "--cluster-node-timeout",
+        "2000",
+        // Chosen like the client port: the default (port + 10000) may be anyone's.
+        "--cluster-port",
+        &bus_port.to_string(),
+        // A stopped node takes only its own slots down, at once and for good, instead of
+        // the whole cluster once the others notice (after the node timeout): tests do not
+        // depend on that timing.
+        "--cluster-require-full-coverage",
+        "no",
+        "--dir",
+        &path_arg(dir),
+    ]);
+    if tls {
+        args.extend(strings(&[
+            "--tls-cluster",
+            "yes",
+            "--tls-replication",
+            "yes",
+        ]));
+    }
+    args
+}
+
 /// A running `redis-server`, stopped when dropped.
 pub struct RedisServer {
     pub port: u16,
+    /// The cluster bus port of a cluster node.
+    bus_port: u16,
     password: Option<String>,
     acl_user: bool,
     process: Child,
@@ -132,7 +171,7 @@ impl RedisServer {
 
     /// Starts a server that requires `password` (`--requirepass`, user `default`).
     pub fn start_with_password(password: &str) -> RedisServer {
-        let mut setup = Setup::new(RedisOptions::new());
+        let mut setup = Setup::new(RedisOptions::new(), None);
         setup.password = Some(password.to_owned());
         RedisServer::launch(&setup)
     }
@@ -149,7 +188,7 @@ impl RedisServer {
     }
 
     pub fn start_with(options: RedisOptions) -> RedisServer {
-        RedisServer::launch(&Setup::new(options))
+        RedisServer::launch(&Setup::new(options, None))
     }
 
     /// Picks a free port and starts the server on it. The port is only free when picked, so
@@ -157,10 +196,11 @@ impl RedisServer {
     /// there (the server's `process_id` is not ours); both mean another try on another port.
     fn launch(setup: &Setup) -> RedisServer {
         for _ in 0..10 {
-            let port = super::server_port();
-            let process = super::spawn_server("redis-server", &setup.args(port));
+            let (port, bus_port) = (super::server_port(), super::server_port());
+            let process = super::spawn_server("redis-server", &setup.args(port, bus_port));
             let mut server = RedisServer {
                 port,
+                bus_port,
                 password: setup.password.clone(),
                 acl_user: setup.acl_user,
                 process,
@@ -308,6 +348,212 @@ impl Drop for RedisServer {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// A Redis Cluster of masters on 127.0.0.1 (no replicas), each serving an equal share of the
+/// slots in node order, so the first node serves slot 0. Stopped when dropped.
+pub struct RedisCluster {
+    nodes: Vec<RedisServer>,
+    /// The nodes' state files; removed after the nodes are stopped (fields drop in order).
+    _dir: ScratchDir,
+}
+
+/// The number of hash slots of a Redis Cluster.
+const SLOTS: usize = 16384;
+
+impl RedisCluster {
+    /// Starts `masters` nodes and joins them into one cluster, ready to serve every slot.
+    pub fn start(masters: usize) -> RedisCluster {
+        RedisCluster::start_with(masters, RedisOptions::new())
+    }
+
+    /// [`start`](Self::start) with nodes that speak only TLS, the cluster bus included,
+    /// sharing one certificate ([`ca_pem`](Self::ca_pem)).
+    pub fn start_tls(masters: usize) -> RedisCluster {
+        RedisCluster::start_with(masters, RedisOptions::new().tls())
+    }
+
+    pub fn start_with(masters: usize, options: RedisOptions) -> RedisCluster {
+        assert!(masters > 0, "a cluster needs a node");
+        let dir = ScratchDir::new("redis-cluster");
+        let setup = Setup::new(options, Some(dir.path()));
+        let nodes = (0..masters).map(|_| RedisServer::launch(&setup)).collect();
+        let cluster = RedisCluster { nodes, _dir: dir };
+        cluster.assign_slots();
+        cluster.meet();
+        cluster.wait_until_ok();
+        cluster
+    }
+
+    /// Gives each node its range of slots and its own config epoch, as
+    /// `redis-cli --cluster create` would, before the nodes know each other.
+    fn assign_slots(&self) {
+        for (i, node) in self.nodes.iter().enumerate() {
+            let (first, last) = self.slot_range(i);
+            let range = node.command(&[
+                "CLUSTER",
+                "ADDSLOTSRANGE",
+                &first.to_string(),
+                &last.to_string(),
+            ]);
+            assert_eq!(range, "OK", "CLUSTER ADDSLOTSRANGE on node {i}");
+            let epoch = node.command(&["CLUSTER", "SET-CONFIG-EPOCH", &(i + 1).to_string()]);
+            assert_eq!(epoch, "OK", "CLUSTER SET-CONFIG-EPOCH on node {i}");
+        }
+    }
+
+    /// Introduces every pair of nodes directly: the cluster is whole without waiting for
+    /// gossip to spread the news.
+    fn meet(&self) {
+        for (i, node) in self.nodes.iter().enumerate() {
+            for other in &self.nodes[i + 1..] {
+                let (port, bus) = (other.port.to_string(), other.bus_port.to_string());
+                let met = node.command(&["CLUSTER", "MEET", "127.0.0.1", &port, &bus]);
+                assert_eq!(met, "OK", "CLUSTER MEET from node {i}");
+            }
+        }
+    }
+
+    /// Polls `CLUSTER INFO` until every node knows every other and sees every slot served.
+    fn wait_until_ok(&self) {
+        let deadline = Instant::now() + START_TIMEOUT;
+        let expected = [
+            "cluster_state:ok".to_owned(),
+            format!("cluster_slots_ok:{SLOTS}"),
+            format!("cluster_known_nodes:{}", self.nodes.len()),
+        ];
+        let whole = |info: String| expected.iter().all(|line| info.contains(line.as_str()));
+        while !self
+            .nodes
+            .iter()
+            .all(|node| whole(node.command(&["CLUSTER", "INFO"])))
+        {
+            assert!(Instant::now() < deadline, "the Redis cluster did not form");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// The first and last slot node `i` serves.
+    fn slot_range(&self, i: usize) -> (usize, usize) {
+        let n = self.nodes.len();
+        (i * SLOTS / n, (i + 1) * SLOTS / n - 1)
+    }
+
+    /// The client port of node `i`.
+    pub fn port(&self, i: usize) -> u16 {
+        self.nodes[i].port
+    }
+
+    pub fn ports(&self) -> Vec<u16> {
+        self.nodes.iter().map(|node| node.port).collect()
+    }
+
+    pub fn node(&self, i: usize) -> &RedisServer {
+        &self.nodes[i]
+    }
+
+    /// The first node's URL (`redis://` or `rediss://`, database 0): a client learns the
+    /// other nodes from it.
+    pub fn url(&self) -> String {
+        self.nodes[0].url()
+    }
+
+    /// [`url`](Self::url) with the ACL user.
+    pub fn acl_url(&self) -> String {
+        self.nodes[0].acl_url()
+    }
+
+    pub fn ca_pem(&self) -> &[u8] {
+        self.nodes[0].ca_pem()
+    }
+
+    /// The index of the node serving `key`.
+    pub fn node_index_for_key(&self, key: &str) -> usize {
+        let slot = key_slot(key);
+        (0..self.nodes.len())
+            .find(|&i| self.slot_range(i).1 >= slot)
+            .expect("every slot is served")
+    }
+
+    /// The port of the node serving `key`.
+    pub fn node_for_key(&self, key: &str) -> u16 {
+        self.port(self.node_index_for_key(key))
+    }
+
+    /// A key prefix such that `{prefix}{key}` and its lock `{prefix}{key}:lock` live on
+    /// nodes other than the first (the one the URL names): a client must follow redirects
+    /// for both.
+    pub fn prefix_away_from_first(&self, key: &str) -> String {
+        self.prefix_where(key, |token_node, lock_node| {
+            token_node != 0 && lock_node != 0
+        })
+    }
+
+    /// The first prefix `gopay0:`, `gopay1:`, … for which `wanted(token node, lock node)`
+    /// holds, the nodes serving `{prefix}{key}` and `{prefix}{key}:lock`.
+    pub fn prefix_where(&self, key: &str, wanted: impl Fn(usize, usize) -> bool) -> String {
+        (0..10_000)
+            .map(|n| format!("gopay{n}:"))
+            .find(|prefix| {
+                wanted(
+                    self.node_index_for_key(&format!("{prefix}{key}")),
+                    self.node_index_for_key(&format!("{prefix}{key}:lock")),
+                )
+            })
+            .expect("no prefix puts the keys where wanted")
+    }
+
+    /// Kills node `i` now, as an outage would; the other nodes keep serving their slots.
+    pub fn stop_node(&mut self, i: usize) {
+        self.nodes[i].stop();
+    }
+
+    /// Runs `args` on the node serving `key`.
+    pub fn command_for_key(&self, key: &str, args: &[&str]) -> String {
+        self.nodes[self.node_index_for_key(key)].command(args)
+    }
+
+    /// The value of `key`, read from the node serving it.
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.nodes[self.node_index_for_key(key)].get(key)
+    }
+
+    /// How many keys the running nodes hold together.
+    pub fn key_count(&self) -> usize {
+        self.nodes
+            .iter()
+            .filter(|node| !node.is_stopped())
+            .map(RedisServer::key_count)
+            .sum()
+    }
+}
+
+/// The cluster hash slot of `key`: CRC16 (XMODEM) of its hash tag (the part between the
+/// first `{` and the next `}`, when not empty) or of the whole key, modulo 16384.
+pub fn key_slot(key: &str) -> usize {
+    let bytes = key.as_bytes();
+    let hashed = bytes
+        .iter()
+        .position(|&b| b == b'{')
+        .and_then(|open| {
+            let close = bytes[open + 1..].iter().position(|&b| b == b'}')?;
+            Some(&bytes[open + 1..open + 1 + close])
+        })
+        .filter(|tag| !tag.is_empty())
+        .unwrap_or(bytes);
+    usize::from(crc16_xmodem(hashed)) % SLOTS
+}
+
+fn crc16_xmodem(bytes: &[u8]) -> u16 {
+    bytes.iter().fold(0u16, |crc, &byte| {
+        (0..8).fold(crc ^ (u16::from(byte) << 8), |crc, _| {
+            if crc & 0x8000 != 0 {
+                (crc << 1) ^ 0x1021
+            } else {
+                crc << 1
+            }
+        })
+    })
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters, as a URL's userinfo
