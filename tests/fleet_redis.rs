@@ -249,6 +249,7 @@ fn a_host_name_is_resolved() {
 /// Self-checks of the servers the cache tests run against, used only through the support
 /// clients and `redis-cli`.
 mod test_servers {
+    use super::support::memcached_server::MemcachedServer;
     use super::support::redis_server::{
         key_slot, redis_cli, RedisCluster, RedisOptions, RedisServer, ACL_PASSWORD, ACL_USER,
     };
@@ -369,5 +370,34 @@ mod test_servers {
         let node = cluster.node_index_for_key(&key);
         assert_eq!(shop(node, &["SET", &key, "v"]), "OK");
         assert_eq!(cluster.get(&key).as_deref(), Some("v"));
+    }
+
+    #[test]
+    fn memcached_keeps_keys_until_it_restarts() {
+        let mut memcached = MemcachedServer::start();
+        let port = memcached.port;
+        assert_eq!(memcached.url(), format!("memcache://127.0.0.1:{port}"));
+        memcached.set("k", "v", 60);
+        assert_eq!(memcached.get("k").as_deref(), Some("v"));
+        assert_eq!(memcached.key_count(), 1);
+        memcached.restart();
+        assert_eq!(memcached.port, port);
+        assert_eq!(memcached.get("k"), None);
+    }
+
+    #[test]
+    fn a_tls_memcached_answers_over_tls_only() {
+        let mut memcached = MemcachedServer::start_tls();
+        let port = memcached.port;
+        assert_eq!(memcached.url(), format!("memcaches://127.0.0.1:{port}"));
+        memcached.set("k", "v", 60);
+        assert_eq!(memcached.get("k").as_deref(), Some("v"));
+        assert!(tls::connect(port, "127.0.0.1", memcached.ca_pem()).is_ok());
+        assert!(!is_plain_reply(&tls::plain_text_answer(
+            port,
+            b"version\r\n"
+        )));
+        memcached.restart();
+        assert_eq!(memcached.get("k"), None);
     }
 }
