@@ -5,7 +5,9 @@
 mod address;
 mod connection;
 mod resp;
+mod slot;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -13,6 +15,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use self::address::Address;
 use self::connection::Connection;
+use parking_lot::Mutex;
+
 use self::resp::{Malformed, Reply};
 use super::cache::{CacheError, CachedToken, RefreshLock, TokenCache};
 use super::remote::{
@@ -22,6 +26,10 @@ use crate::error::Error;
 
 /// Default bound on one cache operation (connecting included).
 const DEFAULT_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// Cluster slots whose node a `MOVED` named, kept so that the next command for the slot
+/// goes straight there: at most this many (a cache uses two keys per client).
+const MAX_ROUTES: usize = 64;
 
 /// The longest expiry written (about 34 years): Redis refuses expiries that overflow.
 const MAX_PX: u64 = 1 << 40;
@@ -91,6 +99,8 @@ struct Server {
     #[cfg_attr(not(feature = "extra-roots"), allow(dead_code))]
     extra_roots: Vec<Vec<u8>>,
     pool: Pool<Connection>,
+    /// Redis Cluster: the node serving a slot, as the last `MOVED` for it said.
+    routes: Mutex<HashMap<u16, Node>>,
 }
 
 impl Server {
@@ -104,6 +114,7 @@ impl Server {
             tls,
             extra_roots,
             pool: Pool::new(),
+            routes: Mutex::new(HashMap::new()),
         })
     }
 }
@@ -189,18 +200,45 @@ impl RedisTokenCache {
         deadline_after(self.timeout)
     }
 
-    /// Runs one command by `deadline` on the URL's node, following one cluster redirect.
-    fn run(&self, args: &[&[u8]], deadline: Instant) -> Result<Reply, RedisError> {
-        let first = &self.server.address.node;
-        let (ask, named) = match self.run_on(first, args, false, deadline)? {
-            Reply::Redirect { ask, node } => (ask, node),
-            reply => return finish(reply),
-        };
-        let node = redirect_target(&named, first)?;
-        match self.run_on(&node, args, ask, deadline)? {
-            // Followed once: a second redirect is a cluster in flux, so a miss this time.
-            Reply::Redirect { .. } => Err(RedisError::Redirected),
-            reply => finish(reply),
+    /// Runs one command on `key` by `deadline`: on the node that last served its cluster
+    /// slot, or the URL's node. A `MOVED` is followed once (and remembered for the slot),
+    /// an `ASK` once (with `ASKING`, not remembered), so at most three nodes are asked.
+    fn run(&self, key: &[u8], args: &[&[u8]], deadline: Instant) -> Result<Reply, RedisError> {
+        let slot = slot::of(key);
+        let routed = self.server.routes.lock().get(&slot).cloned();
+        let mut node = routed.unwrap_or_else(|| self.server.address.node.clone());
+        let (mut moved, mut asking) = (false, false);
+        loop {
+            let reply = self
+                .run_on(&node, args, asking, deadline)
+                .inspect_err(|_| {
+                    // A node that failed may be gone: start from the URL's node next time.
+                    self.server.routes.lock().remove(&slot);
+                })?;
+            match reply {
+                Reply::Redirect {
+                    ask: false,
+                    node: named,
+                } if !moved && !asking => {
+                    moved = true;
+                    node = redirect_target(&named, &node)?;
+                    let mut routes = self.server.routes.lock();
+                    if routes.len() >= MAX_ROUTES {
+                        routes.clear();
+                    }
+                    routes.insert(slot, node.clone());
+                }
+                Reply::Redirect {
+                    ask: true,
+                    node: named,
+                } if !asking => {
+                    asking = true;
+                    node = redirect_target(&named, &node)?;
+                }
+                // A redirect past those is a cluster in flux: a miss this time.
+                Reply::Redirect { .. } => return Err(RedisError::Redirected),
+                reply => return finish(reply),
+            }
         }
     }
 
@@ -258,7 +296,8 @@ fn redirect_target(named: &str, answered: &Node) -> Result<Node, RedisError> {
 impl TokenCache for RedisTokenCache {
     fn get(&self, key: &str) -> Result<Option<CachedToken>, CacheError> {
         let deadline = self.deadline();
-        match self.run(&[b"GET", self.key(key).as_bytes()], deadline)? {
+        let key = self.key(key);
+        match self.run(key.as_bytes(), &[b"GET", key.as_bytes()], deadline)? {
             // A value some other program wrote is a miss, not an error.
             Reply::Bulk(stored) => Ok(stored.and_then(|bytes| serde_json::from_slice(&bytes).ok())),
             _ => Err(RedisError::Unexpected.into()),
@@ -281,7 +320,7 @@ impl TokenCache for RedisTokenCache {
         let px = millis.to_string();
         let key = self.key(key);
         let args: [&[u8]; 5] = [b"SET", key.as_bytes(), &json, b"PX", px.as_bytes()];
-        match self.run(&args, deadline)? {
+        match self.run(key.as_bytes(), &args, deadline)? {
             Reply::Simple(_) => Ok(()),
             _ => Err(RedisError::Unexpected.into()),
         }
@@ -289,7 +328,8 @@ impl TokenCache for RedisTokenCache {
 
     fn delete(&self, key: &str) -> Result<(), CacheError> {
         let deadline = self.deadline();
-        match self.run(&[b"DEL", self.key(key).as_bytes()], deadline)? {
+        let key = self.key(key);
+        match self.run(key.as_bytes(), &[b"DEL", key.as_bytes()], deadline)? {
             Reply::Integer(_) => Ok(()),
             _ => Err(RedisError::Unexpected.into()),
         }
@@ -315,7 +355,7 @@ impl TokenCache for RedisTokenCache {
             b"PX",
             millis.as_bytes(),
         ];
-        match self.run(&args, deadline)? {
+        match self.run(lock_key.as_bytes(), &args, deadline)? {
             Reply::Simple(_) => {}
             Reply::Bulk(None) => return Ok(None),
             _ => return Err(RedisError::Unexpected.into()),
@@ -328,6 +368,7 @@ impl TokenCache for RedisTokenCache {
             let deadline = deadline_within(cache.timeout, call_deadline);
             // If this fails the lock simply expires after `ttl`.
             let _ = cache.run(
+                lock_key.as_bytes(),
                 &[
                     b"EVAL",
                     RELEASE_LOCK.as_bytes(),
@@ -380,7 +421,7 @@ enum RedisError {
     Server(String),
     /// A cluster redirect to a node that does not parse.
     BadRedirect,
-    /// A second cluster redirect for the same command.
+    /// More cluster redirects for one command than a `MOVED` and an `ASK`.
     Redirected,
 }
 
@@ -393,7 +434,7 @@ impl fmt::Display for RedisError {
             RedisError::Server(code) => write!(f, "Redis refused the command ({code})"),
             RedisError::BadRedirect => f.write_str("Redis Cluster redirected to a malformed node"),
             RedisError::Redirected => {
-                f.write_str("Redis Cluster redirected the command twice (slots are moving)")
+                f.write_str("Redis Cluster redirected the command too often (slots are moving)")
             }
         }
     }
