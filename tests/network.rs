@@ -258,6 +258,25 @@ fn unusable_proxy_settings_are_config_errors() {
     assert!(matches!(err, Error::Config { .. }), "{err:?}");
 }
 
+#[test]
+fn a_proxy_port_that_is_not_a_number_fails_build_without_showing_credentials() {
+    let gw = FakeGateway::start();
+    for (url, secrets) in [
+        ("http://u:p@127.0.0.1:notaport", &["u:p", "//u", ":p@"][..]),
+        (
+            "http://Us3rName:Pa55Word@127.0.0.1:notaport",
+            &["Us3rName", "Pa55Word"][..],
+        ),
+    ] {
+        let err = Client::builder(gw.config()).proxy(url).build().unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{url}: {err:?}");
+        let shown = format!("{err} {err:?}");
+        for secret in secrets {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Hostile proxies, and hostile gateways behind a tunnel.
 
@@ -488,6 +507,17 @@ const PROXY_VARIABLES: [&str; 8] = [
 /// Runs `network_child` with `variables` as the only proxy settings; `from_env` tells it to
 /// call `proxy_from_env`. Fails the test if the child's call failed.
 fn run_child(gateway_url: &str, from_env: bool, variables: &[(&str, String)]) {
+    run_child_expecting(gateway_url, from_env, variables, false);
+}
+
+/// [`run_child`], where the child expects `build()` to fail with `Error::Config` if
+/// `build_fails`.
+fn run_child_expecting(
+    gateway_url: &str,
+    from_env: bool,
+    variables: &[(&str, String)],
+    build_fails: bool,
+) {
     let mut command = Command::new(std::env::current_exe().expect("the test binary"));
     command
         .args([
@@ -499,6 +529,7 @@ fn run_child(gateway_url: &str, from_env: bool, variables: &[(&str, String)]) {
         ])
         .env("GOPAY_NETWORK_CHILD_URL", gateway_url)
         .env("GOPAY_NETWORK_CHILD_FROM_ENV", from_env.to_string())
+        .env("GOPAY_NETWORK_CHILD_BUILD_FAILS", build_fails.to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     for name in PROXY_VARIABLES {
@@ -516,7 +547,8 @@ fn run_child(gateway_url: &str, from_env: bool, variables: &[(&str, String)]) {
     );
 }
 
-/// The child's side: one status call through a client built as the parent asked.
+/// The child's side: one status call through a client built as the parent asked, or a
+/// build that must fail.
 #[test]
 #[ignore = "run as a child process by the environment tests"]
 fn network_child() {
@@ -531,7 +563,18 @@ fn network_child() {
     if std::env::var("GOPAY_NETWORK_CHILD_FROM_ENV").as_deref() == Ok("true") {
         builder = builder.proxy_from_env();
     }
-    builder.build().unwrap().get_status(7).unwrap();
+    let built = builder.build();
+    if std::env::var("GOPAY_NETWORK_CHILD_BUILD_FAILS").as_deref() == Ok("true") {
+        let err = built.unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        let shown = format!("{err} {err:?}");
+        assert!(
+            !shown.contains("S3cretPw") && !shown.contains("shop:"),
+            "{shown}"
+        );
+        return;
+    }
+    built.unwrap().get_status(7).unwrap();
 }
 
 #[test]
@@ -572,4 +615,43 @@ fn no_proxy_in_the_environment_bypasses_the_environment_proxy() {
     );
     assert_eq!((gw.token_requests(), gw.api_requests()), (1, 1));
     assert_eq!(proxy.connections(), 0);
+}
+
+#[test]
+fn a_malformed_environment_proxy_fails_build() {
+    let gw = FakeGateway::start();
+    let proxy = ConnectProxy::start(None);
+    for url in [
+        "http://shop:S3cretPw@127.0.0.1:notaport".to_owned(),
+        format!("http://shop:S3cretPw@127.0.0.1:{}/path", proxy.port),
+        format!("http://shop:S3cretPw@127.0.0.1:{}0000", proxy.port),
+    ] {
+        run_child_expecting(&gw.gateway.url, true, &[("HTTPS_PROXY", url)], true);
+    }
+    // The first variable set is the one: a malformed ALL_PROXY is not skipped for the
+    // next.
+    run_child_expecting(
+        &gw.gateway.url,
+        true,
+        &[
+            ("ALL_PROXY", "http://shop:S3cretPw@127.0.0.1:80x".into()),
+            ("HTTPS_PROXY", proxy.url(None)),
+        ],
+        true,
+    );
+    assert_eq!(proxy.connections(), 0);
+    assert_eq!(gw.connections(), 0);
+}
+
+#[test]
+fn an_environment_proxy_without_a_scheme_is_an_http_proxy() {
+    let gw = FakeGateway::start();
+    let proxy = ConnectProxy::start(None);
+    run_child(
+        &gw.gateway.url,
+        true,
+        &[("HTTP_PROXY", format!("127.0.0.1:{}", proxy.port))],
+    );
+    assert_eq!((gw.token_requests(), gw.api_requests()), (1, 1));
+    assert!(proxy.tunnels() >= 1);
 }
