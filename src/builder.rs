@@ -160,14 +160,19 @@ impl ClientBuilder {
     }
 
     /// Sends every request through the HTTP CONNECT proxy at `url`,
-    /// `http://[user:password@]host:port` (`https://` for a proxy spoken to over TLS;
-    /// percent-encode `@`, `:` and `%` in the credentials). The TLS session to GoPay runs
-    /// end to end through the tunnel. Defaults to no proxy: the environment
-    /// (`HTTPS_PROXY` and the like) is never read unless [`proxy_from_env`] is called.
-    /// Replaces an earlier `proxy_from_env`.
+    /// `http://[user:password@]host[:port][/]` (`https://` for a proxy spoken to over TLS;
+    /// percent-encode `@`, `:`, `/`, `%` and spaces in the credentials; without a port,
+    /// 80 or 443). The TLS session to GoPay runs end to end through the tunnel, and the
+    /// call's timeout bounds everything that passes through the proxy, its answer to the
+    /// CONNECT included. Defaults to no proxy: the environment (`HTTPS_PROXY` and the like)
+    /// is never read unless [`proxy_from_env`] is called. Replaces an earlier
+    /// `proxy_from_env`.
     ///
-    /// `build()` fails with [`Error::Config`] for another scheme (SOCKS is not supported)
-    /// or a malformed URL; neither the error nor `Debug` shows the credentials.
+    /// `build()` fails with [`Error::Config`] for a URL that does not parse completely:
+    /// another scheme (SOCKS is not supported), a port that is not a number from 1 to
+    /// 65535, an empty host, a path, query or fragment, whitespace or any other stray
+    /// character; a request is never sent anywhere the URL did not say. Neither the error
+    /// nor `Debug` shows the credentials.
     ///
     /// ```
     /// let client = gopay::Client::builder(gopay::Config::new(1, "id", "secret", gopay::SANDBOX_URL))
@@ -201,13 +206,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Takes the proxy from the environment when `build()` runs: the first valid one of
-    /// `ALL_PROXY`, `HTTPS_PROXY` and `HTTP_PROXY` (also in lower case), bypassed for the
-    /// hosts in `NO_PROXY`; no proxy when none is set. Defaults to off: the environment is
-    /// read only when this is called. Replaces an earlier [`proxy`](ClientBuilder::proxy).
+    /// Takes the proxy from the environment when `build()` runs: the first of `ALL_PROXY`,
+    /// `all_proxy`, `HTTPS_PROXY`, `https_proxy`, `HTTP_PROXY` and `http_proxy` that is set
+    /// and not empty (a URL as for [`proxy`](ClientBuilder::proxy), where a missing scheme
+    /// means `http://`), bypassed for the hosts in `NO_PROXY`; no proxy when none is set.
+    /// Defaults to off: the environment is read only when this is called. Replaces an
+    /// earlier [`proxy`](ClientBuilder::proxy).
     ///
-    /// `build()` fails with [`Error::Config`] when the variable names a SOCKS proxy, rather
-    /// than connect around it.
+    /// `build()` fails with [`Error::Config`] when that variable is malformed, as for
+    /// [`proxy`](ClientBuilder::proxy) (it is not skipped for the next one), or names a
+    /// SOCKS proxy, rather than connect around it.
     pub fn proxy_from_env(mut self) -> Self {
         self.proxy = ProxyChoice::FromEnv;
         self

@@ -1,15 +1,18 @@
 //! The ureq transport: one keep-alive [`ureq::Agent`] per client, every exchange bounded
-//! as a whole by its call's deadline, every answer (2xx, 4xx or 5xx) read whole, and each
-//! failure classified once: the request never left this machine, or it may have reached
-//! GoPay.
+//! as a whole by its call's deadline (every wait on a socket, proxies included), every
+//! answer (2xx, 4xx or 5xx) read whole, and each failure classified once: the request never
+//! left this machine, or it may have reached GoPay.
 
+use std::cell::Cell;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ureq::http::{header, HeaderValue, Method, Request};
+use ureq::unversioned::transport::time::Duration as UreqDuration;
 use ureq::unversioned::transport::{
-    ConnectionDetails, Connector, DefaultConnector, Transport as UreqTransport,
+    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, Either, NextTimeout,
+    RustlsConnector, TcpConnector, Transport as UreqTransport,
 };
 
 use crate::auth::CachedToken;
@@ -91,11 +94,8 @@ impl Transport {
             // before its headers and again before its body could hold a call twice as long.
             .timeout_global(Some(settings.timeout))
             .build();
-        let agent = ureq::Agent::with_parts(
-            config,
-            ConnectionSetUp(DefaultConnector::default()),
-            CachingResolver::default(),
-        );
+        let agent =
+            ureq::Agent::with_parts(config, connection_set_up(), CachingResolver::default());
         Ok(Transport {
             agent,
             accept_language: HeaderValue::from_static(settings.accept_language),
@@ -117,6 +117,7 @@ impl Transport {
         if remaining.is_zero() {
             return Err(Error::timed_out("before the request was sent"));
         }
+        let _published = PublishedDeadline::new(deadline);
         let authorization = HeaderValue::from_str(authorization)
             .map_err(|_| Error::invalid_input("authorization", "not a valid header value"))?;
         let builder = Request::builder()
@@ -188,12 +189,52 @@ impl Transport {
     }
 }
 
-/// ureq's connector chain (proxy, TCP, TLS), with every failure marked as one that
-/// happened before the request was written: nothing of it reached GoPay.
-#[derive(Debug)]
-struct ConnectionSetUp(DefaultConnector);
+thread_local! {
+    /// The deadline of the exchange [`Transport::send`] runs on this thread, read by every
+    /// wait on a socket (see [`BoundByDeadline`]).
+    static EXCHANGE_DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
 
-impl Connector<()> for ConnectionSetUp {
+/// Publishes an exchange's deadline to its socket waits while alive; restores the previous
+/// value when dropped (also when unwinding).
+struct PublishedDeadline(Option<Instant>);
+
+impl PublishedDeadline {
+    fn new(deadline: Instant) -> PublishedDeadline {
+        PublishedDeadline(EXCHANGE_DEADLINE.with(|current| current.replace(Some(deadline))))
+    }
+}
+
+impl Drop for PublishedDeadline {
+    fn drop(&mut self) {
+        EXCHANGE_DEADLINE.with(|current| current.set(self.0));
+    }
+}
+
+/// ureq's default connector chain for this crate's features (HTTP CONNECT proxies, TCP,
+/// rustls; no SOCKS), with every socket bound by the exchange's deadline, and every
+/// failure marked as one that happened before the request was written: nothing of it
+/// reached GoPay.
+///
+/// Through a proxy, [`ConnectProxyConnector`] runs this whole chain again to reach the
+/// proxy, then writes the CONNECT and reads the answer on that connection; TLS to the
+/// gateway then runs inside the tunnel. ureq hands every wait of that set-up the same
+/// relative timeout, so a proxy dripping its answer a byte at a time could hold a call for
+/// ever; below every one of them sits the TCP socket, bound by [`BoundByDeadline`].
+fn connection_set_up() -> ConnectionSetUp<impl Connector<()>> {
+    ConnectionSetUp(
+        ().chain(ConnectProxyConnector::default())
+            .chain(TcpConnector::default())
+            .chain(BindToDeadline)
+            .chain(RustlsConnector::default()),
+    )
+}
+
+/// A connector chain whose failures are marked as not sent.
+#[derive(Debug)]
+struct ConnectionSetUp<C>(C);
+
+impl<C: Connector<()>> Connector<()> for ConnectionSetUp<C> {
     type Out = Box<dyn UreqTransport>;
 
     fn connect(
@@ -201,13 +242,91 @@ impl Connector<()> for ConnectionSetUp {
         details: &ConnectionDetails,
         chained: Option<()>,
     ) -> Result<Option<Self::Out>, ureq::Error> {
-        self.0.connect(details, chained).map_err(not_sent)
+        match self.0.connect(details, chained) {
+            Ok(transport) => Ok(transport.map(|t| Box::new(t) as Box<dyn UreqTransport>)),
+            Err(error) => Err(not_sent(error)),
+        }
     }
 }
 
-/// Marks `error` as one that happened before the request left this machine.
+/// Follows [`TcpConnector`]: binds the socket it opened (`Either::B`) to the deadline, and
+/// passes on what it passed on (`Either::A`: a proxy tunnel, whose socket is bound already).
+#[derive(Debug)]
+struct BindToDeadline;
+
+impl<Earlier: UreqTransport, Opened: UreqTransport> Connector<Either<Earlier, Opened>>
+    for BindToDeadline
+{
+    type Out = Either<Earlier, BoundByDeadline<Opened>>;
+
+    fn connect(
+        &self,
+        _: &ConnectionDetails,
+        chained: Option<Either<Earlier, Opened>>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        Ok(chained.map(|transport| match transport {
+            Either::A(earlier) => Either::A(earlier),
+            Either::B(opened) => Either::B(BoundByDeadline(opened)),
+        }))
+    }
+}
+
+/// A socket whose every wait ends by the deadline of the exchange using it (read at each
+/// wait, so a pooled connection serves each call by that call's deadline).
+#[derive(Debug)]
+struct BoundByDeadline<T>(T);
+
+impl<T: UreqTransport> UreqTransport for BoundByDeadline<T> {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.0.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        self.0.transmit_output(amount, within_deadline(timeout)?)
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.0.await_input(within_deadline(timeout)?)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.0.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.0.is_tls()
+    }
+}
+
+/// `timeout`, cut to what is left before the published deadline; ureq's timeout error
+/// when nothing is left.
+fn within_deadline(timeout: NextTimeout) -> Result<NextTimeout, ureq::Error> {
+    let Some(deadline) = EXCHANGE_DEADLINE.with(Cell::get) else {
+        return Ok(timeout);
+    };
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(ureq::Error::Timeout(ureq::Timeout::Global));
+    }
+    if *timeout.after <= left {
+        return Ok(timeout);
+    }
+    Ok(NextTimeout {
+        after: UreqDuration::Exact(left),
+        reason: ureq::Timeout::Global,
+        ..timeout
+    })
+}
+
+/// Marks `error` as one that happened before the request left this machine (once: the
+/// proxy's own connection is set up by a nested run of the same chain).
 pub(crate) fn not_sent(error: ureq::Error) -> ureq::Error {
-    ureq::Error::Io(std::io::Error::other(NotSent(Arc::new(error))))
+    match error {
+        ureq::Error::Io(io) if io.get_ref().is_some_and(|inner| inner.is::<NotSent>()) => {
+            ureq::Error::Io(io)
+        }
+        other => ureq::Error::Io(std::io::Error::other(NotSent(Arc::new(other)))),
+    }
 }
 
 /// A connection set-up failure carried through ureq inside an I/O error, so that the
@@ -283,4 +402,71 @@ fn fails_before_connecting(err: &ureq::Error) -> bool {
             | ureq::Error::TlsRequired
             | ureq::Error::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timeout_of(after: Duration) -> NextTimeout {
+        NextTimeout {
+            after: UreqDuration::Exact(after),
+            reason: ureq::Timeout::Connect,
+            per_read: None,
+            per_write: None,
+        }
+    }
+
+    #[test]
+    fn waits_are_cut_to_the_published_deadline() {
+        let long = timeout_of(Duration::from_secs(30));
+        // No exchange on this thread: ureq's own timeout.
+        assert_eq!(within_deadline(long).unwrap(), long);
+        {
+            let _published = PublishedDeadline::new(Instant::now() + Duration::from_secs(1));
+            let cut = within_deadline(long).unwrap();
+            assert!(*cut.after <= Duration::from_secs(1), "{cut:?}");
+            assert_eq!(cut.reason, ureq::Timeout::Global);
+            // A shorter timeout of ureq's own stays.
+            let short = timeout_of(Duration::from_millis(10));
+            assert_eq!(within_deadline(short).unwrap(), short);
+            let never = NextTimeout {
+                after: UreqDuration::NotHappening,
+                ..long
+            };
+            assert!(*within_deadline(never).unwrap().after <= Duration::from_secs(1));
+            {
+                let _nested = PublishedDeadline::new(Instant::now());
+                assert!(matches!(
+                    within_deadline(short),
+                    Err(ureq::Error::Timeout(ureq::Timeout::Global))
+                ));
+            }
+            assert!(within_deadline(long).is_ok(), "the outer deadline is back");
+        }
+        assert_eq!(within_deadline(long).unwrap(), long);
+    }
+
+    #[test]
+    fn a_nested_set_up_failure_is_marked_not_sent_once() {
+        // The proxy's own connection fails inside a nested run of the chain.
+        let twice = not_sent(not_sent(ureq::Error::Timeout(ureq::Timeout::Connect)));
+        match map_ureq_error(twice) {
+            Error::Transport {
+                timeout,
+                request_sent,
+                message,
+                ..
+            } => {
+                assert!(timeout && !request_sent, "{message}");
+                assert_eq!(message, "timed out connecting to the gateway");
+            }
+            other => panic!("{other:?}"),
+        }
+        let unresolved = map_ureq_error(not_sent(not_sent(ureq::Error::HostNotFound)));
+        assert!(
+            unresolved.to_string().contains("could not resolve"),
+            "{unresolved}"
+        );
+    }
 }
