@@ -217,6 +217,14 @@ pub(crate) fn display_url(url: &str) -> String {
         Some((scheme, rest)) => (Some(scheme), rest),
         None => (None, url),
     };
+    // The user-info ends at the last `@` of the whole URL, before anything else is split:
+    // a password holding a raw `/`, `?` or `#` would otherwise end the authority early and
+    // be shown as path, query or fragment. A URL with `@` in its path loses that part too;
+    // showing less is the safe side.
+    let (redacted_user, rest) = match rest.rfind('@') {
+        Some(at) => (true, &rest[at + 1..]),
+        None => (false, rest),
+    };
     let (rest, fragment) = match rest.split_once('#') {
         Some((rest, _)) => (rest, true),
         None => (rest, false),
@@ -225,11 +233,9 @@ pub(crate) fn display_url(url: &str) -> String {
         Some((rest, _)) => (rest, true),
         None => (rest, false),
     };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    // The last `@` of the authority ends the user-info (a password may hold `@` too).
-    let rest = match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{REDACTED}{}", &rest[at..]),
-        None => rest.to_owned(),
+    let rest = match redacted_user {
+        true => format!("{REDACTED}@{rest}"),
+        false => rest.to_owned(),
     };
     let mut shown = match scheme {
         Some(scheme) => format!("{scheme}://{rest}"),
@@ -428,21 +434,23 @@ mod tests {
                 "https://gw.example/api#T0k3n",
                 "\"https://gw.example/api#[redacted]\"",
             ),
+            ("https://u:p@gw.example?a=b#c@d", "\"https://[redacted]@d\""),
+            ("gw.example/a@b", "\"[redacted]@b\""),
+            // A raw `/`, `?` or `#` in the password does not end the redaction early.
             (
-                "https://u:p@gw.example?a=b#c@d",
-                "\"https://[redacted]@gw.example?[redacted]#[redacted]\"",
+                "https://user:pa/ss?x#y@gw.example/api",
+                "\"https://[redacted]@gw.example/api\"",
             ),
-            ("gw.example/a@b", "\"gw.example/a@b\""),
         ] {
             assert_eq!(display_url(url), shown, "{url}");
             let err = Gateway::parse(url).unwrap_err();
             let text = format!("{err} {err:?}");
-            for secret in ["pa@ss", "user", "T0k3n", "a=b", "c@d"] {
+            for secret in ["pa@ss", "user", "T0k3n", "a=b", "c@d", "pa/ss"] {
                 assert!(!text.contains(secret), "{text}");
             }
             let config = Config::new(1, "id", "secret", url);
             let text = format!("{config:?} {:?}", config.validate().unwrap_err());
-            for secret in ["pa@ss", "user", "T0k3n", "a=b", "c@d"] {
+            for secret in ["pa@ss", "user", "T0k3n", "a=b", "c@d", "pa/ss"] {
                 assert!(!text.contains(secret), "{text}");
             }
         }
