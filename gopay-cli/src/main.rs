@@ -17,8 +17,7 @@
 //! terminal (see `output`).
 //!
 //! Commands that move money ask first (see `confirm`); the exit codes are in `--help` and
-//! `failure`. Errors are one line on stderr and never contain the client secret or a
-//! token. When the token cache does not work, one warning line goes to stderr and the
+//! `failure`. Errors are one line on stderr and never contain the client secret or a token. When the token cache does not work, one warning line goes to stderr and the
 //! command goes on (with a token of its own).
 
 mod args;
@@ -45,7 +44,7 @@ fn main() -> ExitCode {
         }
         Ok(None) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("gopay: {}", output::one_line(&failure.message));
+            output::to_stderr(&failure.message);
             ExitCode::from(failure.code)
         }
     }

@@ -8,7 +8,7 @@ use gopay::{Client, Config, ExchangeKind, FileTokenCache};
 
 use crate::args::Cli;
 use crate::failure::Failure;
-use crate::output::one_line;
+use crate::output::to_stderr;
 
 /// A client from the environment, with its tokens in the file cache (`--cache-dir`, else
 /// `$GOPAY_CACHE_DIR`, else the user's cache directory) and `--timeout` as its bound.
@@ -32,11 +32,10 @@ pub fn client(cli: &Cli) -> Result<Client, Failure> {
         .on_event(move |event| {
             if event.kind == ExchangeKind::TokenCache && !warned.swap(true, Ordering::Relaxed) {
                 let why = event.error.as_deref().unwrap_or("no detail");
-                eprintln!(
-                    "gopay: warning: the token cache does not work (this run asks GoPay for a \
-                     token of its own): {}",
-                    one_line(why)
-                );
+                to_stderr(&format!(
+                    "warning: the token cache does not work (this run asks GoPay for a token \
+                     of its own): {why}"
+                ));
             }
         });
     if let Some(timeout) = cli.timeout {

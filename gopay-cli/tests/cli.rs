@@ -6,7 +6,7 @@ mod support;
 
 use gopay_simulator::{Fault, FaultTarget, Simulator};
 
-use support::{bare_gopay, create, gopay, run, TempDir};
+use support::{acts_on_a_terminal, bare_gopay, create, gopay, run, TempDir};
 
 #[test]
 fn create_status_refund_with_one_token_for_every_invocation() {
@@ -266,11 +266,6 @@ fn missing_settings_and_bad_usage_exit_2() {
         assert_eq!(usage.code, Some(2), "{args:?}: {}", usage.stderr);
         assert!(usage.stdout.is_empty(), "{args:?}");
     }
-}
-
-/// Characters a terminal would act on: what no table and no JSON output may hold raw.
-fn acts_on_a_terminal(c: char) -> bool {
-    (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c)
 }
 
 #[test]
