@@ -1,7 +1,7 @@
 //! Where downloaded files (statements, QR images) go: a file, or stdout when it is not a
 //! terminal. Binary data never goes to a terminal.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -45,14 +45,7 @@ impl Sink {
     /// Exit code 1 when writing fails.
     pub fn write(&self, bytes: &[u8]) -> Result<Option<Written>, Failure> {
         match self {
-            Sink::Stdout => {
-                let mut stdout = std::io::stdout().lock();
-                stdout
-                    .write_all(bytes)
-                    .and_then(|()| stdout.flush())
-                    .map_err(|e| Failure::other(format!("could not write to stdout: {e}")))?;
-                Ok(None)
-            }
+            Sink::Stdout => crate::output::to_stdout(bytes).map(|()| None),
             Sink::File(path) => {
                 let mut partial = path.clone().into_os_string();
                 partial.push(".part");

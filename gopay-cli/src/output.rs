@@ -1,5 +1,5 @@
 //! Printing answers: JSON or a table, with text from the gateway made harmless, and the
-//! lines written to stderr.
+//! writes to stdout and stderr.
 //!
 //! One sanitiser, [`sanitize`], stands between gateway text and the terminal wherever the
 //! command shows it (tables, the confirmation prompt, error and warning lines): control
@@ -7,8 +7,11 @@
 //! (`\u{1b}`), so an answer cannot recolour the terminal, move the cursor over what was
 //! shown or forge a row. In JSON, the ones JSON itself leaves raw (C1 controls,
 //! bidirectional overrides) are `\uXXXX` escapes.
+//!
+//! A closed stdout (the reader went away: `gopay … | head -c1`) ends the output quietly and
+//! changes nothing else: the command's exit status is the one it had anyway.
 
-use std::io::Write;
+use std::io::{ErrorKind, Write};
 
 use serde::Serialize;
 
@@ -60,6 +63,22 @@ pub fn sanitize_lines(text: &str) -> String {
         .map(sanitize)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Writes `bytes` to stdout. A reader that went away (a closed pipe) is not a failure: the
+/// rest is dropped silently and the command keeps the exit status it had.
+///
+/// # Errors
+///
+/// Exit code 1 when stdout cannot be written for another reason (a full disk).
+pub fn to_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => {
+            Err(Failure::other(format!("could not write to stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Writes the line `gopay: {message}` to stderr, [`sanitize`]d. Nothing is left to tell

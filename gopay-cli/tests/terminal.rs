@@ -1,12 +1,15 @@
-//! What a hostile gateway's text does on a person's terminal: the confirmation prompt on a
-//! pseudo-terminal, tables and error lines with escape sequences in every text field.
+//! What a hostile gateway's text does on a person's terminal, and what a closed pipe does
+//! to the `gopay` command: the confirmation prompt on a pseudo-terminal, tables and error
+//! lines with escape sequences in every text field, and readers that went away.
 
 mod support;
+
+use std::process::{Command, Stdio};
 
 use gopay_simulator::{Fault, FaultTarget, Simulator};
 use serde_json::json;
 
-use support::{acts_on_a_terminal, create, gopay, on_a_terminal, run, TempDir};
+use support::{acts_on_a_terminal, bare_gopay, create, gopay, on_a_terminal, run, TempDir};
 
 /// A currency that moves the cursor up a line, clears it and writes a smaller refund there.
 const FORGED_CURRENCY: &str = "CZK\u{1b}[1A\u{1b}[2K\rgopay: about to refund 0.01 CZK";
@@ -157,4 +160,107 @@ fn tables_and_error_lines_show_a_hostile_currency_escaped() {
     let refused = run(&mut gopay(&sim, &cache), &["status", &id]);
     let line = refused.failed_with(3);
     assert!(!line.chars().any(acts_on_a_terminal), "{line:?}");
+}
+
+/// Runs `command` with `args`, its stdout a pipe whose reader is gone before it writes (a
+/// `| head -c1` that already read its byte): the exit code and stderr.
+fn with_stdout_closed(command: &mut Command, args: &[&str]) -> (Option<i32>, String) {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let child = command
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the gopay command");
+    let output = child
+        .wait_with_output()
+        .expect("wait for the gopay command");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_closed_stdout_ends_the_command_quietly_with_its_own_status() {
+    let home = TempDir::new();
+    for shell in ["bash", "zsh"] {
+        let (code, stderr) = with_stdout_closed(&mut bare_gopay(&home), &["completions", shell]);
+        assert_eq!(code, Some(0), "{shell}: {stderr}");
+        assert!(stderr.is_empty(), "{shell}: {stderr}");
+    }
+
+    let sim = Simulator::start().unwrap();
+    let cache = TempDir::new();
+    let id = create(&sim, &cache, "closed-pipe");
+    let (code, stderr) = with_stdout_closed(&mut gopay(&sim, &cache), &["status", &id.to_string()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    let (code, stderr) = with_stdout_closed(
+        &mut gopay(&sim, &cache),
+        &["status", &id.to_string(), "--format", "table"],
+    );
+    assert_eq!((code, stderr.as_str()), (Some(0), ""));
+
+    // Money moved whether or not anybody read the answer: the status says it did.
+    sim.pay(id).unwrap();
+    let (code, stderr) = with_stdout_closed(
+        &mut gopay(&sim, &cache),
+        &["refund", &id.to_string(), "2500", "--yes"],
+    );
+    assert_eq!((code, stderr.as_str()), (Some(0), ""));
+    assert_eq!(
+        sim.payment(id).unwrap().state,
+        Some(gopay::PaymentState::PartiallyRefunded)
+    );
+
+    // A failure keeps its own status and says why on stderr.
+    let (code, stderr) = with_stdout_closed(&mut gopay(&sim, &cache), &["status", "1"]);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.starts_with("gopay: ") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_reader_that_stops_after_one_byte_ends_the_command_quietly() {
+    let home = TempDir::new();
+    let (mut reader, writer) = std::io::pipe().expect("a pipe");
+    let mut command = bare_gopay(&home);
+    let child = command
+        .args(["completions", "bash"])
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the gopay command");
+    // `command` holds the other copy of the writer: drop it, or the pipe never closes.
+    drop(command);
+    let mut byte = [0_u8; 1];
+    std::io::Read::read_exact(&mut reader, &mut byte).expect("the first byte");
+    drop(reader);
+    let output = child
+        .wait_with_output()
+        .expect("wait for the gopay command");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn a_closed_stderr_keeps_the_status_of_the_failure() {
+    let home = TempDir::new();
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let output = bare_gopay(&home)
+        .args(["status", "1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(writer)
+        .output()
+        .expect("run the gopay command");
+    assert_eq!(output.status.code(), Some(2), "missing settings: usage");
+    assert!(output.stdout.is_empty());
 }
