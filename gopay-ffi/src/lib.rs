@@ -22,8 +22,8 @@
 //! `config_json` is an object with the keys `goid` (number), `client_id`, `client_secret`,
 //! `gateway_url` (strings), and optionally `scope` (`"payment-all"`, the default, or
 //! `"payment-create"`), `language` (`"CS"`, `"EN"`, …; default `"EN"`) and `timeout_ms`
-//! (the bound on every call; default 30000). Unknown keys are refused, so a typo cannot
-//! silently fall back to a default.
+//! (the bound on every call; default 30000). Unknown and repeated keys are refused, so a
+//! typo cannot silently fall back to a default.
 //!
 //! # Operations
 //!
@@ -71,7 +71,10 @@
 //! that is not UTF-8, JSON that does not parse or is not an object, an unknown operation, or
 //! a panic caught at the boundary). Messages are one line and never contain the client
 //! secret or an access token, in any encoding, even when the gateway quoted them back in an
-//! answer; a gateway URL is shown without its user-info, query and fragment.
+//! answer. A configuration error never quotes a value or the name of an unknown key (a
+//! secret pasted into the wrong field or in place of a key stays out of logs): an unknown
+//! key is named by its position and length, a refused gateway URL is shown as its scheme
+//! and host at most, and a duplicated key is refused.
 //!
 //! # Ownership and threads
 //!

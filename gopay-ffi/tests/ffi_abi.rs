@@ -28,6 +28,21 @@ impl Handle {
         }
     }
 
+    /// [`Handle::new`] on the configuration as it is written (for key order and
+    /// duplicates): the error JSON as the library returned it, unparsed.
+    fn refused_raw(config: &str) -> String {
+        let config = CString::new(config).unwrap();
+        let mut error: *mut c_char = ptr::null_mut();
+        // SAFETY: a NUL-terminated string and a writable error pointer.
+        let client = unsafe { gopay_client_new(config.as_ptr(), &mut error) };
+        if !client.is_null() {
+            // SAFETY: just made, freed once.
+            unsafe { gopay_client_free(client) };
+            panic!("the configuration was accepted: {config:?}");
+        }
+        take(error)
+    }
+
     fn for_simulator(sim: &Simulator, extra: Value) -> Handle {
         let mut config = json!({
             "goid": sim.goid(),
@@ -376,4 +391,102 @@ fn a_2xx_answer_quoting_the_token_is_a_decode_error_without_it() {
     for secret in [token.as_str(), gopay_simulator::CLIENT_SECRET] {
         assert!(!text.contains(secret), "{secret:?} in {text}");
     }
+}
+
+/// A value pasted into the wrong field, or in place of a key's name.
+const PASTED: &str = "pAsTeD-SeCrEt-0xC0FFEE";
+
+/// The `error` object of an error JSON the library returned, which must not hold `PASTED`.
+fn config_error(raw: &str) -> Value {
+    assert!(!raw.contains(PASTED), "the pasted value came back: {raw}");
+    let value: Value = serde_json::from_str(raw).expect("errors are JSON");
+    value["error"].clone()
+}
+
+#[test]
+fn a_configuration_error_quotes_no_value_and_no_unknown_key() {
+    let config = |url: &str| {
+        json!({"goid": 1, "client_id": "id", "client_secret": "s3cr3t-value",
+               "gateway_url": url})
+        .to_string()
+    };
+    // The secret pasted as the gateway URL: it is no URL, so nothing of it is shown.
+    for url in [
+        PASTED.to_owned(),
+        format!("{PASTED}/api"),
+        format!("x{PASTED}://"),
+    ] {
+        let error = config_error(&Handle::refused_raw(&config(&url)));
+        assert_eq!(error["kind"], "config", "{error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains("gateway_url (not shown)"), "{message}");
+    }
+    // A URL the client refuses: its scheme and host at most, never its path.
+    for (url, shown, why) in [
+        (
+            format!("http://gw.example/{PASTED}"),
+            "\"http://gw.example…\"",
+            "plain http",
+        ),
+        (
+            format!("https://gw.example/api?key={PASTED}"),
+            "\"https://gw.example…\"",
+            "query",
+        ),
+        (
+            format!("https://{PASTED}@gw.example"),
+            "\"https://gw.example…\"",
+            "credentials",
+        ),
+        (
+            format!("ftp://gw.example/{PASTED}"),
+            "\"ftp://gw.example…\"",
+            "https",
+        ),
+        (
+            format!("https://gw.example/a b{PASTED}"),
+            "\"https://gw.example…\"",
+            "white space",
+        ),
+        // The client quotes the URL with escapes: the reason after it is still found.
+        (
+            format!("https://gw.example/\"{PASTED}\\\""),
+            "\"https://gw.example…\"",
+            "characters a URL path cannot hold",
+        ),
+    ] {
+        let error = config_error(&Handle::refused_raw(&config(&url)));
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("gateway_url {shown}")) && message.contains(why),
+            "{url}: {message}"
+        );
+    }
+    // An unknown key: its position and length, never its name.
+    let unknown = format!(
+        r#"{{"goid": 1, "client_id": "id", "{PASTED}": 1, "client_secret": "s3cr3t-value",
+              "gateway_url": "http://127.0.0.1:9"}}"#
+    );
+    let error = config_error(&Handle::refused_raw(&unknown));
+    assert_eq!(error["kind"], "config", "{error}");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("key 3 of the object, a name of 22 characters"),
+        "{message}"
+    );
+    // A key given twice is refused, not silently the last one.
+    let twice = r#"{"goid": 1, "client_id": "id", "client_secret": "a", "client_secret": "b",
+                    "gateway_url": "http://127.0.0.1:9"}"#;
+    let error = config_error(&Handle::refused_raw(twice));
+    assert_eq!(error["kind"], "config", "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("client_secret appears more than once"),
+        "{error}"
+    );
+    // Not an object: serde's message would have quoted the string.
+    let error = config_error(&Handle::refused_raw(&format!("\"{PASTED}\"")));
+    assert_eq!(error["kind"], "ffi", "{error}");
 }
