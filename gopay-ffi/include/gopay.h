@@ -38,9 +38,11 @@
  *                "errors": [{"scope": "G", "error_code": 303,
  *                            "error_name": "PAYMENT_WRONG_STATE", "message": "..."}]}}
  *
- *   "message" is one line and never contains the client secret or an access token; a
- *   configuration error never quotes a value or an unknown key's name (an unknown key is
- *   named by its position and length, a refused gateway URL by its scheme and host at most);
+ *   "message" is one line, without control characters or bidirectional overrides, and
+ *   never contains the client secret or an access token; a configuration error never
+ *   quotes a value or an unknown key's name (an unknown key is named by its position and
+ *   length, a refused gateway URL by its scheme and host at most). In every string this
+ *   library returns, DEL, C1 controls and bidirectional controls are \uXXXX escapes;
  *   "status" is the HTTP status GoPay answered with, or null; "errors" is GoPay's
  *   errors[] list (possibly empty). "kind" is one of:
  *

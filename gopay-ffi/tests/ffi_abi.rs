@@ -76,6 +76,14 @@ impl Handle {
         }
     }
 
+    /// Calls `operation` with the arguments `request` as written: the answer unparsed.
+    fn call_raw(&self, operation: &str, request: &str) -> String {
+        let operation = CString::new(operation).unwrap();
+        let request = CString::new(request).unwrap();
+        // SAFETY: a live handle and NUL-terminated strings.
+        take(unsafe { gopay_call(self.0, operation.as_ptr(), request.as_ptr()) })
+    }
+
     fn ok(&self, operation: &str, request: Value) -> Value {
         self.call(operation, request.clone())
             .unwrap_or_else(|e| panic!("{operation} {request}: {e}"))
@@ -489,4 +497,62 @@ fn a_configuration_error_quotes_no_value_and_no_unknown_key() {
     // Not an object: serde's message would have quoted the string.
     let error = config_error(&Handle::refused_raw(&format!("\"{PASTED}\"")));
     assert_eq!(error["kind"], "ffi", "{error}");
+}
+
+/// Characters a terminal or log viewer acts on that JSON leaves raw.
+fn acts_on_a_terminal(c: char) -> bool {
+    (c.is_control() && c > '\u{1f}')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+#[test]
+fn caller_input_quoted_in_errors_is_one_line_without_bidirectional_controls() {
+    let handle = Handle::new(&json!({"goid": 1, "client_id": "id", "client_secret": "s",
+                                       "gateway_url": "http://127.0.0.1:9"}))
+    .unwrap();
+    for (operation, request) in [
+        ("get_status\u{202e}sutats_teg", "{}"),
+        ("get\u{2066}_status\u{2069}\r\n", "{}"),
+        ("get_status", "{\"id\": 1, \"x\u{202d}\u{85}y\": 2}"),
+        (
+            "get_qr_payment",
+            "{\"id\": 1, \"format\": \"svg\u{202e}\u{9b}\"}",
+        ),
+    ] {
+        let raw = handle.call_raw(operation, request);
+        assert!(!raw.chars().any(acts_on_a_terminal), "{raw:?}");
+        let value: Value = serde_json::from_str(&raw).unwrap();
+        let error = &value["error"];
+        for key in ["message", "field"] {
+            let text = error[key].as_str().unwrap_or_default();
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| c.is_control() || acts_on_a_terminal(c)),
+                "{key}: {text:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn answers_quoting_hostile_gateway_text_escape_it_in_the_json() {
+    let sim = Simulator::start().unwrap();
+    let handle = Handle::for_simulator(&sim, json!({}));
+    let hostile = "\u{1b}[2J\u{9b}2J\u{202e}gnp.exe\u{7f}";
+    sim.inject(Fault::Answer {
+        target: FaultTarget::Api,
+        status: 200,
+        content_type: "application/json",
+        body: json!({"id": 5, "state": "PAID", "order_number": hostile}).to_string(),
+        count: 1,
+    });
+    let raw = handle.call_raw("get_status", r#"{"id": 5}"#);
+    assert!(!raw.chars().any(acts_on_a_terminal), "{raw:?}");
+    assert!(raw.contains("\\u009b2J\\u202egnp.exe\\u007f"), "{raw}");
+    let payment: Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(
+        payment["order_number"], hostile,
+        "the same value once decoded"
+    );
 }
