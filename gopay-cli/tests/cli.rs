@@ -382,6 +382,29 @@ fn a_gateway_url_with_credentials_is_refused_without_showing_them() {
             assert!(!line.contains(secret), "{secret:?} in {line}");
         }
     }
+    // A secret pasted into the gateway URL, whole or in its path, is not shown either: the
+    // URL is its scheme and host at most.
+    for (url, shown) in [
+        (
+            "pAsTeD-SeCrEt-0xC0FFEE",
+            "(GOPAY_GATEWAY_URL) (not shown) has no scheme",
+        ),
+        (
+            "http://gw.example/pAsTeD-SeCrEt-0xC0FFEE",
+            "(GOPAY_GATEWAY_URL) \"http://gw.example…\" uses plain http",
+        ),
+    ] {
+        let mut command = bare_gopay(&home);
+        command
+            .env("GOPAY_GOID", "8123456789")
+            .env("GOPAY_CLIENT_ID", "1744960415")
+            .env("GOPAY_CLIENT_SECRET", "s3cr3t-value")
+            .env("GOPAY_GATEWAY_URL", url);
+        let failed = run(&mut command, &["status", "3000006529"]);
+        let line = failed.failed_with(2);
+        assert!(line.contains(shown), "{line}");
+        assert!(!line.contains("pAsTeD-SeCrEt"), "{line}");
+    }
     // And with no gateway at all: named, not silently the sandbox.
     let mut command = bare_gopay(&home);
     command
