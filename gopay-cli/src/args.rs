@@ -17,6 +17,9 @@ Exit codes:
   5  outcome unknown: a command that changes something at GoPay got no usable answer after
      its request was sent, so GoPay may have carried it out; look before repeating it
      (the error line says how, e.g. `gopay refunds ID`)
+A closed stdout (a reader that stopped early, as in `gopay status ID | head -c1`) changes
+none of these: the output stops there, quietly, and the command exits with the code it
+had anyway (0 for a refund that was made, whether or not its answer was read).
 
 Commands that move money (refund, capture, void-authorization, recur, void-recurrence,
 delete-card) say what they will do and ask `Proceed? [y/N]` on the terminal; --yes skips

@@ -11,7 +11,7 @@ use crate::args::{Cli, Command, Format, QrCode};
 use crate::confirm::{self, Consent};
 use crate::failure::Failure;
 use crate::files::{written_table, Sink, Written};
-use crate::output::{sanitize, show};
+use crate::output::{self, sanitize, show};
 use crate::{moves, setup, tables};
 
 /// Runs `cli` and returns what to print on stdout (`None`: already written there).
@@ -26,8 +26,9 @@ use crate::{moves, setup, tables};
 pub fn run(cli: &Cli) -> Result<Option<String>, Failure> {
     let format = cli.output_format();
     if let Command::Completions { shell } = &cli.command {
-        clap_complete::generate(*shell, &mut Cli::command(), "gopay", &mut std::io::stdout());
-        return Ok(None);
+        let mut script = Vec::new();
+        clap_complete::generate(*shell, &mut Cli::command(), "gopay", &mut script);
+        return output::to_stdout(&script).map(|()| None);
     }
     if let Some(action) = moves::action(&cli.command) {
         let consent = Consent::of_run(cli.yes);

@@ -7,6 +7,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use crate::failure::Failure;
+use crate::output::sanitize;
 
 /// Whether the command may go on without asking (`--yes`), or who answers.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -41,8 +42,8 @@ pub fn refused(action: &str) -> Failure {
     ))
 }
 
-/// Shows `plan` (lines saying what will happen) on stderr and asks `Proceed? [y/N]` on the
-/// terminal.
+/// Shows `plan` (lines saying what will happen, [`sanitize`]d) on stderr and asks
+/// `Proceed? [y/N]` on the terminal.
 ///
 /// # Errors
 ///
@@ -59,9 +60,11 @@ fn ask_with(
     input: &mut impl BufRead,
     prompt: &mut impl Write,
 ) -> Result<(), Failure> {
+    // The plan quotes the gateway: each line goes through the one sanitiser, whatever its
+    // parts went through already, so nothing in it can move the cursor or rewrite a line.
     let mut question = String::new();
     for line in plan {
-        question.push_str(line);
+        question.push_str(&sanitize(line));
         question.push('\n');
     }
     question.push_str("Proceed? [y/N] ");
@@ -113,6 +116,23 @@ mod tests {
             assert_eq!(failure.code, crate::failure::USAGE, "{no:?}");
             assert!(failure.message.contains("nothing was done"), "{no:?}");
         }
+    }
+
+    #[test]
+    fn the_prompt_shows_gateway_text_escaped() {
+        let mut prompt = Vec::new();
+        let plan = [
+            "gopay: about to refund 9999.00 CZK\u{1b}[1A\u{1b}[2K\rrefund 0.01 CZK".to_owned(),
+            "  payment 1: order \u{9b}2J\u{202e}, state PAID\nProceed? [y/N] y".to_owned(),
+        ];
+        let result = ask_with(&plan, &mut "n\n".as_bytes(), &mut prompt);
+        assert_eq!(result.unwrap_err().code, crate::failure::USAGE);
+        assert_eq!(
+            String::from_utf8(prompt).unwrap(),
+            "gopay: about to refund 9999.00 CZK\\u{1b}[1A\\u{1b}[2K\\u{d}refund 0.01 CZK\n  \
+             payment 1: order \\u{9b}2J\\u{202e}, state PAID\\u{a}Proceed? [y/N] y\n\
+             Proceed? [y/N] "
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Where downloaded files (statements, QR images) go: a file, or stdout when it is not a
 //! terminal. Binary data never goes to a terminal.
 
-use std::io::{IsTerminal, Write};
+use std::fs::{File, OpenOptions};
+use std::io::{ErrorKind, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -37,33 +38,34 @@ impl Sink {
     /// Writes `bytes` and says where they went: `None` when they went to stdout (nothing
     /// more may be printed there), else the report to print.
     ///
-    /// A file is written next to its destination first and then renamed onto it, so an
-    /// interrupted run leaves no half-written file under the name asked for.
+    /// A file is written next to its destination first (see [`create_partial`]) and then
+    /// renamed onto it, so an interrupted run leaves no half-written file under the name
+    /// asked for, and a symbolic link under the destination's name is replaced, not
+    /// followed.
     ///
     /// # Errors
     ///
     /// Exit code 1 when writing fails.
     pub fn write(&self, bytes: &[u8]) -> Result<Option<Written>, Failure> {
         match self {
-            Sink::Stdout => {
-                let mut stdout = std::io::stdout().lock();
-                stdout
-                    .write_all(bytes)
-                    .and_then(|()| stdout.flush())
-                    .map_err(|e| Failure::other(format!("could not write to stdout: {e}")))?;
-                Ok(None)
-            }
+            Sink::Stdout => crate::output::to_stdout(bytes).map(|()| None),
             Sink::File(path) => {
-                let mut partial = path.clone().into_os_string();
-                partial.push(".part");
-                let partial = PathBuf::from(partial);
                 let shown = path.display();
-                std::fs::write(&partial, bytes)
-                    .and_then(|()| std::fs::rename(&partial, path))
-                    .map_err(|e| {
-                        let _ = std::fs::remove_file(&partial);
-                        Failure::other(format!("could not write {shown}: {e}"))
-                    })?;
+                let failed =
+                    |e: std::io::Error| Failure::other(format!("could not write {shown}: {e}"));
+                let (partial, mut file) = create_partial(path).map_err(failed)?;
+                let written = file
+                    .write_all(bytes)
+                    .and_then(|()| file.flush())
+                    .and_then(|()| {
+                        drop(file);
+                        std::fs::rename(&partial, path)
+                    });
+                if let Err(e) = written {
+                    // Ours: created by this run, never an existing file.
+                    let _ = std::fs::remove_file(&partial);
+                    return Err(failed(e));
+                }
                 Ok(Some(Written {
                     output: path.display().to_string(),
                     bytes: bytes.len(),
@@ -71,6 +73,40 @@ impl Sink {
             }
         }
     }
+}
+
+/// How many names [`create_partial`] tries before it gives up.
+const PARTIAL_NAMES: u32 = 20;
+
+/// A new file next to `path` to write into before the rename: `{path}.part`, else
+/// `{path}.1.part`, `{path}.2.part` … when that name is taken.
+///
+/// The file is created, never opened: an existing file or a symbolic link under that name
+/// (one another local user planted in a shared directory, say) is left alone and the next
+/// name is tried, so the download is never written through a link into someone's file. On
+/// unix it is readable by its owner only (mode 0600): statements are nobody else's business.
+fn create_partial(path: &Path) -> std::io::Result<(PathBuf, File)> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    for n in 0..PARTIAL_NAMES {
+        let mut partial = path.as_os_str().to_owned();
+        if n > 0 {
+            partial.push(format!(".{n}"));
+        }
+        partial.push(".part");
+        let partial = PathBuf::from(partial);
+        match options.open(&partial) {
+            Ok(file) => return Ok((partial, file)),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        ErrorKind::AlreadyExists,
+        format!("{PARTIAL_NAMES} names for its temporary file are taken"),
+    ))
 }
 
 /// What was written where: the answer of a download to a file.

@@ -17,8 +17,8 @@
 //! terminal (see `output`).
 //!
 //! Commands that move money ask first (see `confirm`); the exit codes are in `--help` and
-//! `failure`. Errors are one line on stderr and never contain the client secret or a
-//! token. When the token cache does not work, one warning line goes to stderr and the
+//! `failure`. A closed stdout ends the output quietly and leaves the exit status as it was.
+//! Errors are one line on stderr and never contain the client secret or a token. When the token cache does not work, one warning line goes to stderr and the
 //! command goes on (with a token of its own).
 
 mod args;
@@ -38,14 +38,15 @@ use clap::Parser;
 fn main() -> ExitCode {
     // clap prints its own usage errors and exits with 2.
     let cli = args::Cli::parse();
-    match commands::run(&cli) {
-        Ok(Some(output)) => {
-            println!("{output}");
-            ExitCode::SUCCESS
-        }
-        Ok(None) => ExitCode::SUCCESS,
+    let result = commands::run(&cli).and_then(|answer| match answer {
+        // A closed stdout is not a failure: the command did its work (see `output`).
+        Some(answer) => output::to_stdout(format!("{answer}\n").as_bytes()),
+        None => Ok(()),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("gopay: {}", output::one_line(&failure.message));
+            output::to_stderr(&failure.message);
             ExitCode::from(failure.code)
         }
     }

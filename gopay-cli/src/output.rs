@@ -1,9 +1,17 @@
-//! Printing answers: JSON or a table, with text from the gateway made harmless.
+//! Printing answers: JSON or a table, with text from the gateway made harmless, and the
+//! writes to stdout and stderr.
 //!
-//! In a table, control characters (escape sequences, line breaks) and bidirectional
-//! overrides are shown escaped (`\u{1b}`), so an answer cannot recolour the terminal or
-//! forge a row; in JSON, the ones JSON itself leaves raw (C1 controls, bidirectional
-//! overrides) are `\uXXXX` escapes.
+//! One sanitiser, [`sanitize`], stands between gateway text and the terminal wherever the
+//! command shows it (tables, the confirmation prompt, error and warning lines): control
+//! characters (escape sequences, line breaks) and bidirectional overrides are shown escaped
+//! (`\u{1b}`), so an answer cannot recolour the terminal, move the cursor over what was
+//! shown or forge a row. In JSON, the ones JSON itself leaves raw (C1 controls,
+//! bidirectional overrides) are `\uXXXX` escapes.
+//!
+//! A closed stdout (the reader went away: `gopay … | head -c1`) ends the output quietly and
+//! changes nothing else: the command's exit status is the one it had anyway.
+
+use std::io::{ErrorKind, Write};
 
 use serde::Serialize;
 
@@ -21,7 +29,8 @@ pub fn show<T: Serialize + ?Sized>(
     table: fn(&T) -> String,
 ) -> Result<String, Failure> {
     match format {
-        Format::Table => Ok(table(answer)),
+        // The table functions sanitize every value; this catches any they missed.
+        Format::Table => Ok(sanitize_lines(&table(answer))),
         Format::Json => serde_json::to_string_pretty(answer)
             .map(|json| escape_json(&json))
             .map_err(|e| Failure::other(format!("could not print the answer: {e}"))),
@@ -48,11 +57,38 @@ pub fn sanitize(text: &str) -> String {
     shown
 }
 
-/// A message for stderr: one line, unsafe characters replaced by spaces.
-pub fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if is_unsafe_char(c) { ' ' } else { c })
-        .collect()
+/// Text of several lines, each [`sanitize`]d: the line breaks stay, nothing else raw does.
+pub fn sanitize_lines(text: &str) -> String {
+    text.split('\n')
+        .map(sanitize)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Writes `bytes` to stdout. A reader that went away (a closed pipe) is not a failure: the
+/// rest is dropped silently and the command keeps the exit status it had.
+///
+/// # Errors
+///
+/// Exit code 1 when stdout cannot be written for another reason (a full disk).
+pub fn to_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => {
+            Err(Failure::other(format!("could not write to stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Writes the line `gopay: {message}` to stderr, [`sanitize`]d. Nothing is left to tell
+/// when stderr cannot be written (a closed pipe), so that is ignored.
+pub fn to_stderr(message: &str) {
+    let line = format!("gopay: {}\n", sanitize(message));
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr
+        .write_all(line.as_bytes())
+        .and_then(|()| stderr.flush());
 }
 
 /// JSON with the unsafe characters that serde_json leaves raw (DEL, C1 controls,
@@ -113,12 +149,13 @@ pub fn columns(header: &[&str], rows: Vec<Vec<String>>) -> String {
         .join("\n")
 }
 
-/// `10000` and `CZK` as `100.00 CZK`.
+/// `10000` and `CZK` as `100.00 CZK`. The currency comes from the gateway, so it is
+/// [`sanitize`]d: a currency holding escape sequences must not rewrite the amount shown.
 pub fn money(amount: i64, currency: Option<&gopay::Currency>) -> String {
     let sign = if amount < 0 { "-" } else { "" };
     let (major, minor) = (amount.unsigned_abs() / 100, amount.unsigned_abs() % 100);
     match currency {
-        Some(currency) => format!("{sign}{major}.{minor:02} {currency}"),
+        Some(currency) => format!("{sign}{major}.{minor:02} {}", sanitize(currency.as_str())),
         None => format!("{sign}{major}.{minor:02}"),
     }
 }
@@ -132,8 +169,22 @@ mod tests {
         assert_eq!(money(10000, Some(&gopay::Currency::Czk)), "100.00 CZK");
         assert_eq!(money(-5, None), "-0.05");
         assert_eq!(sanitize("a\u{1b}[0m\nb"), "a\\u{1b}[0m\\u{a}b");
-        assert_eq!(one_line("a\r\nb\u{202e}"), "a  b ");
+        assert_eq!(sanitize(&sanitize("a\u{1b}b")), sanitize("a\u{1b}b"));
+        assert_eq!(sanitize_lines("a\r\nb\u{202e}"), "a\\u{d}\nb\\u{202e}");
         assert_eq!(escape_json("\"\u{9b}\u{202e}\""), "\"\\u009b\\u202e\"");
+    }
+
+    #[test]
+    fn a_currency_from_the_gateway_cannot_rewrite_the_amount() {
+        let hostile: gopay::Currency = "CZK\u{1b}[1A\u{1b}[2K\rgopay: about to refund 0.01 CZK"
+            .parse()
+            .unwrap_or_else(|never| match never {});
+        let shown = money(999_900, Some(&hostile));
+        assert_eq!(
+            shown,
+            "9999.00 CZK\\u{1b}[1A\\u{1b}[2K\\u{d}gopay: about to refund 0.01 CZK"
+        );
+        assert!(!shown.chars().any(is_unsafe_char), "{shown:?}");
     }
 
     #[test]

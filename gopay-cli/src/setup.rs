@@ -4,11 +4,11 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use gopay::{Client, Config, ExchangeKind, FileTokenCache};
+use gopay::{Client, Config, Error, ExchangeKind, FileTokenCache};
 
 use crate::args::Cli;
 use crate::failure::Failure;
-use crate::output::one_line;
+use crate::output::to_stderr;
 
 /// A client from the environment, with its tokens in the file cache (`--cache-dir`, else
 /// `$GOPAY_CACHE_DIR`, else the user's cache directory) and `--timeout` as its bound.
@@ -18,9 +18,11 @@ use crate::output::one_line;
 ///
 /// # Errors
 ///
-/// Exit code 2 when the settings are missing or wrong.
+/// Exit code 2 when the settings are missing or wrong. No error quotes a value of the
+/// settings: a refused gateway URL is shown as its scheme and host at most.
 pub fn client(cli: &Cli) -> Result<Client, Failure> {
     let config = Config::from_env()?;
+    let gateway_url = config.gateway_url().to_owned();
     let from_env = std::env::var_os("GOPAY_CACHE_DIR").filter(|dir| !dir.is_empty());
     let cache = match cli.cache_dir.clone().or(from_env.map(PathBuf::from)) {
         Some(dir) => FileTokenCache::new(dir),
@@ -32,15 +34,83 @@ pub fn client(cli: &Cli) -> Result<Client, Failure> {
         .on_event(move |event| {
             if event.kind == ExchangeKind::TokenCache && !warned.swap(true, Ordering::Relaxed) {
                 let why = event.error.as_deref().unwrap_or("no detail");
-                eprintln!(
-                    "gopay: warning: the token cache does not work (this run asks GoPay for a \
-                     token of its own): {}",
-                    one_line(why)
-                );
+                to_stderr(&format!(
+                    "warning: the token cache does not work (this run asks GoPay for a token \
+                     of its own): {why}"
+                ));
             }
         });
     if let Some(timeout) = cli.timeout {
         builder = builder.timeout(timeout);
     }
-    Ok(builder.build()?)
+    builder
+        .build()
+        .map_err(|error| without_the_gateway_url(error, &gateway_url))
+}
+
+/// The failure of `error`. The client's refusal of a gateway URL quotes it (without
+/// user-info, query and fragment, but a value with no `://` whole, and its path too), and a
+/// client secret pasted into `GOPAY_GATEWAY_URL` would end up on stderr and in logs: that
+/// one becomes the same refusal with the URL shown as [`shown_gateway_url`] shows it.
+fn without_the_gateway_url(error: Error, url: &str) -> Failure {
+    let reason = match &error {
+        Error::Config { message } => message.strip_prefix("gateway URL ").map(|quoted| {
+            // The reason follows the quoted URL: `gateway URL "…" must use https`.
+            after_quoted(quoted).unwrap_or("is not a valid gateway URL")
+        }),
+        _ => None,
+    };
+    match reason {
+        Some(reason) => Failure::usage(format!(
+            "invalid configuration: the gateway URL (GOPAY_GATEWAY_URL) {} {reason}",
+            shown_gateway_url(url)
+        )),
+        None => Failure::from(error),
+    }
+}
+
+/// What follows the double-quoted string (with backslash escapes) `text` starts with.
+fn after_quoted(text: &str) -> Option<&str> {
+    let mut chars = text.strip_prefix('"')?.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '"' => return Some(text[i + 2..].trim_start()).filter(|rest| !rest.is_empty()),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A gateway URL as an error may show it: `"https://host[:port]"`, with `…` when a path,
+/// user-info, query or fragment was there too, which are never shown; or `(not shown)` when
+/// it does not start like a URL (it may be a secret pasted into the wrong variable).
+fn shown_gateway_url(url: &str) -> String {
+    const NOT_SHOWN: &str = "(not shown)";
+    let Some((scheme, rest)) = url.trim().split_once("://") else {
+        return NOT_SHOWN.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let scheme_ok =
+        !scheme.is_empty() && scheme.len() <= 10 && scheme.chars().all(|c| c.is_ascii_alphabetic());
+    let host_ok = !host.is_empty()
+        && host.len() <= 255
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+    if !scheme_ok || !host_ok {
+        return NOT_SHOWN.to_owned();
+    }
+    let more = if host.len() < rest.trim_end_matches('/').len() {
+        "…"
+    } else {
+        ""
+    };
+    format!("\"{scheme}://{host}{more}\"")
 }

@@ -6,7 +6,7 @@ mod support;
 
 use gopay_simulator::{Fault, FaultTarget, Simulator};
 
-use support::{bare_gopay, create, gopay, run, TempDir};
+use support::{acts_on_a_terminal, bare_gopay, create, gopay, run, TempDir};
 
 #[test]
 fn create_status_refund_with_one_token_for_every_invocation() {
@@ -268,11 +268,6 @@ fn missing_settings_and_bad_usage_exit_2() {
     }
 }
 
-/// Characters a terminal would act on: what no table and no JSON output may hold raw.
-fn acts_on_a_terminal(c: char) -> bool {
-    (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c)
-}
-
 #[test]
 fn gateway_text_cannot_drive_the_terminal_or_forge_rows() {
     let sim = Simulator::start().unwrap();
@@ -386,6 +381,29 @@ fn a_gateway_url_with_credentials_is_refused_without_showing_them() {
         for secret in ["pw-SeCrEt-9", "merchant", "ToKeN-in", "s3cr3t-value"] {
             assert!(!line.contains(secret), "{secret:?} in {line}");
         }
+    }
+    // A secret pasted into the gateway URL, whole or in its path, is not shown either: the
+    // URL is its scheme and host at most.
+    for (url, shown) in [
+        (
+            "pAsTeD-SeCrEt-0xC0FFEE",
+            "(GOPAY_GATEWAY_URL) (not shown) has no scheme",
+        ),
+        (
+            "http://gw.example/pAsTeD-SeCrEt-0xC0FFEE",
+            "(GOPAY_GATEWAY_URL) \"http://gw.example…\" uses plain http",
+        ),
+    ] {
+        let mut command = bare_gopay(&home);
+        command
+            .env("GOPAY_GOID", "8123456789")
+            .env("GOPAY_CLIENT_ID", "1744960415")
+            .env("GOPAY_CLIENT_SECRET", "s3cr3t-value")
+            .env("GOPAY_GATEWAY_URL", url);
+        let failed = run(&mut command, &["status", "3000006529"]);
+        let line = failed.failed_with(2);
+        assert!(line.contains(shown), "{line}");
+        assert!(!line.contains("pAsTeD-SeCrEt"), "{line}");
     }
     // And with no gateway at all: named, not silently the sandbox.
     let mut command = bare_gopay(&home);

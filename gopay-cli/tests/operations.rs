@@ -356,3 +356,57 @@ fn qr_image_to_a_file_and_details_as_json() {
     missing.failed_with(4);
     assert!(!sepa.exists());
 }
+
+/// A shared directory where another local user planted symbolic links under the names a
+/// download writes to first and ends at: the download goes into a file of its own, private
+/// to the user, and never through a link into the file the link points to.
+#[cfg(unix)]
+#[test]
+fn a_download_never_writes_through_a_planted_symbolic_link() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+
+    let sim = Simulator::start().unwrap();
+    let cache = TempDir::new();
+    sim.pay(create(&sim, &cache, "planted")).unwrap();
+    let shared = TempDir::new();
+    let victim = shared.0.join("victim-file");
+    std::fs::write(&victim, "the victim's own content").unwrap();
+    let file = shared.0.join("jan.csv");
+    for planted in ["jan.csv", "jan.csv.part", "jan.csv.1.part"] {
+        symlink(&victim, shared.0.join(planted)).unwrap();
+    }
+    let written = run(
+        &mut gopay(&sim, &cache),
+        &[
+            "statement",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2099-12-31",
+            "--currency",
+            "CZK",
+            "--output",
+            file.to_str().unwrap(),
+        ],
+    )
+    .json();
+
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "the victim's own content"
+    );
+    let metadata = std::fs::symlink_metadata(&file).unwrap();
+    assert!(metadata.is_file(), "the link was replaced by the download");
+    assert_eq!(metadata.permissions().mode() & 0o777, 0o600);
+    let saved = std::fs::read(&file).unwrap();
+    assert_eq!(written["bytes"], saved.len());
+    assert!(String::from_utf8_lossy(&saved).contains("planted"));
+    // The planted links that were in the way are still there, still links; the temporary
+    // file of this run is gone.
+    for planted in ["jan.csv.part", "jan.csv.1.part"] {
+        assert!(std::fs::symlink_metadata(shared.0.join(planted))
+            .unwrap()
+            .is_symlink());
+    }
+    assert!(!shared.0.join("jan.csv.2.part").exists());
+}

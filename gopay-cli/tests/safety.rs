@@ -187,6 +187,8 @@ fn help_lists_the_exit_codes_and_the_confirmation_rule() {
         "  3  GoPay refused the request",
         "  4  no usable answer",
         "  5  outcome unknown",
+        "A closed stdout",
+        "exits with the code it\nhad anyway",
         "Proceed? [y/N]",
         "--yes",
         "void-authorization",

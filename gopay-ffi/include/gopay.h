@@ -38,7 +38,11 @@
  *                "errors": [{"scope": "G", "error_code": 303,
  *                            "error_name": "PAYMENT_WRONG_STATE", "message": "..."}]}}
  *
- *   "message" is one line and never contains the client secret or an access token;
+ *   "message" is one line, without control characters or bidirectional overrides, and
+ *   never contains the client secret or an access token; a configuration error never
+ *   quotes a value or an unknown key's name (an unknown key is named by its position and
+ *   length, a refused gateway URL by its scheme and host at most). In every string this
+ *   library returns, DEL, C1 controls and bidirectional controls are \uXXXX escapes;
  *   "status" is the HTTP status GoPay answered with, or null; "errors" is GoPay's
  *   errors[] list (possibly empty). "kind" is one of:
  *
@@ -88,7 +92,7 @@ typedef struct GopayClient GopayClient;
  *    "language": "CS",              optional: "CS", "EN" (default), "SK", "DE", ...
  *    "timeout_ms": 30000}           optional: bound on every call, 30000 by default
  *
- * Unknown keys are refused. The gateway URL may be https://host, https://host/api (with or
+ * Unknown and repeated keys are refused. The gateway URL may be https://host, https://host/api (with or
  * without a trailing slash); plain http:// is accepted for loopback hosts only.
  *
  * Returns the client, or NULL on failure. When error is not NULL, *error is set to NULL on

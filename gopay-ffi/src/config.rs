@@ -1,13 +1,21 @@
 //! The configuration JSON of `gopay_client_new`: keys read one by one, so that an error can
 //! name the key without ever repeating a value (the client secret among them).
+//!
+//! A secret pasted into the wrong field, or in place of a key's name, must not come back in
+//! the error JSON (which tends to end up in logs): no error quotes a value, an unknown key
+//! is named by its position and length only, and a gateway URL the client refuses is shown
+//! as its scheme and host at most (see [`shown_gateway_url`]).
 
+use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::error::Category;
 use serde_json::{Map, Value};
 
-use super::failure::{quote, Failure};
-use gopay::{Client, Config};
+use super::failure::Failure;
+use gopay::{Client, Config, Error};
 use gopay::{Language, Scope};
 
 /// Every key the configuration may hold.
@@ -24,18 +32,29 @@ const KEYS: &[&str] = &[
 /// Builds a client from `{"goid", "client_id", "client_secret", "gateway_url", "scope"?,
 /// "language"?, "timeout_ms"?}`. Never touches the network.
 pub(crate) fn client_from_json(json: &str) -> Result<Client, Failure> {
-    // serde_json's syntax errors give a position, never the text around it.
-    let value: Value = serde_json::from_str(json)
-        .map_err(|e| Failure::ffi(format!("config_json is not valid JSON: {e}")))?;
-    let Value::Object(mut keys) = value else {
-        return Err(Failure::ffi("config_json must be a JSON object"));
-    };
-    if let Some(unknown) = keys.keys().find(|key| !KEYS.contains(&key.as_str())) {
-        return Err(Failure::config(format!(
-            "unknown configuration key {} (known: {})",
-            quote(unknown),
-            KEYS.join(", ")
-        )));
+    let Members(members) = serde_json::from_str(json).map_err(|e| match e.classify() {
+        // Not an object: serde_json's message would quote the value (a string, a number).
+        Category::Data => Failure::ffi("config_json must be a JSON object"),
+        // Its syntax errors give a position, never the text around it.
+        _ => Failure::ffi(format!("config_json is not valid JSON: {e}")),
+    })?;
+    let mut keys = Map::new();
+    for (position, (key, value)) in members.into_iter().enumerate() {
+        let Some(known) = KEYS.iter().find(|known| **known == key) else {
+            return Err(Failure::config(format!(
+                "unknown configuration key: key {} of the object, a name of {} characters, is \
+                 none of {} (the name is not shown: it may be a value pasted in the wrong \
+                 place)",
+                position + 1,
+                key.chars().count(),
+                KEYS.join(", ")
+            )));
+        };
+        if keys.insert(key, value).is_some() {
+            return Err(Failure::config(format!(
+                "configuration key {known} appears more than once"
+            )));
+        }
     }
     let goid = keys
         .remove("goid")
@@ -46,7 +65,12 @@ pub(crate) fn client_from_json(json: &str) -> Result<Client, Failure> {
     let client_id = required_string(&mut keys, "client_id")?;
     let client_secret = required_string(&mut keys, "client_secret")?;
     let gateway_url = required_string(&mut keys, "gateway_url")?;
-    let mut builder = Client::builder(Config::new(goid, client_id, client_secret, gateway_url));
+    let mut builder = Client::builder(Config::new(
+        goid,
+        client_id,
+        client_secret,
+        gateway_url.as_str(),
+    ));
     if let Some(scope) = optional_string(&mut keys, "scope")? {
         match Scope::from_str(&scope) {
             Ok(scope @ (Scope::PaymentAll | Scope::PaymentCreate)) => {
@@ -83,7 +107,103 @@ pub(crate) fn client_from_json(json: &str) -> Result<Client, Failure> {
             builder = builder.timeout(Duration::from_millis(ms));
         }
     }
-    builder.build().map_err(Failure::from)
+    builder
+        .build()
+        .map_err(|error| without_the_gateway_url(error, &gateway_url))
+}
+
+/// The members of a JSON object in the order they were written, duplicates included (a
+/// `Map` keeps one of each, and sorts them).
+struct Members(Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for Members {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Members, D::Error> {
+        struct MembersVisitor;
+
+        impl<'de> Visitor<'de> for MembersVisitor {
+            type Value = Members;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry::<String, Value>()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+
+        deserializer.deserialize_map(MembersVisitor)
+    }
+}
+
+/// The failure of `error`. The client's refusal of a gateway URL quotes it (without
+/// user-info, query and fragment, but a value with no `://` whole, and its path too): that
+/// one becomes the same refusal with the URL shown as [`shown_gateway_url`] shows it.
+fn without_the_gateway_url(error: Error, url: &str) -> Failure {
+    let reason = match &error {
+        Error::Config { message } => message.strip_prefix("gateway URL ").map(|quoted| {
+            // The reason follows the quoted URL: `gateway URL "…" must use https`.
+            after_quoted(quoted).unwrap_or("is not a valid gateway URL")
+        }),
+        _ => None,
+    };
+    match reason {
+        Some(reason) => Failure::config(format!(
+            "invalid configuration: gateway_url {} {reason}",
+            shown_gateway_url(url)
+        )),
+        None => Failure::from(error),
+    }
+}
+
+/// What follows the double-quoted string (with backslash escapes) `text` starts with.
+fn after_quoted(text: &str) -> Option<&str> {
+    let mut chars = text.strip_prefix('"')?.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '"' => return Some(text[i + 2..].trim_start()).filter(|rest| !rest.is_empty()),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A gateway URL as an error may show it: `"https://host[:port]"`, with `…` when a path,
+/// user-info, query or fragment was there too, which are never shown; or `(not shown)` when
+/// it does not start like a URL (it may be a secret pasted in the wrong field).
+fn shown_gateway_url(url: &str) -> String {
+    const NOT_SHOWN: &str = "(not shown)";
+    let Some((scheme, rest)) = url.trim().split_once("://") else {
+        return NOT_SHOWN.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let scheme_ok =
+        !scheme.is_empty() && scheme.len() <= 10 && scheme.chars().all(|c| c.is_ascii_alphabetic());
+    let host_ok = !host.is_empty()
+        && host.len() <= 255
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+    if !scheme_ok || !host_ok {
+        return NOT_SHOWN.to_owned();
+    }
+    let more = if host.len() < rest.trim_end_matches('/').len() {
+        "…"
+    } else {
+        ""
+    };
+    format!("\"{scheme}://{host}{more}\"")
 }
 
 fn missing(key: &str) -> Failure {

@@ -8,6 +8,10 @@ use gopay::{ApiErrorDetail, Error};
 /// Longest piece of caller input (an operation or key name) quoted in a message.
 const MAX_QUOTED: usize = 64;
 
+/// Longest message an error carries: a message that quotes a huge argument (serde's
+/// `invalid type: string "…"`) is cut here.
+const MAX_MESSAGE: usize = 2000;
+
 /// An error on its way to C.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Failure {
@@ -76,10 +80,12 @@ impl Failure {
         struct Envelope<'a> {
             error: Body<'a>,
         }
+        // Every message, whatever made it, is one line without bidirectional controls.
+        let message = one_line(&self.message, MAX_MESSAGE);
         let envelope = Envelope {
             error: Body {
                 kind: self.kind,
-                message: &self.message,
+                message: &message,
                 status: self.status,
                 errors: &self.errors,
                 field: self.field.as_deref(),
@@ -123,17 +129,27 @@ impl From<Error> for Failure {
     }
 }
 
-/// `text` on one line and at most `max` characters, for quoting caller input.
+/// `text` on one line and at most `max` characters, for quoting caller input: control
+/// characters (line breaks, escape sequences) and the bidirectional embeddings, overrides,
+/// isolates and marks (which make a terminal or a log viewer show text in another order than
+/// it is) replaced by spaces, as the client does.
 pub(crate) fn one_line(text: &str, max: usize) -> String {
     let mut quoted: String = text
         .chars()
         .take(max)
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| if is_unsafe_char(c) { ' ' } else { c })
         .collect();
     if text.chars().nth(max).is_some() {
         quoted.push('…');
     }
     quoted
+}
+
+/// Characters [`one_line`] replaces: control characters and the Unicode bidirectional
+/// formatting characters (the client's rule).
+pub(crate) fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
 /// `text` quoted for a message: one line, at most a few dozen characters.

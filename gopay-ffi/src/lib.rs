@@ -22,8 +22,8 @@
 //! `config_json` is an object with the keys `goid` (number), `client_id`, `client_secret`,
 //! `gateway_url` (strings), and optionally `scope` (`"payment-all"`, the default, or
 //! `"payment-create"`), `language` (`"CS"`, `"EN"`, …; default `"EN"`) and `timeout_ms`
-//! (the bound on every call; default 30000). Unknown keys are refused, so a typo cannot
-//! silently fall back to a default.
+//! (the bound on every call; default 30000). Unknown and repeated keys are refused, so a
+//! typo cannot silently fall back to a default.
 //!
 //! # Operations
 //!
@@ -69,9 +69,17 @@
 //! and `kind` is one of `api`, `auth`, `transport`, `timeout`, `decode`, `invalid_input`
 //! (then a `field` key names the argument), `config`, or `ffi` (a NULL pointer, a string
 //! that is not UTF-8, JSON that does not parse or is not an object, an unknown operation, or
-//! a panic caught at the boundary). Messages are one line and never contain the client
-//! secret or an access token, in any encoding, even when the gateway quoted them back in an
-//! answer; a gateway URL is shown without its user-info, query and fragment.
+//! a panic caught at the boundary). Messages are one line, hold no control characters and
+//! no bidirectional overrides, and never contain the client secret or an access token, in
+//! any encoding, even when the gateway quoted them back in an answer. A configuration error
+//! never quotes a value or the name of an unknown key (a secret pasted into the wrong field
+//! or in place of a key stays out of logs): an unknown key is named by its position and
+//! length, a refused gateway URL is shown as its scheme and host at most, and a duplicated
+//! key is refused.
+//!
+//! Every string returned is JSON in which the characters a terminal or log viewer acts on
+//! and JSON leaves raw (DEL, C1 controls, bidirectional controls) are `\uXXXX` escapes: the
+//! same value once decoded, safe to print as it is.
 //!
 //! # Ownership and threads
 //!
@@ -282,16 +290,39 @@ fn guard<T>(body: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
     })
 }
 
-/// Hands a JSON string to C. serde_json escapes NUL, so the fallback never shows in
-/// practice; it exists so that no input can make this fail.
+/// Hands a JSON string to C, with the characters serde_json leaves raw that a terminal or
+/// log viewer acts on (DEL, C1 controls, bidirectional controls) written as `\uXXXX`
+/// escapes: the same JSON value, safe to print as it is. serde_json escapes NUL, so the
+/// fallback never shows in practice; it exists so that no input can make this fail.
 fn into_c_string(json: String) -> *mut c_char {
-    CString::new(json)
+    CString::new(escape_json(json))
         .unwrap_or_else(|_| {
             CString::from(
                 c"{\"error\":{\"kind\":\"ffi\",\"message\":\"answer held a NUL byte\",\"status\":null,\"errors\":[]}}",
             )
         })
         .into_raw()
+}
+
+/// `json` with every [`failure::is_unsafe_char`] above U+001F as a `\uXXXX` escape. They
+/// can only occur inside strings, where the escape means the same; C0 controls are escaped
+/// there by serde_json already.
+fn escape_json(json: String) -> String {
+    if !json
+        .chars()
+        .any(|c| c > '\u{1f}' && failure::is_unsafe_char(c))
+    {
+        return json;
+    }
+    let mut escaped = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if c > '\u{1f}' && failure::is_unsafe_char(c) {
+            escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            escaped.push(c);
+        }
+    }
+    escaped
 }
 
 #[cfg(test)]

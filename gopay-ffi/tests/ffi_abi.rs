@@ -28,6 +28,21 @@ impl Handle {
         }
     }
 
+    /// [`Handle::new`] on the configuration as it is written (for key order and
+    /// duplicates): the error JSON as the library returned it, unparsed.
+    fn refused_raw(config: &str) -> String {
+        let config = CString::new(config).unwrap();
+        let mut error: *mut c_char = ptr::null_mut();
+        // SAFETY: a NUL-terminated string and a writable error pointer.
+        let client = unsafe { gopay_client_new(config.as_ptr(), &mut error) };
+        if !client.is_null() {
+            // SAFETY: just made, freed once.
+            unsafe { gopay_client_free(client) };
+            panic!("the configuration was accepted: {config:?}");
+        }
+        take(error)
+    }
+
     fn for_simulator(sim: &Simulator, extra: Value) -> Handle {
         let mut config = json!({
             "goid": sim.goid(),
@@ -59,6 +74,14 @@ impl Handle {
             }
             _ => Ok(value),
         }
+    }
+
+    /// Calls `operation` with the arguments `request` as written: the answer unparsed.
+    fn call_raw(&self, operation: &str, request: &str) -> String {
+        let operation = CString::new(operation).unwrap();
+        let request = CString::new(request).unwrap();
+        // SAFETY: a live handle and NUL-terminated strings.
+        take(unsafe { gopay_call(self.0, operation.as_ptr(), request.as_ptr()) })
     }
 
     fn ok(&self, operation: &str, request: Value) -> Value {
@@ -376,4 +399,160 @@ fn a_2xx_answer_quoting_the_token_is_a_decode_error_without_it() {
     for secret in [token.as_str(), gopay_simulator::CLIENT_SECRET] {
         assert!(!text.contains(secret), "{secret:?} in {text}");
     }
+}
+
+/// A value pasted into the wrong field, or in place of a key's name.
+const PASTED: &str = "pAsTeD-SeCrEt-0xC0FFEE";
+
+/// The `error` object of an error JSON the library returned, which must not hold `PASTED`.
+fn config_error(raw: &str) -> Value {
+    assert!(!raw.contains(PASTED), "the pasted value came back: {raw}");
+    let value: Value = serde_json::from_str(raw).expect("errors are JSON");
+    value["error"].clone()
+}
+
+#[test]
+fn a_configuration_error_quotes_no_value_and_no_unknown_key() {
+    let config = |url: &str| {
+        json!({"goid": 1, "client_id": "id", "client_secret": "s3cr3t-value",
+               "gateway_url": url})
+        .to_string()
+    };
+    // The secret pasted as the gateway URL: it is no URL, so nothing of it is shown.
+    for url in [
+        PASTED.to_owned(),
+        format!("{PASTED}/api"),
+        format!("x{PASTED}://"),
+    ] {
+        let error = config_error(&Handle::refused_raw(&config(&url)));
+        assert_eq!(error["kind"], "config", "{error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains("gateway_url (not shown)"), "{message}");
+    }
+    // A URL the client refuses: its scheme and host at most, never its path.
+    for (url, shown, why) in [
+        (
+            format!("http://gw.example/{PASTED}"),
+            "\"http://gw.example…\"",
+            "plain http",
+        ),
+        (
+            format!("https://gw.example/api?key={PASTED}"),
+            "\"https://gw.example…\"",
+            "query",
+        ),
+        (
+            format!("https://{PASTED}@gw.example"),
+            "\"https://gw.example…\"",
+            "credentials",
+        ),
+        (
+            format!("ftp://gw.example/{PASTED}"),
+            "\"ftp://gw.example…\"",
+            "https",
+        ),
+        (
+            format!("https://gw.example/a b{PASTED}"),
+            "\"https://gw.example…\"",
+            "white space",
+        ),
+        // The client quotes the URL with escapes: the reason after it is still found.
+        (
+            format!("https://gw.example/\"{PASTED}\\\""),
+            "\"https://gw.example…\"",
+            "characters a URL path cannot hold",
+        ),
+    ] {
+        let error = config_error(&Handle::refused_raw(&config(&url)));
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("gateway_url {shown}")) && message.contains(why),
+            "{url}: {message}"
+        );
+    }
+    // An unknown key: its position and length, never its name.
+    let unknown = format!(
+        r#"{{"goid": 1, "client_id": "id", "{PASTED}": 1, "client_secret": "s3cr3t-value",
+              "gateway_url": "http://127.0.0.1:9"}}"#
+    );
+    let error = config_error(&Handle::refused_raw(&unknown));
+    assert_eq!(error["kind"], "config", "{error}");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("key 3 of the object, a name of 22 characters"),
+        "{message}"
+    );
+    // A key given twice is refused, not silently the last one.
+    let twice = r#"{"goid": 1, "client_id": "id", "client_secret": "a", "client_secret": "b",
+                    "gateway_url": "http://127.0.0.1:9"}"#;
+    let error = config_error(&Handle::refused_raw(twice));
+    assert_eq!(error["kind"], "config", "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("client_secret appears more than once"),
+        "{error}"
+    );
+    // Not an object: serde's message would have quoted the string.
+    let error = config_error(&Handle::refused_raw(&format!("\"{PASTED}\"")));
+    assert_eq!(error["kind"], "ffi", "{error}");
+}
+
+/// Characters a terminal or log viewer acts on that JSON leaves raw.
+fn acts_on_a_terminal(c: char) -> bool {
+    (c.is_control() && c > '\u{1f}')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+#[test]
+fn caller_input_quoted_in_errors_is_one_line_without_bidirectional_controls() {
+    let handle = Handle::new(&json!({"goid": 1, "client_id": "id", "client_secret": "s",
+                                       "gateway_url": "http://127.0.0.1:9"}))
+    .unwrap();
+    for (operation, request) in [
+        ("get_status\u{202e}sutats_teg", "{}"),
+        ("get\u{2066}_status\u{2069}\r\n", "{}"),
+        ("get_status", "{\"id\": 1, \"x\u{202d}\u{85}y\": 2}"),
+        (
+            "get_qr_payment",
+            "{\"id\": 1, \"format\": \"svg\u{202e}\u{9b}\"}",
+        ),
+    ] {
+        let raw = handle.call_raw(operation, request);
+        assert!(!raw.chars().any(acts_on_a_terminal), "{raw:?}");
+        let value: Value = serde_json::from_str(&raw).unwrap();
+        let error = &value["error"];
+        for key in ["message", "field"] {
+            let text = error[key].as_str().unwrap_or_default();
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| c.is_control() || acts_on_a_terminal(c)),
+                "{key}: {text:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn answers_quoting_hostile_gateway_text_escape_it_in_the_json() {
+    let sim = Simulator::start().unwrap();
+    let handle = Handle::for_simulator(&sim, json!({}));
+    let hostile = "\u{1b}[2J\u{9b}2J\u{202e}gnp.exe\u{7f}";
+    sim.inject(Fault::Answer {
+        target: FaultTarget::Api,
+        status: 200,
+        content_type: "application/json",
+        body: json!({"id": 5, "state": "PAID", "order_number": hostile}).to_string(),
+        count: 1,
+    });
+    let raw = handle.call_raw("get_status", r#"{"id": 5}"#);
+    assert!(!raw.chars().any(acts_on_a_terminal), "{raw:?}");
+    assert!(raw.contains("\\u009b2J\\u202egnp.exe\\u007f"), "{raw}");
+    let payment: Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(
+        payment["order_number"], hostile,
+        "the same value once decoded"
+    );
 }

@@ -158,3 +158,52 @@ pub fn create_with(sim: &Simulator, cache: &TempDir, order: &str, extra: &[&str]
 pub fn run_bytes(command: &mut Command, args: &[&str]) -> Output {
     command.args(args).output().expect("run the gopay command")
 }
+
+/// Runs `command` with `args` on a pseudo-terminal, as a person at a terminal would, and
+/// types `typed`: util-linux `script` gives it a terminal for stdin, stdout and stderr.
+/// `stdout` is everything the terminal showed (the typing echoed, then stdout and stderr
+/// together, with the terminal's `\r\n` line ends); `stderr` is `script`'s own.
+pub fn on_a_terminal(command: &Command, args: &[&str], typed: &str) -> Run {
+    let quote = |word: &str| format!("'{}'", word.replace('\'', r"'\''"));
+    let words: Vec<String> = std::iter::once(command.get_program())
+        .chain(command.get_args())
+        .map(|word| quote(word.to_str().expect("UTF-8 arguments")))
+        .chain(args.iter().map(|word| quote(word)))
+        .collect();
+    let mut script = Command::new("script");
+    // -q: no banner, -e: the command's exit code, -c: the command; no typescript file.
+    script.args(["-qec", &words.join(" "), "/dev/null"]);
+    for (name, value) in command.get_envs() {
+        match value {
+            Some(value) => script.env(name, value),
+            None => script.env_remove(name),
+        };
+    }
+    let mut child = script
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run script (util-linux) for a pseudo-terminal");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), typed.as_bytes())
+        .expect("type on the terminal");
+    let output = child.wait_with_output().expect("wait for script");
+    let run = Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert!(
+        !run.stdout.contains(gopay_simulator::CLIENT_SECRET),
+        "the secret leaked: {}",
+        run.stdout
+    );
+    run
+}
+
+/// Characters a terminal would act on: what nothing the command prints may hold raw.
+/// Line feeds are its own line ends (a terminal shows them as `\r\n`).
+pub fn acts_on_a_terminal(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}

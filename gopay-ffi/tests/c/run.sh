@@ -4,7 +4,9 @@
 # library must carry its SONAME; tests/c/ffi_test.c and the README's tests/c/example.c are
 # compiled with pkg-config's flags, once against the shared library (rpath into the prefix)
 # and once against the static one, and each build runs against the simulator that
-# tests/ffi_c.rs starts (it also plays the customer who pays).
+# tests/ffi_c.rs starts (it also plays the customer who pays). The root README's C commands
+# are extracted and run as written, and the program they build runs against the simulator
+# too.
 #
 #   tests/c/run.sh            (honours CARGO_TARGET_DIR and CC; needs pkg-config and readelf)
 set -euo pipefail
@@ -52,6 +54,40 @@ for program in ffi_test example; do
         fail "$program-static loads the shared library"
     fi
 done
+
+# The root README's C commands, run as they are written from the workspace root: here a
+# directory that mirrors it (links to its files, `target` to the target directory), so the
+# program lands outside the checkout, with HOME a fresh directory under which they
+# install, and with app.c, the reader's program, a copy of tests/c/example.c. Each line
+# must work, and the program they build must load the library by its SONAME and run
+# against the simulator (below).
+root="$(cd .. && pwd)"
+readme="$work/readme"
+mkdir -p "$readme/home"
+for entry in "$root"/* "$root"/.[!.]*; do
+    case "${entry##*/}" in
+        .git | target | '.[!.]*') ;;
+        *) ln -s "$entry" "$readme/${entry##*/}" ;;
+    esac
+done
+ln -s "${CARGO_TARGET_DIR:-$root/target}" "$readme/target"
+cp tests/c/example.c "$readme/app.c"
+sed -n '/^## C ABI/,/^## /{ /^```sh$/,/^```$/{ /^```/d; p; }; }' "$root/README.md" >"$work/readme.sh"
+grep -q '^cc ' "$work/readme.sh" || fail "no cc command in the root README's C ABI section"
+echo "--- the root README's C commands" >&2
+cat "$work/readme.sh" >&2
+(
+    cd "$readme"
+    CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" \
+        HOME="$readme/home" bash -euo pipefail "$work/readme.sh"
+) || fail "the root README's C commands failed"
+[ -x "$readme/app" ] || fail "the root README's C commands built no ./app"
+readelf -d "$readme/app" | grep -q "(NEEDED).*\[libgopay_ffi\.so\.$major\]" ||
+    fail "the root README's app does not load libgopay_ffi.so.$major"
+
+echo "--- the root README's program" >&2
+GOPAY_FFI_EXAMPLE_EXE="$readme/app" \
+    cargo test -p gopay-ffi --test ffi_c -- --nocapture --exact readme_example_creates_a_payment_with_credentials_from_its_environment
 
 for linkage in shared static; do
     echo "--- the C programs linked to the $linkage library" >&2
