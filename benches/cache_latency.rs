@@ -19,7 +19,10 @@ fn main() {
     let plain = RedisServer::start();
     let tls = RedisServer::start_with(RedisOptions::new().tls().acl_user());
     let caches = [
-        ("redis:// (plain TCP)", RedisTokenCache::new(&plain.url()).unwrap()),
+        (
+            "redis:// (plain TCP)",
+            RedisTokenCache::new(&plain.url()).unwrap(),
+        ),
         (
             "rediss:// (TLS + ACL user)",
             RedisTokenCache::new(&tls.acl_url())

@@ -206,16 +206,20 @@ fn is_are(names: &[&str]) -> &'static str {
 
 /// A gateway URL as it may be shown in a message: the user-info, query and fragment, which
 /// may hold credentials or tokens, are replaced by `[redacted]`, control characters are
-/// escaped, and it is cut after 100 characters.
+/// escaped, and it is cut after 100 characters. A value without `://` is not shown at all
+/// (only its length): it is more likely a secret in the wrong field than a URL.
 ///
 /// `https://user:pw@host/api?access_token=x#f` is shown as
 /// `"https://[redacted]@host/api?[redacted]#[redacted]"` (quoted).
 pub(crate) fn display_url(url: &str) -> String {
     const MAX_CHARS: usize = 100;
     let url = url.trim();
-    let (scheme, rest) = match url.split_once("://") {
-        Some((scheme, rest)) => (Some(scheme), rest),
-        None => (None, url),
+    let Some((scheme, rest)) = url.split_once("://") else {
+        // Not a URL at all: most likely a secret pasted into the wrong field.
+        return format!(
+            "({} characters without a scheme, not shown)",
+            url.chars().count()
+        );
     };
     // The user-info ends at the last `@` of the whole URL, before anything else is split:
     // a password holding a raw `/`, `?` or `#` would otherwise end the authority early and
@@ -237,10 +241,7 @@ pub(crate) fn display_url(url: &str) -> String {
         true => format!("{REDACTED}@{rest}"),
         false => rest.to_owned(),
     };
-    let mut shown = match scheme {
-        Some(scheme) => format!("{scheme}://{rest}"),
-        None => rest,
-    };
+    let mut shown = format!("{scheme}://{rest}");
     if query {
         shown.push('?');
         shown.push_str(REDACTED);
@@ -435,7 +436,11 @@ mod tests {
                 "\"https://gw.example/api#[redacted]\"",
             ),
             ("https://u:p@gw.example?a=b#c@d", "\"https://[redacted]@d\""),
-            ("gw.example/a@b", "\"[redacted]@b\""),
+            (
+                "gw.example/a@b",
+                "(14 characters without a scheme, not shown)",
+            ),
+            ("T0k3n", "(5 characters without a scheme, not shown)"),
             // A raw `/`, `?` or `#` in the password does not end the redaction early.
             (
                 "https://user:pa/ss?x#y@gw.example/api",
