@@ -533,7 +533,11 @@ mod tests {
                 !shown.contains("pa55") && !shown.contains("alice"),
                 "{shown}"
             );
-            assert!(shown.contains("proxy.example"), "{shown}");
+            // A value without a scheme is not shown at all (it may be a pasted secret).
+            assert!(
+                shown.contains("proxy.example") || !url.contains("://"),
+                "{shown}"
+            );
         }
         let err = proxy("http://u:p@127.0.0.1:notaport").unwrap_err();
         let shown = format!("{err} {err:?}");
