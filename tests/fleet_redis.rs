@@ -245,3 +245,159 @@ fn a_host_name_is_resolved() {
     cache.set("k", &token).unwrap();
     assert_eq!(cache.get("k").unwrap(), Some(token));
 }
+
+/// Self-checks of the servers the cache tests run against, used only through the support
+/// clients and `redis-cli`.
+mod test_servers {
+    use super::support::memcached_server::MemcachedServer;
+    use super::support::redis_server::{
+        key_slot, redis_cli, RedisCluster, RedisOptions, RedisServer, ACL_PASSWORD, ACL_USER,
+    };
+    use super::support::tls::{self, TlsFiles};
+
+    /// Whether `answer` (to a plain-text request on a TLS port) could be the plain protocol's:
+    /// a Redis reply starts with `+`, `-`, `:`, `$` or `*`, a memcached one with a word.
+    fn is_plain_reply(answer: &[u8]) -> bool {
+        answer
+            .first()
+            .is_some_and(|b| b"+-:$*".contains(b) || b.is_ascii_alphabetic())
+    }
+
+    #[test]
+    fn a_tls_redis_answers_over_tls_only() {
+        let redis = RedisServer::start_tls();
+        assert_eq!(redis.url(), format!("rediss://127.0.0.1:{}/0", redis.port));
+        assert_eq!(redis.command(&["SET", "k", "v"]), "OK");
+        assert_eq!(redis.get("k").as_deref(), Some("v"));
+        assert_eq!(redis.key_count(), 1);
+        // A client checking the URL's host trusts it; a client trusting another CA does not.
+        assert!(tls::connect(redis.port, "127.0.0.1", redis.ca_pem()).is_ok());
+        assert!(tls::connect(redis.port, "localhost", &tls::untrusted_ca_pem()).is_err());
+        let answer = tls::plain_text_answer(redis.port, b"*1\r\n$4\r\nPING\r\n");
+        assert!(!is_plain_reply(&answer), "{answer:?}");
+        let cacert = redis.tls_files().ca_file();
+        let cli = [
+            "--tls",
+            "--cacert",
+            cacert.to_str().unwrap(),
+            "-u",
+            &redis.url(),
+        ];
+        assert_eq!(redis_cli(&[&cli[..], &["GET", "k"]].concat()), "v");
+    }
+
+    #[test]
+    fn a_certificate_for_another_name_is_refused_for_127_0_0_1() {
+        let files = TlsFiles::for_names(&["cache.example"]);
+        let redis = RedisServer::start_with(RedisOptions::new().tls_files(files));
+        assert_eq!(redis.command(&["PING"]), "PONG");
+        let refused = tls::connect(redis.port, "127.0.0.1", redis.ca_pem()).err();
+        let refused = refused.expect("the name is checked").to_string();
+        assert!(refused.contains("not valid for name"), "{refused}");
+    }
+
+    #[test]
+    fn the_acl_user_logs_in_with_its_password_percent_encoded_in_the_url() {
+        let redis = RedisServer::start_acl();
+        let url = redis.acl_url();
+        let encoded = "shop:p%40ss%3Aw%25rd%2F1";
+        assert_eq!(url, format!("redis://{encoded}@127.0.0.1:{}/0", redis.port));
+        let shop = |args: &[&str]| redis.command_as(ACL_USER, ACL_PASSWORD, args);
+        assert_eq!(shop(&["SET", "k", "v"]), "OK");
+        let script = "return redis.call('GET', KEYS[1])";
+        assert_eq!(shop(&["EVAL", script, "1", "k"]), "v");
+        assert!(shop(&["KEYS", "*"]).starts_with("-NOPERM"));
+        assert!(redis
+            .command_as("default", ACL_PASSWORD, &["PING"])
+            .starts_with("-WRONGPASS"));
+        // redis-cli decodes the URL's userinfo as a client should.
+        assert_eq!(redis_cli(&["-u", &url, "GET", "k"]), "v");
+        assert!(redis_cli(&["-u", &redis.url(), "GET", "k"]).starts_with("NOAUTH"));
+    }
+
+    #[test]
+    fn the_acl_user_logs_in_over_tls() {
+        let redis = RedisServer::start_with(RedisOptions::new().tls().acl_user());
+        let url = redis.acl_url();
+        assert!(
+            url.starts_with("rediss://shop:p%40ss%3Aw%25rd%2F1@127.0.0.1:"),
+            "{url}"
+        );
+        let cacert = redis.tls_files().ca_file();
+        let cli = ["--tls", "--cacert", cacert.to_str().unwrap(), "-u", &url];
+        assert_eq!(redis_cli(&[&cli[..], &["PING"]].concat()), "PONG");
+    }
+
+    #[test]
+    fn a_cluster_serves_each_key_on_its_node_until_that_node_stops() {
+        let mut cluster = RedisCluster::start(3);
+        let prefix = cluster.prefix_away_from_first("token-key");
+        let token = format!("{prefix}token-key");
+        for key in [token.clone(), format!("{token}:lock")] {
+            let (slot, node) = (key_slot(&key), cluster.node_index_for_key(&key));
+            assert_ne!(node, 0, "{key}");
+            let first = cluster.node(0);
+            assert_eq!(
+                first.command(&["CLUSTER", "KEYSLOT", &key]),
+                slot.to_string()
+            );
+            let moved = first.command(&["SET", &key, "v"]);
+            let there = format!("127.0.0.1:{}", cluster.node_for_key(&key));
+            assert_eq!(moved, format!("-MOVED {slot} {there}"));
+            assert_eq!(cluster.command_for_key(&key, &["SET", &key, "v"]), "OK");
+        }
+        assert_eq!(cluster.key_count(), 2);
+        assert_eq!(cluster.get(&token).as_deref(), Some("v"));
+        // A stopped node takes its own slots away, and only those.
+        let stopped = cluster.node_index_for_key(&token);
+        cluster.stop_node(stopped);
+        assert!(tls::connect_plain(cluster.port(stopped)).is_err());
+        let other = cluster.prefix_where("k", |node, _| node != stopped) + "k";
+        assert_eq!(cluster.command_for_key(&other, &["SET", &other, "v"]), "OK");
+    }
+
+    #[test]
+    fn a_tls_cluster_redirects_its_acl_user_to_its_tls_ports() {
+        let cluster = RedisCluster::start_with(3, RedisOptions::new().tls().acl_user());
+        assert!(cluster.acl_url().starts_with("rediss://shop:"));
+        let key = cluster.prefix_away_from_first("token-key") + "token-key";
+        let shop = |node: usize, args: &[&str]| {
+            cluster.node(node).command_as(ACL_USER, ACL_PASSWORD, args)
+        };
+        let moved = shop(0, &["GET", &key]);
+        let there = format!("127.0.0.1:{}", cluster.node_for_key(&key));
+        assert!(moved.ends_with(&there), "{moved}");
+        let node = cluster.node_index_for_key(&key);
+        assert_eq!(shop(node, &["SET", &key, "v"]), "OK");
+        assert_eq!(cluster.get(&key).as_deref(), Some("v"));
+    }
+
+    #[test]
+    fn memcached_keeps_keys_until_it_restarts() {
+        let mut memcached = MemcachedServer::start();
+        let port = memcached.port;
+        assert_eq!(memcached.url(), format!("memcache://127.0.0.1:{port}"));
+        memcached.set("k", "v", 60);
+        assert_eq!(memcached.get("k").as_deref(), Some("v"));
+        assert_eq!(memcached.key_count(), 1);
+        memcached.restart();
+        assert_eq!(memcached.port, port);
+        assert_eq!(memcached.get("k"), None);
+    }
+
+    #[test]
+    fn a_tls_memcached_answers_over_tls_only() {
+        let mut memcached = MemcachedServer::start_tls();
+        let port = memcached.port;
+        assert_eq!(memcached.url(), format!("memcaches://127.0.0.1:{port}"));
+        memcached.set("k", "v", 60);
+        assert_eq!(memcached.get("k").as_deref(), Some("v"));
+        assert!(tls::connect(port, "127.0.0.1", memcached.ca_pem()).is_ok());
+        assert!(!is_plain_reply(&tls::plain_text_answer(
+            port,
+            b"version\r\n"
+        )));
+        memcached.restart();
+        assert_eq!(memcached.get("k"), None);
+    }
+}

@@ -6,7 +6,9 @@
 #![allow(dead_code)]
 
 pub mod fleet;
+pub mod memcached_server;
 pub mod redis_server;
+pub mod tls;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -462,6 +464,67 @@ pub fn server_port() -> u16 {
         .and_then(|listener| listener.local_addr())
         .expect("a free loopback port")
         .port()
+}
+
+/// Starts `program` with `args`, its output discarded. Panics when it is not installed,
+/// whatever the environment: a silent skip would hide a broken set-up.
+pub fn spawn_server(program: &str, args: &[String]) -> std::process::Child {
+    match std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        Ok(process) => process,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!(
+            "{program} is not installed: the cache tests need the {program} binary on PATH \
+             (e.g. apt-get install {program})"
+        ),
+        Err(e) => panic!("could not start {program}: {e}"),
+    }
+}
+
+/// A private (0700) directory of its own for one server's files (certificates, keys, cluster
+/// state), removed with everything in it when dropped.
+pub struct ScratchDir {
+    path: std::path::PathBuf,
+}
+
+impl ScratchDir {
+    /// Creates `gopay-{name}-…` under the system's temporary directory. The name is new for
+    /// every call (process id and a counter), so parallel tests never share one.
+    pub fn new(name: &str) -> ScratchDir {
+        use std::os::unix::fs::DirBuilderExt;
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "gopay-{name}-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        // Left over by an earlier process with the same id, which cannot still be using it.
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&path)
+            .unwrap_or_else(|e| panic!("could not create {}: {e}", path.display()));
+        ScratchDir { path }
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// The path of `file` in this directory.
+    pub fn join(&self, file: &str) -> std::path::PathBuf {
+        self.path.join(file)
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
 }
 
 /// A realistic status answer.
