@@ -50,10 +50,10 @@ const MAX_ABSOLUTE_EXPIRY: u64 = i32::MAX as u64;
 /// server's certificate against Mozilla's roots (plus
 /// [`add_root_certificate_pem`](MemcachedTokenCache::add_root_certificate_pem)'s) and its
 /// name against the URL's host: ElastiCache for Memcached with in-transit encryption,
-/// serverless included. One cache talks to one server (or one endpoint that spreads keys
-/// itself, as ElastiCache Serverless does); keys are not spread over several servers.
-/// SASL authentication and the binary protocol are not supported: memcached's text
-/// protocol has no login, so keep the server on a private network.
+/// serverless included. One cache talks to one server: a serverless cache's endpoint, or
+/// in a node-based cluster the same node in every process; keys are not spread over
+/// several servers. SASL authentication and the binary protocol are not supported:
+/// memcached's text protocol has no login, so keep the server on a private network.
 ///
 /// Tokens are stored as the JSON of [`CachedToken`] under `{prefix}{key}` with an expiry
 /// of the time left until the token expires, rounded up to whole seconds. The refresh lock
