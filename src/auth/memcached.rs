@@ -321,7 +321,8 @@ impl MemcachedTokenCache {
                 cas: Some(cas),
             } if data == owner => cas,
             // Expired, or someone else's by now: not ours to delete.
-            Reply::Value { .. } | Reply::Miss => return Ok(()),
+            Reply::Value { cas: Some(_), .. } | Reply::Miss => return Ok(()),
+            // A `gets` answered without a CAS unique cannot be deleted safely.
             _ => return Err(MemcachedError::Unexpected.into()),
         };
         let request = text::storage("cas", lock_key, -1, owner, Some(cas));
