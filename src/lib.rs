@@ -30,6 +30,9 @@ mod resolve;
 mod retry;
 mod secret;
 
+#[cfg(feature = "memcached")]
+#[cfg_attr(docsrs, doc(cfg(feature = "memcached")))]
+pub use auth::MemcachedTokenCache;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use auth::RedisTokenCache;

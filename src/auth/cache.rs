@@ -85,7 +85,7 @@ pub trait TokenCache: Send + Sync {
     /// The default takes no lock (`Ok(Some(RefreshLock::unguarded()))`), so a cache that
     /// implements only `get`/`set`/`delete` works, with one token request per process
     /// instead of one per fleet. Shared caches implement it: [`FileTokenCache`] with a file
-    /// lock, `RedisTokenCache` with `SET … NX PX`.
+    /// lock, `RedisTokenCache` with `SET … NX PX`, `MemcachedTokenCache` with `add`.
     ///
     /// # Errors
     ///

@@ -6,9 +6,11 @@ pub(crate) mod clock;
 mod deadline;
 pub(crate) mod endpoint;
 mod file;
+#[cfg(feature = "memcached")]
+mod memcached;
 #[cfg(feature = "redis")]
 mod redis;
-#[cfg(feature = "redis")]
+#[cfg(any(feature = "redis", feature = "memcached"))]
 mod remote;
 pub(crate) mod token;
 
@@ -16,5 +18,7 @@ pub use cache::{CacheError, CachedToken, InMemoryTokenCache, RefreshLock, TokenC
 pub use deadline::token_cache_deadline;
 pub(crate) use deadline::with_deadline;
 pub use file::FileTokenCache;
+#[cfg(feature = "memcached")]
+pub use memcached::MemcachedTokenCache;
 #[cfg(feature = "redis")]
 pub use redis::RedisTokenCache;

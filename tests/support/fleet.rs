@@ -4,16 +4,55 @@
 //! `fleet_child` test, which calls the gateway from several threads through a client whose
 //! token cache the parent describes in environment variables.
 
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
-use gopay::{Client, Config, TokenCache};
+use gopay::{CacheError, CachedToken, Client, Config, RefreshLock, TokenCache};
+
+/// The directory where a child marks that it found the refresh lock held, when set.
+const MARKS_VAR: &str = "GOPAY_FLEET_MARKS";
 
 /// Starts one child: `threads` threads, each one `get_status` call, through a client with
 /// the cache `cache` (interpreted by the test's `fleet_child`) and `timeout`.
 pub fn spawn_child(gateway_url: &str, cache: &str, threads: usize, timeout: Duration) -> Child {
-    Command::new(std::env::current_exe().expect("the test binary"))
+    child_command(gateway_url, cache, threads, timeout)
+        .spawn()
+        .expect("spawn a child test process")
+}
+
+/// [`spawn_child`], whose child also leaves a file named by its pid in `marks` (see
+/// [`marked`]) each time it finds the refresh lock held by another client: proof that it
+/// overlapped with the holder.
+pub fn spawn_marking_child(
+    gateway_url: &str,
+    cache: &str,
+    threads: usize,
+    timeout: Duration,
+    marks: &Path,
+) -> Child {
+    child_command(gateway_url, cache, threads, timeout)
+        .env(MARKS_VAR, marks)
+        .spawn()
+        .expect("spawn a child test process")
+}
+
+/// The pids of the children that left a mark in `marks`.
+pub fn marked(marks: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(marks)
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn child_command(gateway_url: &str, cache: &str, threads: usize, timeout: Duration) -> Command {
+    let mut command = Command::new(std::env::current_exe().expect("the test binary"));
+    command
         .args([
             "fleet_child",
             "--exact",
@@ -26,9 +65,8 @@ pub fn spawn_child(gateway_url: &str, cache: &str, threads: usize, timeout: Dura
         .env("GOPAY_FLEET_THREADS", threads.to_string())
         .env("GOPAY_FLEET_TIMEOUT_MS", timeout.as_millis().to_string())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn a child test process")
+        .stderr(Stdio::piped());
+    command
 }
 
 /// Waits for a child and fails the test with its output if it failed.
@@ -49,8 +87,15 @@ pub fn child_main(make_cache: impl Fn(&str) -> Arc<dyn TokenCache>) {
     let threads: usize = var("GOPAY_FLEET_THREADS").parse().unwrap();
     let timeout = Duration::from_millis(var("GOPAY_FLEET_TIMEOUT_MS").parse().unwrap());
     let config = Config::new(super::GOID, super::CLIENT_ID, super::CLIENT_SECRET, url);
+    let mut cache = make_cache(&var("GOPAY_FLEET_CACHE"));
+    if let Ok(marks) = std::env::var(MARKS_VAR) {
+        cache = Arc::new(Marking {
+            cache,
+            marks: PathBuf::from(marks),
+        });
+    }
     let client = Client::builder(config)
-        .token_cache(make_cache(&var("GOPAY_FLEET_CACHE")))
+        .token_cache(cache)
         .timeout(timeout)
         .build()
         .unwrap();
@@ -68,5 +113,50 @@ pub fn child_main(make_cache: impl Fn(&str) -> Arc<dyn TokenCache>) {
         if let Err(err) = handle.join().unwrap() {
             panic!("a call failed: {err}");
         }
+    }
+}
+
+/// The shared cache a `cache` URL names, for a `fleet_child` to pass to [`child_main`]:
+/// `memcache://` or `memcaches://` (feature `memcached`), `redis://` or `rediss://`
+/// (feature `redis`).
+pub fn shared_cache(url: &str) -> Arc<dyn TokenCache> {
+    #[cfg(feature = "memcached")]
+    if url.starts_with("memcache://") || url.starts_with("memcaches://") {
+        return Arc::new(gopay::MemcachedTokenCache::new(url).unwrap());
+    }
+    #[cfg(feature = "redis")]
+    if url.starts_with("redis://") || url.starts_with("rediss://") {
+        return Arc::new(gopay::RedisTokenCache::new(url).unwrap());
+    }
+    panic!("no shared cache for this URL in this build: {url}");
+}
+
+/// A cache that leaves a mark each time its lock is found held.
+struct Marking {
+    cache: Arc<dyn TokenCache>,
+    marks: PathBuf,
+}
+
+impl TokenCache for Marking {
+    fn get(&self, key: &str) -> Result<Option<CachedToken>, CacheError> {
+        self.cache.get(key)
+    }
+    fn set(&self, key: &str, token: &CachedToken) -> Result<(), CacheError> {
+        self.cache.set(key, token)
+    }
+    fn delete(&self, key: &str) -> Result<(), CacheError> {
+        self.cache.delete(key)
+    }
+    fn try_lock_refresh(
+        &self,
+        key: &str,
+        ttl: Duration,
+    ) -> Result<Option<RefreshLock>, CacheError> {
+        let lock = self.cache.try_lock_refresh(key, ttl)?;
+        if lock.is_none() {
+            std::fs::create_dir_all(&self.marks)?;
+            std::fs::write(self.marks.join(std::process::id().to_string()), b"")?;
+        }
+        Ok(lock)
     }
 }

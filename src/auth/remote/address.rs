@@ -93,6 +93,7 @@ pub(crate) fn parse_host_port(
 }
 
 /// Percent-decodes a user name or password; `None` for a bad escape.
+#[cfg_attr(not(feature = "redis"), allow(dead_code))] // memcached URLs hold no credentials
 pub(crate) fn decode_percent(text: &str) -> Option<Vec<u8>> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

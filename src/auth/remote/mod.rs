@@ -9,7 +9,9 @@ mod stream;
 mod tls;
 mod wait;
 
-pub(crate) use address::{decode_percent, parse_host_port, Host, Node};
+#[cfg(feature = "redis")]
+pub(crate) use address::decode_percent;
+pub(crate) use address::{parse_host_port, Host, Node};
 pub(crate) use error::NetError;
 pub(crate) use pool::Pool;
 pub(crate) use stream::Stream;
