@@ -55,8 +55,11 @@ pub fn client(cli: &Cli) -> Result<Client, Failure> {
 fn without_the_gateway_url(error: Error, url: &str) -> Failure {
     let reason = match &error {
         Error::Config { message } => message.strip_prefix("gateway URL ").map(|quoted| {
-            // The reason follows the quoted URL: `gateway URL "…" must use https`.
-            after_quoted(quoted).unwrap_or("is not a valid gateway URL")
+            // The reason follows the quoted URL, `gateway URL "…" must use https`, or the
+            // placeholder of a value that is no URL, `gateway URL (… not shown) has no scheme`.
+            after_quoted(quoted)
+                .or_else(|| after_placeholder(quoted))
+                .unwrap_or("is not a valid gateway URL")
         }),
         _ => None,
     };
@@ -67,6 +70,12 @@ fn without_the_gateway_url(error: Error, url: &str) -> Failure {
         )),
         None => Failure::from(error),
     }
+}
+
+/// What follows the parenthesised placeholder `text` starts with (it holds no `)`).
+fn after_placeholder(text: &str) -> Option<&str> {
+    let (_, rest) = text.strip_prefix('(')?.split_once(')')?;
+    Some(rest.trim_start()).filter(|rest| !rest.is_empty())
 }
 
 /// What follows the double-quoted string (with backslash escapes) `text` starts with.
