@@ -7,7 +7,6 @@ mod connection;
 mod text;
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -15,7 +14,7 @@ use self::address::Address;
 use self::connection::Connection;
 use self::text::{Malformed, Reply};
 use super::cache::{CacheError, CachedToken, RefreshLock, TokenCache};
-use super::remote::{deadline_after, deadline_within, left, NetError, Pool, TlsSettings};
+use super::remote::{deadline_after, deadline_within, left, lock_owner, Connections, NetError};
 use crate::error::Error;
 
 /// Default bound on one cache operation (connecting included).
@@ -81,30 +80,10 @@ pub struct MemcachedTokenCache {
     timeout: Duration,
 }
 
-/// The server's address, how to reach it, and its idle connections, shared by clones.
+/// The server's address, how to reach it and its idle connections, shared by clones.
 struct Server {
     address: Address,
-    /// For `memcaches://`.
-    tls: Option<TlsSettings>,
-    /// Extra roots trusted, as DER, kept to rebuild `tls` when another is added.
-    #[cfg_attr(not(feature = "extra-roots"), allow(dead_code))]
-    extra_roots: Vec<Vec<u8>>,
-    pool: Pool<Connection>,
-}
-
-impl Server {
-    fn new(address: Address, extra_roots: Vec<Vec<u8>>) -> Result<Server, Error> {
-        let tls = match address.tls {
-            true => Some(TlsSettings::new(address.node.host.clone(), &extra_roots)?),
-            false => None,
-        };
-        Ok(Server {
-            address,
-            tls,
-            extra_roots,
-            pool: Pool::new(),
-        })
-    }
+    connections: Connections<Connection>,
 }
 
 impl MemcachedTokenCache {
@@ -119,8 +98,13 @@ impl MemcachedTokenCache {
     /// (memcached's text protocol has no authentication). The message never quotes the
     /// URL.
     pub fn new(memcached_url: &str) -> Result<MemcachedTokenCache, Error> {
+        let address = Address::parse(memcached_url)?;
+        let connections = Connections::new(&address.node.host, address.tls)?;
         Ok(MemcachedTokenCache {
-            server: Arc::new(Server::new(Address::parse(memcached_url)?, Vec::new())?),
+            server: Arc::new(Server {
+                address,
+                connections,
+            }),
             prefix: "gopay:".to_owned(),
             timeout: DEFAULT_TIMEOUT,
         })
@@ -143,19 +127,17 @@ impl MemcachedTokenCache {
         self,
         pem: impl AsRef<[u8]>,
     ) -> Result<MemcachedTokenCache, Error> {
-        if !self.server.address.tls {
-            return Err(Error::config(
-                "a root certificate was added for a memcache:// URL, which does not use TLS: \
-                 use memcaches://",
-            ));
-        }
-        let mut roots = self.server.extra_roots.clone();
-        let n = roots.len();
-        for cert in crate::pem_roots::certificates(pem.as_ref(), n)? {
-            roots.push(cert.der().to_vec());
-        }
+        let address = &self.server.address;
+        let connections = self.server.connections.trusting(
+            &address.node.host,
+            pem.as_ref(),
+            ("memcache", "memcaches"),
+        )?;
         Ok(MemcachedTokenCache {
-            server: Arc::new(Server::new(self.server.address.clone(), roots)?),
+            server: Arc::new(Server {
+                address: address.clone(),
+                connections,
+            }),
             ..self
         })
     }
@@ -200,14 +182,15 @@ impl MemcachedTokenCache {
         left(deadline)?;
         let server = &*self.server;
         let node = &server.address.node;
-        let mut connection = match server.pool.take(node, Connection::looks_idle) {
+        let connections = &server.connections;
+        let mut connection = match connections.pool.take(node, Connection::looks_idle) {
             Some(connection) => connection,
-            None => Connection::open(node, server.tls.as_ref(), deadline)?,
+            None => Connection::open(node, connections.tls.as_ref(), deadline)?,
         };
         match connection.command(request, key, deadline)? {
             Reply::Error(code) => Err(MemcachedError::Server(code)),
             reply => {
-                server.pool.put_back(node, connection);
+                connections.pool.put_back(node, connection);
                 Ok(reply)
             }
         }
@@ -331,20 +314,6 @@ impl MemcachedTokenCache {
             _ => Err(MemcachedError::Unexpected.into()),
         }
     }
-}
-
-/// A value no other lock holder will have: process, time and a counter.
-fn lock_owner() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    format!(
-        "{}-{nanos:x}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
 }
 
 impl fmt::Debug for MemcachedTokenCache {

@@ -9,9 +9,8 @@ mod slot;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime};
 
 use self::address::Address;
 use self::connection::Connection;
@@ -20,7 +19,7 @@ use parking_lot::Mutex;
 use self::resp::{Malformed, Reply};
 use super::cache::{CacheError, CachedToken, RefreshLock, TokenCache};
 use super::remote::{
-    deadline_after, deadline_within, left, parse_host_port, Host, NetError, Node, Pool, TlsSettings,
+    deadline_after, deadline_within, left, lock_owner, parse_host_port, Connections, NetError, Node,
 };
 use crate::error::Error;
 
@@ -89,33 +88,22 @@ pub struct RedisTokenCache {
     timeout: Duration,
 }
 
-/// The server's address, how to reach it, and the idle connections to its nodes, shared by
+/// The server's address, how to reach it and the idle connections to its nodes, shared by
 /// clones.
 struct Server {
     address: Address,
-    /// For `rediss://`.
-    tls: Option<TlsSettings>,
-    /// Extra roots trusted, as DER, kept to rebuild `tls` when another is added.
-    #[cfg_attr(not(feature = "extra-roots"), allow(dead_code))]
-    extra_roots: Vec<Vec<u8>>,
-    pool: Pool<Connection>,
+    connections: Connections<Connection>,
     /// Redis Cluster: the node serving a slot, as the last `MOVED` for it said.
     routes: Mutex<HashMap<u16, Node>>,
 }
 
 impl Server {
-    fn new(address: Address, extra_roots: Vec<Vec<u8>>) -> Result<Server, Error> {
-        let tls = match address.tls {
-            true => Some(TlsSettings::new(address.node.host.clone(), &extra_roots)?),
-            false => None,
-        };
-        Ok(Server {
+    fn new(address: Address, connections: Connections<Connection>) -> Server {
+        Server {
             address,
-            tls,
-            extra_roots,
-            pool: Pool::new(),
+            connections,
             routes: Mutex::new(HashMap::new()),
-        })
+        }
     }
 }
 
@@ -133,8 +121,10 @@ impl RedisTokenCache {
     /// [`Error::Config`] for a malformed URL or a unix socket. The message never quotes the
     /// URL, which may hold a password.
     pub fn new(redis_url: &str) -> Result<RedisTokenCache, Error> {
+        let address = Address::parse(redis_url)?;
+        let connections = Connections::new(&address.node.host, address.tls)?;
         Ok(RedisTokenCache {
-            server: Arc::new(Server::new(Address::parse(redis_url)?, Vec::new())?),
+            server: Arc::new(Server::new(address, connections)),
             prefix: "gopay:".to_owned(),
             timeout: DEFAULT_TIMEOUT,
         })
@@ -153,19 +143,14 @@ impl RedisTokenCache {
     #[cfg(feature = "extra-roots")]
     #[cfg_attr(docsrs, doc(cfg(feature = "extra-roots")))]
     pub fn add_root_certificate_pem(self, pem: impl AsRef<[u8]>) -> Result<RedisTokenCache, Error> {
-        if !self.server.address.tls {
-            return Err(Error::config(
-                "a root certificate was added for a redis:// URL, which does not use TLS: \
-                 use rediss://",
-            ));
-        }
-        let mut roots = self.server.extra_roots.clone();
-        let n = roots.len();
-        for cert in crate::pem_roots::certificates(pem.as_ref(), n)? {
-            roots.push(cert.der().to_vec());
-        }
+        let address = &self.server.address;
+        let connections = self.server.connections.trusting(
+            &address.node.host,
+            pem.as_ref(),
+            ("redis", "rediss"),
+        )?;
         Ok(RedisTokenCache {
-            server: Arc::new(Server::new(self.server.address.clone(), roots)?),
+            server: Arc::new(Server::new(address.clone(), connections)),
             ..self
         })
     }
@@ -205,35 +190,35 @@ impl RedisTokenCache {
     /// an `ASK` once (with `ASKING`, not remembered), so at most three nodes are asked.
     fn run(&self, key: &[u8], args: &[&[u8]], deadline: Instant) -> Result<Reply, RedisError> {
         let slot = slot::of(key);
-        let routed = self.server.routes.lock().get(&slot).cloned();
-        let mut node = routed.unwrap_or_else(|| self.server.address.node.clone());
+        // Where the command goes when not to the URL's node (which is not copied per call).
+        let mut redirected = self.server.routes.lock().get(&slot).cloned();
         let (mut moved, mut asking) = (false, false);
         loop {
-            let reply = self
-                .run_on(&node, args, asking, deadline)
-                .inspect_err(|_| {
-                    // A node that failed may be gone: start from the URL's node next time.
-                    self.server.routes.lock().remove(&slot);
-                })?;
+            let node = redirected.as_ref().unwrap_or(&self.server.address.node);
+            let reply = self.run_on(node, args, asking, deadline).inspect_err(|_| {
+                // A node that failed may be gone: start from the URL's node next time.
+                self.server.routes.lock().remove(&slot);
+            })?;
             match reply {
                 Reply::Redirect {
                     ask: false,
                     node: named,
                 } if !moved && !asking => {
                     moved = true;
-                    node = redirect_target(&named, &node)?;
+                    let next = redirect_target(&named, node)?;
                     let mut routes = self.server.routes.lock();
                     if routes.len() >= MAX_ROUTES {
                         routes.clear();
                     }
-                    routes.insert(slot, node.clone());
+                    routes.insert(slot, next.clone());
+                    redirected = Some(next);
                 }
                 Reply::Redirect {
                     ask: true,
                     node: named,
                 } if !asking => {
                     asking = true;
-                    node = redirect_target(&named, &node)?;
+                    redirected = Some(redirect_target(&named, node)?);
                 }
                 // A redirect past those is a cluster in flux: a miss this time.
                 Reply::Redirect { .. } => return Err(RedisError::Redirected),
@@ -255,15 +240,16 @@ impl RedisTokenCache {
         // With no time left, fail before taking (and losing) a pooled connection.
         left(deadline)?;
         let server = &*self.server;
-        let mut connection = match server.pool.take(node, Connection::looks_idle) {
+        let connections = &server.connections;
+        let mut connection = match connections.pool.take(node, Connection::looks_idle) {
             Some(connection) => connection,
-            None => Connection::open(node, &server.address, server.tls.as_ref(), deadline)?,
+            None => Connection::open(node, &server.address, connections.tls.as_ref(), deadline)?,
         };
         if asking {
             connection.expect_ok(&[b"ASKING"], deadline)?;
         }
         let reply = connection.command(args, deadline)?;
-        server.pool.put_back(node, connection);
+        connections.pool.put_back(node, connection);
         Ok(reply)
     }
 }
@@ -285,10 +271,9 @@ fn redirect_target(named: &str, answered: &Node) -> Result<Node, RedisError> {
         ipv6 if ipv6.contains(':') => format!("[{ipv6}]:{port}"),
         host => format!("{host}:{port}"),
     };
-    let node = parse_host_port(&host_port, 0, |_| Error::config(String::new()))
-        .map_err(|_| RedisError::BadRedirect)?;
-    match node.host {
-        Host::Name(_) | Host::Ip(_) if node.port != 0 => Ok(node),
+    // With 0 as the default, a redirect without a port is refused like a bad one.
+    match parse_host_port(&host_port, 0, |_| Error::config(String::new())) {
+        Ok(node) if node.port != 0 => Ok(node),
         _ => Err(RedisError::BadRedirect),
     }
 }
@@ -380,20 +365,6 @@ impl TokenCache for RedisTokenCache {
             );
         })))
     }
-}
-
-/// A value no other lock holder will have: process, time and a counter.
-fn lock_owner() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    format!(
-        "{}-{nanos:x}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
 }
 
 impl fmt::Debug for RedisTokenCache {

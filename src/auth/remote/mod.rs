@@ -3,7 +3,9 @@
 //! write) bounded by the operation's deadline, and a pool of idle connections per node.
 
 mod address;
+mod connections;
 mod error;
+mod owner;
 mod pool;
 mod stream;
 mod tls;
@@ -12,8 +14,10 @@ mod wait;
 #[cfg(feature = "redis")]
 pub(crate) use address::decode_percent;
 pub(crate) use address::{parse_host_port, Host, Node};
+pub(crate) use connections::Connections;
 pub(crate) use error::NetError;
-pub(crate) use pool::Pool;
+pub(crate) use owner::lock_owner;
+use pool::Pool;
 pub(crate) use stream::Stream;
 pub(crate) use tls::TlsSettings;
 pub(crate) use wait::{deadline_after, deadline_within, left};
