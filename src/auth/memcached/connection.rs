@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use super::text::{self, Malformed, Reply};
 use super::MemcachedError;
-use crate::auth::remote::{Node, Stream, TlsSettings};
+use crate::auth::remote::{Node, ReplyError, Stream, TlsSettings};
 
 /// A connection to the server (memcached has no login: it is ready once connected).
 pub(super) struct Connection {
@@ -42,28 +42,18 @@ impl Connection {
     /// Reads exactly one reply, never buffering more than [`text::MAX_REPLY`] bytes: a
     /// value over the cap is refused from its `VALUE` header.
     fn read_reply(&mut self, key: &[u8], deadline: Instant) -> Result<Reply, MemcachedError> {
-        self.buf.clear();
-        let mut chunk = [0u8; 4096];
-        loop {
-            match text::parse(&self.buf, key) {
-                Ok(Some((reply, used))) => {
-                    if used != self.buf.len() {
-                        // More than one reply to one command: not a server we trust.
-                        return Err(MemcachedError::Unexpected);
-                    }
-                    return Ok(reply);
-                }
-                Ok(None) => {}
-                Err(why) => return Err(MemcachedError::Malformed(why)),
-            }
-            let room = text::MAX_REPLY.saturating_sub(self.buf.len());
-            if room == 0 {
-                return Err(MemcachedError::Malformed(Malformed::TooLarge));
-            }
-            let want = room.min(chunk.len());
-            let n = self.stream.read_some(&mut chunk[..want], deadline)?;
-            self.buf.extend_from_slice(&chunk[..n]);
-        }
+        let read = self
+            .stream
+            .read_reply(&mut self.buf, text::MAX_REPLY, deadline, |buf| {
+                text::parse(buf, key)
+            });
+        read.map_err(|err| match err {
+            ReplyError::Net(net) => MemcachedError::Net(net),
+            ReplyError::Malformed(why) => MemcachedError::Malformed(why),
+            ReplyError::TooLarge => MemcachedError::Malformed(Malformed::TooLarge),
+            // More than one reply to one command: not a server we trust.
+            ReplyError::Trailing => MemcachedError::Unexpected,
+        })
     }
 
     /// Whether an idle connection is still open with nothing unread.

@@ -6,7 +6,7 @@ use std::time::Instant;
 use super::address::Address;
 use super::resp::{self, Malformed, Reply};
 use super::RedisError;
-use crate::auth::remote::{Node, Stream, TlsSettings};
+use crate::auth::remote::{Node, ReplyError, Stream, TlsSettings};
 
 /// A connection to one node, logged in and on the URL's database.
 pub(super) struct Connection {
@@ -68,28 +68,16 @@ impl Connection {
     /// Reads exactly one reply, never buffering more than [`resp::MAX_REPLY`] bytes: a
     /// reply over the cap is refused from its header.
     fn read_reply(&mut self, deadline: Instant) -> Result<Reply, RedisError> {
-        self.buf.clear();
-        let mut chunk = [0u8; 4096];
-        loop {
-            match resp::parse(&self.buf) {
-                Ok(Some((reply, used))) => {
-                    if used != self.buf.len() {
-                        // More than one reply to one command: not a server we trust.
-                        return Err(RedisError::Unexpected);
-                    }
-                    return Ok(reply);
-                }
-                Ok(None) => {}
-                Err(why) => return Err(RedisError::Malformed(why)),
-            }
-            let room = resp::MAX_REPLY.saturating_sub(self.buf.len());
-            if room == 0 {
-                return Err(RedisError::Malformed(Malformed::TooLarge));
-            }
-            let want = room.min(chunk.len());
-            let n = self.stream.read_some(&mut chunk[..want], deadline)?;
-            self.buf.extend_from_slice(&chunk[..n]);
-        }
+        let read = self
+            .stream
+            .read_reply(&mut self.buf, resp::MAX_REPLY, deadline, resp::parse);
+        read.map_err(|err| match err {
+            ReplyError::Net(net) => RedisError::Net(net),
+            ReplyError::Malformed(why) => RedisError::Malformed(why),
+            ReplyError::TooLarge => RedisError::Malformed(Malformed::TooLarge),
+            // More than one reply to one command: not a server we trust.
+            ReplyError::Trailing => RedisError::Unexpected,
+        })
     }
 
     /// Whether an idle connection is still open with nothing unread.

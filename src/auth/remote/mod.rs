@@ -18,6 +18,6 @@ pub(crate) use connections::Connections;
 pub(crate) use error::NetError;
 pub(crate) use owner::lock_owner;
 use pool::Pool;
-pub(crate) use stream::Stream;
+pub(crate) use stream::{ReplyError, Stream};
 pub(crate) use tls::TlsSettings;
 pub(crate) use wait::{deadline_after, deadline_within, left};

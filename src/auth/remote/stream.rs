@@ -23,6 +23,24 @@ pub(crate) struct TlsStream {
     socket: TcpStream,
 }
 
+/// Why reading one reply failed, `M` being the parser's reason for refusing bytes.
+pub(crate) enum ReplyError<M> {
+    /// The connection failed, timed out or was closed, or TLS failed.
+    Net(NetError),
+    /// The parser refused the bytes.
+    Malformed(M),
+    /// The cap was reached without a complete reply.
+    TooLarge,
+    /// More came than the one reply: not a server to trust.
+    Trailing,
+}
+
+impl<M> From<NetError> for ReplyError<M> {
+    fn from(err: NetError) -> ReplyError<M> {
+        ReplyError::Net(err)
+    }
+}
+
 impl Stream {
     /// Resolves `node`, connects to it and, with `tls`, completes the handshake, all by
     /// `deadline`.
@@ -52,7 +70,7 @@ impl Stream {
     }
 
     /// Reads at least one byte into `buf` by `deadline`; a closed connection is an error.
-    pub(crate) fn read_some(
+    fn read_some(
         &mut self,
         buf: &mut [u8],
         deadline: Instant,
@@ -68,6 +86,37 @@ impl Stream {
                 }
             },
             Stream::Tls(tls) => tls.read_some(buf, deadline),
+        }
+    }
+
+    /// Reads exactly one reply by `deadline` into `buf`, never buffering more than `cap`
+    /// bytes. `parse` gives a complete reply and the bytes it used, `None` to read more
+    /// (which it must never answer once `cap` bytes are there), or why it refuses them.
+    ///
+    /// On error the connection is in an unknown state and must be dropped.
+    pub(crate) fn read_reply<R, M>(
+        &mut self,
+        buf: &mut Vec<u8>,
+        cap: usize,
+        deadline: Instant,
+        parse: impl Fn(&[u8]) -> Result<Option<(R, usize)>, M>,
+    ) -> Result<R, ReplyError<M>> {
+        buf.clear();
+        let mut chunk = [0u8; 4096];
+        loop {
+            match parse(buf) {
+                Ok(Some((reply, used))) if used == buf.len() => return Ok(reply),
+                Ok(Some(_)) => return Err(ReplyError::Trailing),
+                Ok(None) => {}
+                Err(why) => return Err(ReplyError::Malformed(why)),
+            }
+            let room = cap.saturating_sub(buf.len());
+            if room == 0 {
+                return Err(ReplyError::TooLarge);
+            }
+            let want = room.min(chunk.len());
+            let n = self.read_some(&mut chunk[..want], deadline)?;
+            buf.extend_from_slice(&chunk[..n]);
         }
     }
 
