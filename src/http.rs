@@ -15,7 +15,7 @@ use ureq::unversioned::transport::{
     RustlsConnector, TcpConnector, Transport as UreqTransport,
 };
 
-use crate::auth::CachedToken;
+use crate::auth::{CachedToken, Published};
 use crate::error::Error;
 use crate::resolve::CachingResolver;
 
@@ -117,7 +117,8 @@ impl Transport {
         if remaining.is_zero() {
             return Err(Error::timed_out("before the request was sent"));
         }
-        let _published = PublishedDeadline::new(deadline);
+        // Every socket wait of the exchange reads it (see `BoundByDeadline`).
+        let _published = Published::new(&EXCHANGE_DEADLINE, deadline);
         let authorization = HeaderValue::from_str(authorization)
             .map_err(|_| Error::invalid_input("authorization", "not a valid header value"))?;
         let builder = Request::builder()
@@ -193,22 +194,6 @@ thread_local! {
     /// The deadline of the exchange [`Transport::send`] runs on this thread, read by every
     /// wait on a socket (see [`BoundByDeadline`]).
     static EXCHANGE_DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
-}
-
-/// Publishes an exchange's deadline to its socket waits while alive; restores the previous
-/// value when dropped (also when unwinding).
-struct PublishedDeadline(Option<Instant>);
-
-impl PublishedDeadline {
-    fn new(deadline: Instant) -> PublishedDeadline {
-        PublishedDeadline(EXCHANGE_DEADLINE.with(|current| current.replace(Some(deadline))))
-    }
-}
-
-impl Drop for PublishedDeadline {
-    fn drop(&mut self) {
-        EXCHANGE_DEADLINE.with(|current| current.set(self.0));
-    }
 }
 
 /// ureq's default connector chain for this crate's features (HTTP CONNECT proxies, TCP,
@@ -423,7 +408,8 @@ mod tests {
         // No exchange on this thread: ureq's own timeout.
         assert_eq!(within_deadline(long).unwrap(), long);
         {
-            let _published = PublishedDeadline::new(Instant::now() + Duration::from_secs(1));
+            let _published =
+                Published::new(&EXCHANGE_DEADLINE, Instant::now() + Duration::from_secs(1));
             let cut = within_deadline(long).unwrap();
             assert!(*cut.after <= Duration::from_secs(1), "{cut:?}");
             assert_eq!(cut.reason, ureq::Timeout::Global);
@@ -436,7 +422,7 @@ mod tests {
             };
             assert!(*within_deadline(never).unwrap().after <= Duration::from_secs(1));
             {
-                let _nested = PublishedDeadline::new(Instant::now());
+                let _nested = Published::new(&EXCHANGE_DEADLINE, Instant::now());
                 assert!(matches!(
                     within_deadline(short),
                     Err(ureq::Error::Timeout(ureq::Timeout::Global))

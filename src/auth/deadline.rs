@@ -6,6 +6,7 @@
 //! call; caches that do I/O bound it by [`token_cache_deadline`].
 
 use std::cell::Cell;
+use std::thread::LocalKey;
 use std::time::Instant;
 
 thread_local! {
@@ -39,14 +40,33 @@ pub fn token_cache_deadline() -> Option<Instant> {
 /// Runs `f` with `deadline` published to the token cache, restoring the previous value after
 /// (also when `f` unwinds).
 pub(crate) fn with_deadline<T>(deadline: Instant, f: impl FnOnce() -> T) -> T {
-    struct Restore(Option<Instant>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            CURRENT.with(|current| current.set(self.0));
+    let _published = Published::new(&CURRENT, deadline);
+    f()
+}
+
+/// A deadline published in a thread-local cell while this lives; the cell's previous value
+/// comes back when it is dropped (also when unwinding), so publications nest.
+pub(crate) struct Published {
+    cell: &'static LocalKey<Cell<Option<Instant>>>,
+    previous: Option<Instant>,
+}
+
+impl Published {
+    pub(crate) fn new(
+        cell: &'static LocalKey<Cell<Option<Instant>>>,
+        deadline: Instant,
+    ) -> Published {
+        Published {
+            cell,
+            previous: cell.with(|current| current.replace(Some(deadline))),
         }
     }
-    let _restore = Restore(CURRENT.with(|current| current.replace(Some(deadline))));
-    f()
+}
+
+impl Drop for Published {
+    fn drop(&mut self) {
+        self.cell.with(|current| current.set(self.previous));
+    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ pub(crate) mod token;
 
 pub use cache::{CacheError, CachedToken, InMemoryTokenCache, RefreshLock, TokenCache};
 pub use deadline::token_cache_deadline;
-pub(crate) use deadline::with_deadline;
+pub(crate) use deadline::{with_deadline, Published};
 pub use file::FileTokenCache;
 #[cfg(feature = "memcached")]
 pub use memcached::MemcachedTokenCache;

@@ -70,11 +70,7 @@ impl Stream {
     }
 
     /// Reads at least one byte into `buf` by `deadline`; a closed connection is an error.
-    fn read_some(
-        &mut self,
-        buf: &mut [u8],
-        deadline: Instant,
-    ) -> Result<usize, NetError> {
+    fn read_some(&mut self, buf: &mut [u8], deadline: Instant) -> Result<usize, NetError> {
         match self {
             Stream::Plain(socket) => loop {
                 socket.set_read_timeout(next_wait(deadline)?)?;
