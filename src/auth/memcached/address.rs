@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::auth::remote::{parse_host_port, Node};
+use crate::auth::remote::{parse_host_port, split_url, Node, UrlParts, UrlProblem};
 use crate::error::Error;
 
 /// The port memcached listens on unless the URL names another (TLS included, as memcached
@@ -21,23 +21,21 @@ pub(crate) struct Address {
 impl Address {
     /// Parses `url`, or fails with [`Error::Config`] saying what is wrong but not quoting it.
     pub(crate) fn parse(url: &str) -> Result<Address, Error> {
-        let lower = url.get(..12).unwrap_or(url).to_ascii_lowercase();
-        let (tls, rest) = if lower.starts_with("memcache://") {
-            (false, &url["memcache://".len()..])
-        } else if lower.starts_with("memcaches://") {
-            (true, &url["memcaches://".len()..])
-        } else {
-            return Err(Error::config(
-                "the memcached URL must look like memcache://host[:port] \
-                 (memcaches:// for TLS)",
-            ));
-        };
-        if rest.contains(['?', '#']) {
-            return Err(invalid("query strings and fragments are not supported"));
-        }
-        let (authority, path) = match rest.find('/') {
-            Some(slash) => (&rest[..slash], &rest[slash + 1..]),
-            None => (rest, ""),
+        let UrlParts {
+            tls,
+            authority,
+            path,
+        } = match split_url(url, "memcache", "memcaches") {
+            Ok(parts) => parts,
+            Err(UrlProblem::Scheme) => {
+                return Err(Error::config(
+                    "the memcached URL must look like memcache://host[:port] \
+                     (memcaches:// for TLS)",
+                ))
+            }
+            Err(UrlProblem::QueryOrFragment) => {
+                return Err(invalid("query strings and fragments are not supported"))
+            }
         };
         if authority.contains('@') {
             return Err(Error::config(

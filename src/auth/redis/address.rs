@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::auth::remote::{decode_percent, parse_host_port, Node};
+use crate::auth::remote::{decode_percent, parse_host_port, split_url, Node, UrlParts, UrlProblem};
 use crate::error::Error;
 
 /// The port Redis listens on unless the URL names another (TLS included, as Redis and
@@ -32,27 +32,26 @@ pub(crate) struct Credentials {
 impl Address {
     /// Parses `url`, or fails with [`Error::Config`] saying what is wrong but not quoting it.
     pub(crate) fn parse(url: &str) -> Result<Address, Error> {
-        let lower = url.get(..12).unwrap_or(url).to_ascii_lowercase();
-        let (tls, rest) = if lower.starts_with("redis://") {
-            (false, &url["redis://".len()..])
-        } else if lower.starts_with("rediss://") {
-            (true, &url["rediss://".len()..])
-        } else if lower.starts_with("unix:") || lower.starts_with("redis+unix:") {
-            return Err(Error::config(
-                "RedisTokenCache does not support unix sockets: use redis://host:port",
-            ));
-        } else {
-            return Err(Error::config(
-                "the Redis URL must look like redis://[[user]:password@]host[:port][/db] \
-                 (rediss:// for TLS)",
-            ));
-        };
-        if rest.contains(['?', '#']) {
-            return Err(invalid("query strings and fragments are not supported"));
-        }
-        let (authority, path) = match rest.find('/') {
-            Some(slash) => (&rest[..slash], &rest[slash + 1..]),
-            None => (rest, ""),
+        let UrlParts {
+            tls,
+            authority,
+            path,
+        } = match split_url(url, "redis", "rediss") {
+            Ok(parts) => parts,
+            Err(UrlProblem::Scheme) if is_unix_socket(url) => {
+                return Err(Error::config(
+                    "RedisTokenCache does not support unix sockets: use redis://host:port",
+                ))
+            }
+            Err(UrlProblem::Scheme) => {
+                return Err(Error::config(
+                    "the Redis URL must look like redis://[[user]:password@]host[:port][/db] \
+                     (rediss:// for TLS)",
+                ))
+            }
+            Err(UrlProblem::QueryOrFragment) => {
+                return Err(invalid("query strings and fragments are not supported"))
+            }
         };
         let (userinfo, host_port) = match authority.rfind('@') {
             Some(at) => (Some(&authority[..at]), &authority[at + 1..]),
@@ -77,6 +76,14 @@ impl Address {
             db,
         })
     }
+}
+
+/// Whether `url` names a unix socket (`unix:` or `redis+unix:`).
+fn is_unix_socket(url: &str) -> bool {
+    ["unix:", "redis+unix:"].iter().any(|scheme| {
+        url.get(..scheme.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(scheme))
+    })
 }
 
 /// `user:password` or `:password`, percent-decoded; `None` for an empty password.

@@ -37,6 +37,53 @@ impl fmt::Display for Node {
     }
 }
 
+/// Why a cache URL could not be cut into its parts.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum UrlProblem {
+    /// It does not start with either scheme and `://`.
+    Scheme,
+    /// It has a query or a fragment.
+    QueryOrFragment,
+}
+
+/// A cache URL cut into its parts: whether it asks for TLS, the authority, and the path
+/// after the authority's `/` (empty when there is none).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct UrlParts<'a> {
+    pub(crate) tls: bool,
+    pub(crate) authority: &'a str,
+    pub(crate) path: &'a str,
+}
+
+/// Cuts `url`, whose scheme must be `plain` or, for TLS, `tls` (in any case).
+pub(crate) fn split_url<'a>(
+    url: &'a str,
+    plain: &str,
+    tls: &str,
+) -> Result<UrlParts<'a>, UrlProblem> {
+    let (tls, rest) = match (after_scheme(url, plain), after_scheme(url, tls)) {
+        (Some(rest), _) => (false, rest),
+        (None, Some(rest)) => (true, rest),
+        (None, None) => return Err(UrlProblem::Scheme),
+    };
+    if rest.contains(['?', '#']) {
+        return Err(UrlProblem::QueryOrFragment);
+    }
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    Ok(UrlParts {
+        tls,
+        authority,
+        path,
+    })
+}
+
+/// What follows `scheme://` at the start of `url`, the scheme in any case.
+fn after_scheme<'a>(url: &'a str, scheme: &str) -> Option<&'a str> {
+    let head = url.get(..scheme.len() + 3)?;
+    let (name, separator) = head.split_at(scheme.len());
+    (name.eq_ignore_ascii_case(scheme) && separator == "://").then(|| &url[head.len()..])
+}
+
 /// Parses `host[:port]` (a bracketed IPv6 address, an IPv4 address or a host name of
 /// letters, digits, `-`, `.` and `_`), with `default_port` when no port is written. A
 /// written port must be a number from 1 to 65535. `invalid` makes the error from a reason.
@@ -133,6 +180,27 @@ mod tests {
             "", ":1", "h:0", "h:65536", "h:1x", "h st", "[::1", "[::1]x", "::1",
         ] {
             assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn urls_are_cut_at_their_scheme_and_first_slash() {
+        let parts = split_url("MemCacheS://h:1/x/y", "memcache", "memcaches").unwrap();
+        assert_eq!(
+            (parts.tls, parts.authority, parts.path),
+            (true, "h:1", "x/y")
+        );
+        let parts = split_url("redis://h", "redis", "rediss").unwrap();
+        assert_eq!((parts.tls, parts.authority, parts.path), (false, "h", ""));
+        for (url, problem) in [
+            ("http://h", UrlProblem::Scheme),
+            ("redis:/h", UrlProblem::Scheme),
+            ("redi", UrlProblem::Scheme),
+            ("r\u{e9}dis://h", UrlProblem::Scheme),
+            ("redis://h?db=1", UrlProblem::QueryOrFragment),
+            ("rediss://h/0#x", UrlProblem::QueryOrFragment),
+        ] {
+            assert_eq!(split_url(url, "redis", "rediss"), Err(problem), "{url}");
         }
     }
 

@@ -13,7 +13,7 @@ mod wait;
 
 #[cfg(feature = "redis")]
 pub(crate) use address::decode_percent;
-pub(crate) use address::{parse_host_port, Host, Node};
+pub(crate) use address::{parse_host_port, split_url, Host, Node, UrlParts, UrlProblem};
 pub(crate) use connections::Connections;
 pub(crate) use error::NetError;
 pub(crate) use owner::lock_owner;
