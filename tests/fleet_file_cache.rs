@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use gopay::{CacheError, CachedToken, FileTokenCache, RefreshLock, TokenCache};
-use support::fleet::{expect_success, spawn_child};
+use gopay::{FileTokenCache, TokenCache};
+use support::fleet::{expect_success, marked, spawn_child, spawn_marking_child};
 use support::FakeGateway;
 
 /// A fresh, empty cache directory for one test.
@@ -28,56 +28,10 @@ fn contention_dir(cache_dir: &Path) -> PathBuf {
     PathBuf::from(dir)
 }
 
-/// The pids of the processes that found the lock held at least once.
-fn contended(cache_dir: &Path) -> BTreeSet<String> {
-    std::fs::read_dir(contention_dir(cache_dir))
-        .map(|entries| {
-            entries
-                .map(|e| e.unwrap().file_name().into_string().unwrap())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// A `FileTokenCache` that leaves a mark each time its lock is found held.
-struct Reporting {
-    cache: FileTokenCache,
-    marks: PathBuf,
-}
-
-impl TokenCache for Reporting {
-    fn get(&self, key: &str) -> Result<Option<CachedToken>, CacheError> {
-        self.cache.get(key)
-    }
-    fn set(&self, key: &str, token: &CachedToken) -> Result<(), CacheError> {
-        self.cache.set(key, token)
-    }
-    fn delete(&self, key: &str) -> Result<(), CacheError> {
-        self.cache.delete(key)
-    }
-    fn try_lock_refresh(
-        &self,
-        key: &str,
-        ttl: Duration,
-    ) -> Result<Option<RefreshLock>, CacheError> {
-        let lock = self.cache.try_lock_refresh(key, ttl)?;
-        if lock.is_none() {
-            std::fs::create_dir_all(&self.marks)?;
-            std::fs::write(self.marks.join(std::process::id().to_string()), b"")?;
-        }
-        Ok(lock)
-    }
-}
-
 #[test]
 #[ignore = "a child process of the fleet tests, started by them"]
 fn fleet_child() {
-    support::fleet::child_main(|dir| {
-        Arc::new(Reporting {
-            cache: FileTokenCache::new(dir),
-            marks: contention_dir(Path::new(dir)),
-        }) as Arc<dyn TokenCache>
-    });
+    support::fleet::child_main(|dir| Arc::new(FileTokenCache::new(dir)) as Arc<dyn TokenCache>);
 }
 
 /// Removes the cache directory and the contention marks of one test.
@@ -95,18 +49,19 @@ fn four_processes_of_16_threads_make_one_token_request() {
     let watched = dir.clone();
     gw.on_token(move |request, _, gateway| {
         let give_up = Instant::now() + Duration::from_secs(15);
-        while contended(&watched).len() < 3 && Instant::now() < give_up {
+        while marked(&contention_dir(&watched)).len() < 3 && Instant::now() < give_up {
             std::thread::sleep(Duration::from_millis(10));
         }
         gateway.issue_token_reply(request)
     });
     let children: Vec<_> = (0..4)
         .map(|_| {
-            spawn_child(
+            spawn_marking_child(
                 &gw.gateway.url,
                 dir.to_str().unwrap(),
                 16,
                 Duration::from_secs(20),
+                &contention_dir(&dir),
             )
         })
         .collect();
@@ -114,7 +69,7 @@ fn four_processes_of_16_threads_make_one_token_request() {
     for child in children {
         expect_success(child);
     }
-    let waited = contended(&dir);
+    let waited = marked(&contention_dir(&dir));
     assert_eq!(
         waited.len(),
         3,
