@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod fleet;
+pub mod hostile_cache;
 pub mod memcached_server;
 pub mod redis_server;
 pub mod tls;
