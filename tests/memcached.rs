@@ -7,14 +7,16 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use gopay::{CachedToken, Client, MemcachedTokenCache, TokenCache};
 use support::fleet::{expect_success, marked, spawn_marking_child};
-use support::hostile_cache::{assert_every_method_fails_within, assert_the_call_goes_through};
+use support::hostile_cache::{
+    assert_every_method_fails_within, assert_the_call_goes_through, FakeServer,
+};
 use support::memcached_server::MemcachedServer;
 use support::{FakeGateway, ScratchDir};
 
@@ -368,33 +370,12 @@ fn four_processes_of_8_threads_make_one_token_request() {
 // Hostile fake servers.
 // ---------------------------------------------------------------------------------------
 
-/// A fake memcached on 127.0.0.1: one thread accepts, one thread per connection runs the
-/// behaviour (given the connection's number from 1), then keeps the connection open until
-/// the client closes it.
-struct FakeMemcached {
-    port: u16,
-    accepted: Arc<AtomicUsize>,
-}
+/// A fake memcached on 127.0.0.1 (see [`FakeServer`]).
+struct FakeMemcached(FakeServer);
 
 impl FakeMemcached {
     fn start(behaviour: impl Fn(usize, &mut TcpStream) + Send + Sync + 'static) -> FakeMemcached {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        let port = listener.local_addr().unwrap().port();
-        let accepted = Arc::new(AtomicUsize::new(0));
-        let counter = accepted.clone();
-        let behaviour = Arc::new(behaviour);
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-                let behaviour = behaviour.clone();
-                std::thread::spawn(move || {
-                    let mut stream = stream;
-                    behaviour(n, &mut stream);
-                    drain(&mut stream);
-                });
-            }
-        });
-        FakeMemcached { port, accepted }
+        FakeMemcached(FakeServer::start(behaviour))
     }
 
     /// Answers every command with `reply`, `{key}` replaced by the command's key.
@@ -412,11 +393,11 @@ impl FakeMemcached {
     }
 
     fn cache(&self) -> MemcachedTokenCache {
-        MemcachedTokenCache::new(&format!("memcache://127.0.0.1:{}", self.port)).unwrap()
+        MemcachedTokenCache::new(&format!("memcache://127.0.0.1:{}", self.0.port)).unwrap()
     }
 
     fn connections(&self) -> usize {
-        self.accepted.load(Ordering::SeqCst)
+        self.0.connections()
     }
 }
 
@@ -433,12 +414,6 @@ fn read_key(stream: &mut TcpStream) -> Option<String> {
             .unwrap_or_default()
             .to_owned(),
     )
-}
-
-/// Reads and discards until the client closes the connection.
-fn drain(stream: &mut TcpStream) {
-    let mut buf = [0u8; 4096];
-    while matches!(stream.read(&mut buf), Ok(n) if n > 0) {}
 }
 
 /// Answers the first command with `head` (`{key}` replaced by the command's key), then one

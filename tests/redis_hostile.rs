@@ -7,43 +7,23 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::net::TcpStream;
 use std::sync::{mpsc, Arc, Barrier, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use gopay::{CachedToken, Client, RedisTokenCache, TokenCache};
-use support::hostile_cache::{assert_every_method_fails_within, assert_the_call_goes_through};
+use support::hostile_cache::{
+    assert_every_method_fails_within, assert_the_call_goes_through, FakeServer,
+};
 use support::redis_server::RedisServer;
 use support::FakeGateway;
 
-/// A fake Redis on 127.0.0.1: one thread accepts, one thread per connection runs the
-/// behaviour (given the connection's number from 1), then keeps the connection open until
-/// the client closes it.
-struct FakeRedis {
-    port: u16,
-    accepted: Arc<AtomicUsize>,
-}
+/// A fake Redis on 127.0.0.1 (see [`FakeServer`]).
+struct FakeRedis(FakeServer);
 
 impl FakeRedis {
     fn start(behaviour: impl Fn(usize, &mut TcpStream) + Send + Sync + 'static) -> FakeRedis {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        let port = listener.local_addr().unwrap().port();
-        let accepted = Arc::new(AtomicUsize::new(0));
-        let counter = accepted.clone();
-        let behaviour = Arc::new(behaviour);
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-                let behaviour = behaviour.clone();
-                std::thread::spawn(move || {
-                    let mut stream = stream;
-                    behaviour(n, &mut stream);
-                    drain(&mut stream);
-                });
-            }
-        });
-        FakeRedis { port, accepted }
+        FakeRedis(FakeServer::start(behaviour))
     }
 
     /// Answers every command with `reply`.
@@ -58,11 +38,11 @@ impl FakeRedis {
     }
 
     fn cache(&self) -> RedisTokenCache {
-        RedisTokenCache::new(&format!("redis://127.0.0.1:{}/0", self.port)).unwrap()
+        RedisTokenCache::new(&format!("redis://127.0.0.1:{}/0", self.0.port)).unwrap()
     }
 
     fn connections(&self) -> usize {
-        self.accepted.load(Ordering::SeqCst)
+        self.0.connections()
     }
 }
 
@@ -70,12 +50,6 @@ impl FakeRedis {
 fn read_command(stream: &mut TcpStream) -> bool {
     let mut buf = [0u8; 4096];
     matches!(stream.read(&mut buf), Ok(n) if n > 0)
-}
-
-/// Reads and discards until the client closes the connection.
-fn drain(stream: &mut TcpStream) {
-    let mut buf = [0u8; 4096];
-    while matches!(stream.read(&mut buf), Ok(n) if n > 0) {}
 }
 
 /// Writes `head`, then one byte of `x` every `pause` until the client goes away.

@@ -1,6 +1,10 @@
 //! Checks that a token cache talking to a hostile server fails within its bound and that a
-//! client using it still goes through: shared by the Redis and memcached hostile tests.
+//! client using it still goes through, and the fake servers that play the hostile part:
+//! shared by the Redis and memcached hostile tests.
 
+use std::io::Read;
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -76,4 +80,45 @@ pub fn assert_the_call_goes_through(cache: Arc<dyn TokenCache>, within: Duration
     assert!(took <= within, "{name}: {took:?}");
     assert_eq!(gw.token_requests(), 1, "{name}");
     assert_eq!(gw.api_requests(), 1, "{name}");
+}
+
+/// A fake cache server on 127.0.0.1: one thread accepts, one thread per connection runs
+/// the behaviour (given the connection's number from 1), then keeps the connection open
+/// until the client closes it.
+pub struct FakeServer {
+    pub port: u16,
+    accepted: Arc<AtomicUsize>,
+}
+
+impl FakeServer {
+    pub fn start(behaviour: impl Fn(usize, &mut TcpStream) + Send + Sync + 'static) -> FakeServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = listener.local_addr().unwrap().port();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let counter = accepted.clone();
+        let behaviour = Arc::new(behaviour);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                let behaviour = behaviour.clone();
+                std::thread::spawn(move || {
+                    let mut stream = stream;
+                    behaviour(n, &mut stream);
+                    drain(&mut stream);
+                });
+            }
+        });
+        FakeServer { port, accepted }
+    }
+
+    /// The connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.accepted.load(Ordering::SeqCst)
+    }
+}
+
+/// Reads and discards until the client closes the connection.
+pub fn drain(stream: &mut TcpStream) {
+    let mut buf = [0u8; 4096];
+    while matches!(stream.read(&mut buf), Ok(n) if n > 0) {}
 }
