@@ -119,11 +119,7 @@ impl Stream {
     /// Whether an idle connection is still open with nothing unread: the server may have
     /// closed it (restart, idle timeout) since its last use. Never blocks.
     pub(crate) fn looks_idle(&mut self) -> bool {
-        let socket = match self {
-            Stream::Plain(socket) => socket,
-            Stream::Tls(tls) => &tls.socket,
-        };
-        if socket.set_nonblocking(true).is_err() {
+        if self.socket().set_nonblocking(true).is_err() {
             return false;
         }
         let idle = match self {
@@ -136,11 +132,15 @@ impl Stream {
             }
             Stream::Tls(tls) => tls.nothing_pending(),
         };
-        let socket = match self {
+        idle && self.socket().set_nonblocking(false).is_ok()
+    }
+
+    /// The socket under the stream.
+    fn socket(&self) -> &TcpStream {
+        match self {
             Stream::Plain(socket) => socket,
             Stream::Tls(tls) => &tls.socket,
-        };
-        idle && socket.set_nonblocking(false).is_ok()
+        }
     }
 }
 
