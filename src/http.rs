@@ -5,6 +5,7 @@
 
 use std::cell::Cell;
 use std::fmt;
+use std::io::Read;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -147,19 +148,14 @@ impl Transport {
             .get(header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(crate::retry::parse_retry_after);
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(body_limit)
-            .read_to_vec()
-            .map_err(|e| match e {
-                ureq::Error::BodyExceedsLimit(limit) => Error::Decode {
-                    status,
-                    message: format!("the response is larger than {limit} bytes"),
-                    snippet: String::new(),
-                },
-                other => map_ureq_error(other),
-            })?;
+        let body = read_body(response.body_mut(), body_limit).map_err(|e| match e {
+            ureq::Error::BodyExceedsLimit(limit) => Error::Decode {
+                status,
+                message: format!("the response is larger than {limit} bytes"),
+                snippet: String::new(),
+            },
+            other => map_ureq_error(other),
+        })?;
         Ok(RawResponse {
             status,
             body,
@@ -167,6 +163,22 @@ impl Transport {
             sent_with: None,
         })
     }
+}
+
+/// Reads the whole body, at most `limit` bytes, into a buffer sized from its
+/// `Content-Length` (when it has one) so that the read takes no growing steps.
+fn read_body(body: &mut ureq::Body, limit: u64) -> Result<Vec<u8>, ureq::Error> {
+    // One byte more than announced, so the end is seen without growing the buffer.
+    let expected = body
+        .content_length()
+        .map_or(0, |length| length.min(limit) + 1);
+    let mut buffer = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
+    body.with_config()
+        .limit(limit)
+        .reader()
+        .read_to_end(&mut buffer)
+        .map_err(ureq::Error::from)?;
+    Ok(buffer)
 }
 
 impl Transport {
@@ -293,14 +305,39 @@ fn within_deadline(timeout: NextTimeout) -> Result<NextTimeout, ureq::Error> {
     if left.is_zero() {
         return Err(ureq::Error::Timeout(ureq::Timeout::Global));
     }
-    if *timeout.after <= left {
-        return Ok(timeout);
-    }
+    let (after, reason) = if *timeout.after <= left {
+        if timeout.after.is_not_happening() {
+            return Ok(timeout);
+        }
+        (*timeout.after, timeout.reason)
+    } else {
+        (left, ureq::Timeout::Global)
+    };
     Ok(NextTimeout {
-        after: UreqDuration::Exact(left),
-        reason: ureq::Timeout::Global,
+        after: UreqDuration::Exact(round_up(after, SOCKET_TIMEOUT_STEP)),
+        reason,
         ..timeout
     })
+}
+
+/// Socket timeouts are rounded up to this step, so that calls in a row hand a pooled
+/// socket the same timeout and it is set once instead of twice a call (a system call
+/// each); a wait may therefore end at most this much after the deadline.
+const SOCKET_TIMEOUT_STEP: Duration = Duration::from_millis(10);
+
+/// `duration` rounded up to a whole number of `step`s (or left as it is when that would
+/// overflow: such a timeout never ends anyway).
+fn round_up(duration: Duration, step: Duration) -> Duration {
+    let step_nanos = step.as_nanos();
+    let nanos = duration.as_nanos();
+    let rounded = nanos.div_ceil(step_nanos) * step_nanos;
+    match (
+        u64::try_from(rounded / 1_000_000_000),
+        u32::try_from(rounded % 1_000_000_000),
+    ) {
+        (Ok(secs), Ok(subsec)) => Duration::new(secs, subsec),
+        _ => duration,
+    }
 }
 
 /// Marks `error` as one that happened before the request left this machine (once: the
@@ -431,6 +468,33 @@ mod tests {
             assert!(within_deadline(long).is_ok(), "the outer deadline is back");
         }
         assert_eq!(within_deadline(long).unwrap(), long);
+    }
+
+    #[test]
+    fn socket_timeouts_are_rounded_up_to_a_step_so_calls_in_a_row_share_one() {
+        let step = SOCKET_TIMEOUT_STEP;
+        assert_eq!(round_up(Duration::from_nanos(1), step), step);
+        assert_eq!(round_up(step, step), step);
+        assert_eq!(
+            round_up(Duration::from_secs(30) - Duration::from_micros(70), step),
+            Duration::from_secs(30)
+        );
+        assert_eq!(round_up(Duration::MAX, step), Duration::MAX, "no overflow");
+        // Two calls a few microseconds apart, each with a 30 s deadline: the socket is
+        // handed the same timeout, so ureq does not set it again.
+        let long = timeout_of(Duration::from_secs(60));
+        let first = {
+            let _published =
+                Published::new(&EXCHANGE_DEADLINE, Instant::now() + Duration::from_secs(30));
+            within_deadline(long).unwrap()
+        };
+        let second = {
+            let _published =
+                Published::new(&EXCHANGE_DEADLINE, Instant::now() + Duration::from_secs(30));
+            within_deadline(long).unwrap()
+        };
+        assert_eq!(*first.after, Duration::from_secs(30));
+        assert_eq!(first, second);
     }
 
     #[test]

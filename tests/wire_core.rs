@@ -215,6 +215,35 @@ fn a_malformed_success_body_is_a_decode_error_with_a_snippet() {
 }
 
 #[test]
+fn a_success_body_that_is_not_utf8_is_a_decode_error() {
+    let gw = FakeGateway::start();
+    gw.on_api(|_, _, _| {
+        let body: &[u8] = b"{\"id\":5,\"order_number\":\"\xff\xfe\"}";
+        let mut raw = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        raw.extend_from_slice(body);
+        support::Reply {
+            raw: Some(raw),
+            ..support::Reply::json(200, "")
+        }
+    });
+    let client = Client::new(gw.config()).unwrap();
+    let err = client.get_status(5).unwrap_err();
+    match &err {
+        gopay::Error::Decode {
+            status, message, ..
+        } => {
+            assert_eq!(*status, 200);
+            assert!(message.contains("not UTF-8"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn embed_js_url_follows_the_gateway() {
     let client = Client::new(gopay::Config::new(1, "id", "s", gopay::SANDBOX_URL)).unwrap();
     assert_eq!(
