@@ -13,7 +13,12 @@
 //!    run, the connections it used, a cold storm of 256 fresh clients, start-up to the first
 //!    answer and idle memory.
 //!
-//! Needs nginx (`apt-get install nginx-light`). Run: `cargo bench --bench client_overhead`.
+//! Section 7 also measures the `gopay-simulator` binary itself (its access log written to a
+//! file, as a shop's CI runs it) when it is built: `cargo build --release -p gopay-simulator`
+//! first, or name it in `GOPAY_SIMULATOR_BIN`.
+//!
+//! Needs nginx (`apt-get install nginx-light`). Run: `cargo bench --bench client_overhead`;
+//! numbers after `--` run only those sections (`cargo bench --bench client_overhead -- 7`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{Read, Write};
@@ -24,6 +29,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
+use base64::Engine as _;
 use gopay::{Client, Config, Event, ExchangeKind};
 use gopay_simulator::{Fault, FaultTarget, Simulator};
 
@@ -63,7 +69,12 @@ fn main() {
     if std::env::args().any(|arg| arg == SERVE_SIMULATOR) {
         return serve_simulator();
     }
-    // `cargo bench` passes --bench; a filter argument is ignored.
+    // `cargo bench` passes --bench; numbers after `--` pick sections (`-- 7` runs only 7).
+    let picked: Vec<u32> = std::env::args()
+        .skip(1)
+        .filter_map(|arg| arg.parse().ok())
+        .collect();
+    let runs = |section: u32| picked.is_empty() || picked.contains(&section);
     let nginx = match Nginx::start() {
         Some(nginx) => nginx,
         None => {
@@ -77,12 +88,24 @@ fn main() {
         "# client overhead (release), nginx on 127.0.0.1:{}",
         nginx.port
     );
-    throughput(&nginx);
-    connections(&nginx);
-    cold_storm(&nginx);
-    allocations(&nginx);
-    refresh_window();
-    standalone_simulator(&nginx);
+    if runs(1) {
+        throughput(&nginx);
+    }
+    if runs(2) {
+        connections(&nginx);
+    }
+    if runs(3) {
+        cold_storm(&nginx);
+    }
+    if runs(4) {
+        refresh_window();
+    }
+    if runs(5) {
+        allocations(&nginx);
+    }
+    if runs(7) {
+        standalone_simulator(&nginx);
+    }
 }
 
 /// The argument that makes this program serve a simulator instead of benchmarking.
@@ -99,14 +122,18 @@ fn serve_simulator() {
     println!("connections {}", sim.connections());
 }
 
-/// A simulator in a process of its own, as the standalone binary runs it.
+/// A simulator in a process of its own: a copy of this program serving the library's
+/// server, or the `gopay-simulator` binary itself.
 struct SimulatorProcess {
     child: Child,
     url: String,
     started_in: Duration,
+    /// The binary's access log (its stdout), removed on stop.
+    log: Option<PathBuf>,
 }
 
 impl SimulatorProcess {
+    /// A copy of this program serving a simulator.
     fn start() -> SimulatorProcess {
         let started = Instant::now();
         let mut child = Command::new(std::env::current_exe().unwrap())
@@ -119,24 +146,63 @@ impl SimulatorProcess {
         let mut url = String::new();
         std::io::BufRead::read_line(&mut stdout, &mut url).unwrap();
         let url = url.trim().to_owned();
-        // Start-up counts until a first answer: a token request and a status read.
-        let client = Client::new(simulator_config(&url)).unwrap();
-        let id = client
-            .create_payment(&gopay::PaymentRequest::new(
-                100,
-                gopay::Currency::Czk,
-                "bench",
-            ))
-            .unwrap()
-            .id;
+        first_answer(&url);
         let started_in = started.elapsed();
-        client.get_status(id).unwrap();
         child.stdout = Some(stdout.into_inner());
         SimulatorProcess {
             child,
             url,
             started_in,
+            log: None,
         }
+    }
+
+    /// The `gopay-simulator` binary (`GOPAY_SIMULATOR_BIN`, else the one built beside this
+    /// bench), its access log going to a file as a shop's CI keeps it; `None` if not built.
+    fn binary() -> Option<SimulatorProcess> {
+        let path = match std::env::var_os("GOPAY_SIMULATOR_BIN") {
+            Some(path) => PathBuf::from(path),
+            // target/release/deps/client_overhead-… → target/release/gopay-simulator
+            None => std::env::current_exe()
+                .ok()?
+                .parent()?
+                .parent()?
+                .join("gopay-simulator"),
+        };
+        if !path.is_file() {
+            return None;
+        }
+        let log = std::env::temp_dir().join(format!("gopay-bench-sim-{}.log", std::process::id()));
+        let started = Instant::now();
+        let child = Command::new(&path)
+            .args(["--port", "0", "--token-lifetime", "3600"])
+            .stdout(std::fs::File::create(&log).ok()?)
+            .spawn()
+            .ok()?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let url = loop {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            if let Some(url) = text
+                .lines()
+                .next()
+                .and_then(|line| line.strip_prefix("gopay-simulator listening on "))
+            {
+                break url.to_owned();
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        first_answer(&url);
+        let started_in = started.elapsed();
+        println!("binary: {}", path.display());
+        Some(SimulatorProcess {
+            child,
+            url,
+            started_in,
+            log: Some(log),
+        })
     }
 
     fn rss_kb(&self) -> Option<u64> {
@@ -147,8 +213,27 @@ impl SimulatorProcess {
             .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse().ok())
     }
 
-    /// Stops it and answers the connections it accepted.
+    /// Stores `payment` (a status answer's JSON) as the simulator's own, so that its status
+    /// answer is the same bytes.
+    fn seed(&self, payment: &[u8]) {
+        let origin = self.url.trim_end_matches("/api");
+        let status = raw_agent()
+            .post(&format!("{origin}/_simulator/payments"))
+            .send(payment)
+            .unwrap()
+            .status();
+        assert_eq!(status, 200, "seeding the simulator");
+    }
+
+    /// Stops it and answers the connections it accepted (0 for the binary, which does not
+    /// say).
     fn stop(mut self) -> u64 {
+        if let Some(log) = self.log.take() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+            let _ = std::fs::remove_file(log);
+            return 0;
+        }
         drop(self.child.stdin.take());
         let mut out = String::new();
         self.child
@@ -165,6 +250,13 @@ impl SimulatorProcess {
     }
 }
 
+/// A token request and a create: what start-up counts until.
+fn first_answer(url: &str) {
+    let client = Client::new(simulator_config(url)).unwrap();
+    let request = gopay::PaymentRequest::new(100, gopay::Currency::Czk, "bench");
+    client.create_payment(&request).unwrap();
+}
+
 fn simulator_config(url: &str) -> Config {
     Config::new(
         gopay_simulator::DEFAULT_GOID,
@@ -174,50 +266,103 @@ fn simulator_config(url: &str) -> Config {
     )
 }
 
+/// The raw body of a status answer, read with a fixed or a fresh token.
+fn raw_status(api: &str, token: &str) -> Vec<u8> {
+    raw_agent()
+        .get(&format!("{api}/payments/payment/3000006529"))
+        .header("Authorization", format!("Bearer {token}"))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_vec()
+        .unwrap()
+}
+
+/// A fresh token of the simulator at `api`.
+fn simulator_token(api: &str) -> String {
+    let mut answer = raw_agent()
+        .post(&format!("{api}/oauth2/token"))
+        .header(
+            "Authorization",
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!(
+                    "{}:{}",
+                    gopay_simulator::CLIENT_ID,
+                    gopay_simulator::CLIENT_SECRET
+                ))
+            ),
+        )
+        .content_type("application/x-www-form-urlencoded")
+        .send("grant_type=client_credentials&scope=payment-all")
+        .unwrap();
+    let token: serde_json::Value =
+        serde_json::from_slice(&answer.body_mut().read_to_vec().unwrap()).unwrap();
+    token["access_token"].as_str().unwrap().to_owned()
+}
+
 fn standalone_simulator(nginx: &Nginx) {
     println!("\n## 7. the standalone simulator (its own process, keep-alive), vs nginx");
     let sim = SimulatorProcess::start();
-    println!(
-        "start-up to the first answer (process start, token, create): {:.1} ms; idle RSS {} kB",
-        sim.started_in.as_secs_f64() * 1000.0,
-        sim.rss_kb().map_or("?".into(), |kb| kb.to_string())
-    );
-    let client = Client::new(simulator_config(&sim.url)).unwrap();
-    let id = client
-        .create_payment(&gopay::PaymentRequest::new(
-            100,
-            gopay::Currency::Czk,
-            "bench-2",
-        ))
-        .unwrap()
-        .id;
+    let binary = SimulatorProcess::binary();
+    // Both answer the status nginx answers, byte for byte.
+    let static_body = raw_status(&nginx.api(), TOKEN);
+    for (name, process) in [("library server", Some(&sim)), ("binary", binary.as_ref())] {
+        let Some(process) = process else { continue };
+        process.seed(&static_body);
+        let api = process.url.clone();
+        let same = raw_status(&api, &simulator_token(&api)) == static_body;
+        println!(
+            "{name}: start-up to the first answer (process start, token, create): {:.1} ms; idle RSS {} kB; status answer the same {} bytes as nginx's: {same}",
+            process.started_in.as_secs_f64() * 1000.0,
+            process.rss_kb().map_or("?".into(), |kb| kb.to_string()),
+            static_body.len()
+        );
+    }
+    if binary.is_none() {
+        println!("binary: not built (cargo build --release -p gopay-simulator), not measured");
+    }
+    let on = |url: &str| -> Arc<dyn Fn() + Send + Sync> {
+        let client = Client::new(simulator_config(url)).unwrap();
+        client.get_status(3000006529).unwrap();
+        Arc::new(move || {
+            client.get_status(3000006529).unwrap();
+        })
+    };
+    let calls = Arc::new(AtomicU64::new(0));
+    let counted = calls.clone();
+    let on_library = on(&sim.url);
     let on_sim: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
-        client.get_status(id).unwrap();
+        on_library();
+        counted.fetch_add(1, Ordering::Relaxed);
     });
+    let on_binary = binary.as_ref().map(|binary| on(&binary.url));
     let sdk = self::client(nginx);
     sdk.get_status(3000006529).unwrap();
     let on_nginx: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
         sdk.get_status(3000006529).unwrap();
     });
-    let (mut sim_rates, mut nginx_rates) = (Vec::new(), Vec::new());
-    let calls = Arc::new(AtomicU64::new(0));
+    let (mut sim_rates, mut binary_rates, mut nginx_rates) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
-        let counted = calls.clone();
-        let on_sim = on_sim.clone();
-        let rate_sim = rate(
-            8,
-            Arc::new(move || {
-                on_sim();
-                counted.fetch_add(1, Ordering::Relaxed);
-            }),
-        );
-        sim_rates.push(rate_sim);
+        sim_rates.push(rate(8, on_sim.clone()));
+        if let Some(on_binary) = &on_binary {
+            binary_rates.push(rate(8, on_binary.clone()));
+        }
         nginx_rates.push(rate(8, on_nginx.clone()));
     }
-    let (s, n) = (median(sim_rates), median(nginx_rates));
-    println!("| threads | simulator calls/s | nginx calls/s | simulator / nginx |");
-    println!("|---|---|---|---|");
-    println!("| 8 | {s:.0} | {n:.0} | {:.3} |", s / n);
+    let n = median(nginx_rates);
+    println!("| 8 threads | calls/s | / nginx |");
+    println!("|---|---|---|");
+    println!("| nginx | {n:.0} | 1 |");
+    let s = median(sim_rates);
+    println!("| library server | {s:.0} | {:.3} |", s / n);
+    if !binary_rates.is_empty() {
+        let b = median(binary_rates);
+        println!("| gopay-simulator binary | {b:.0} | {:.3} |", b / n);
+    }
+    if let Some(binary) = binary {
+        binary.stop();
+    }
 
     // A cold storm: 256 threads, each its own client (so its own fresh connection).
     let barrier = Arc::new(Barrier::new(256));
@@ -229,7 +374,7 @@ fn standalone_simulator(nginx: &Nginx) {
             std::thread::spawn(move || {
                 let client = Client::new(simulator_config(&url)).unwrap();
                 barrier.wait();
-                if client.get_status(id).is_err() {
+                if client.get_status(3000006529).is_err() {
                     failures.fetch_add(1, Ordering::Relaxed);
                 }
             })
@@ -241,7 +386,7 @@ fn standalone_simulator(nginx: &Nginx) {
     let storm_time = started.elapsed();
     let connections = sim.stop();
     println!(
-        "{} calls in the rounds over {connections} connections in all (the storm's 256 and a few per client); cold storm of 256 fresh clients: {} failed, {:.1} ms",
+        "{} calls to the library server in the rounds over {connections} connections in all (the storm's 256 and a few per client); cold storm of 256 fresh clients: {} failed, {:.1} ms",
         calls.load(Ordering::Relaxed),
         failures.load(Ordering::Relaxed),
         storm_time.as_secs_f64() * 1000.0
@@ -342,7 +487,7 @@ fn throughput(nginx: &Nginx) {
 }
 
 fn connections(nginx: &Nginx) {
-    println!("\n## 5. connections: requests vs TCP connections the server accepted");
+    println!("\n## 2. connections: requests vs TCP connections the server accepted");
     let before = nginx.stats();
     let client = client(nginx);
     let threads: Vec<_> = (0..8)
@@ -370,7 +515,7 @@ fn connections(nginx: &Nginx) {
 }
 
 fn cold_storm(nginx: &Nginx) {
-    println!("\n## 2. cold storm: 256 threads start together on a cold client");
+    println!("\n## 3. cold storm: 256 threads start together on a cold client");
     let tokens_before = nginx.token_requests();
     let client = client(nginx);
     let barrier = Arc::new(Barrier::new(257));
@@ -398,7 +543,7 @@ fn cold_storm(nginx: &Nginx) {
 }
 
 fn allocations(nginx: &Nginx) {
-    println!("\n## 6. heap allocations per get_status (one thread, warm client)");
+    println!("\n## 5. heap allocations per get_status (one thread, warm client)");
     let client = client(nginx);
     client.get_status(3000006529).unwrap();
     let calls = 10_000;
