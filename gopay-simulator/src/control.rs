@@ -1,8 +1,9 @@
 //! The control API under `/_simulator/`: what a test of any language does to the simulator
 //! over HTTP — play the customer, seed and inspect payments, read the request log, inject
 //! faults, move the test clock, reset. JSON in and out; errors in GoPay's envelope (an
-//! unknown payment 404, an action its state does not allow 409). Each handler calls the
-//! same operation ([`ops`]) as the matching [`Simulator`](crate::Simulator) method.
+//! unknown payment 404, an action its state does not allow 409, a state-changing request
+//! from another site's page 403). Each handler calls the same operation ([`ops`]) as the
+//! matching [`Simulator`](crate::Simulator) method.
 
 pub(crate) mod fault_json;
 pub(crate) mod ops;
@@ -14,7 +15,9 @@ use serde_json::{json, Map, Value};
 
 use crate::customer::Choice;
 use crate::record::{Exchange, RecordedRequest};
-use crate::responses::{payment_not_found, Refusal, Reply, INVALID_REQUEST, WRONG_FORMAT};
+use crate::responses::{
+    payment_not_found, Refusal, Reply, INVALID_REQUEST, UNAUTHORIZED, WRONG_FORMAT,
+};
 use crate::shared::Shared;
 use gopay::{BnplType, Card, Payment, PaymentInstrument, Swift};
 
@@ -31,6 +34,10 @@ pub(crate) fn is_control(route: &str) -> bool {
 
 /// Answers one control request.
 pub(crate) fn answer(shared: &Shared, request: &RecordedRequest) -> Reply {
+    let origin = request.header("Origin");
+    if changes_state(&request.method) && !shared.settings.own_origins.allows(origin) {
+        return cross_origin(origin.unwrap_or_default(), &shared.settings.origin).into_reply();
+    }
     let segments: Vec<&str> = request
         .route()
         .split('/')
@@ -82,6 +89,24 @@ fn handle(shared: &Shared, request: &RecordedRequest, segments: &[&str]) -> Resu
             ),
         )),
     }
+}
+
+/// Whether a request with `method` may change the simulator's state (anything but a read).
+fn changes_state(method: &str) -> bool {
+    !matches!(method, "GET" | "HEAD" | "OPTIONS")
+}
+
+/// The answer to a state-changing request sent by a page of another site: `403`.
+fn cross_origin(origin: &str, own: &str) -> Refusal {
+    Refusal::global(
+        403,
+        UNAUTHORIZED,
+        format!(
+            "a request from another origin ({}) cannot change the simulator's state: send it \
+             without an Origin header (as curl and SDKs do) or from {own}",
+            origin.chars().take(100).collect::<String>()
+        ),
+    )
 }
 
 fn bad_request(message: impl Into<String>) -> Refusal {
@@ -287,6 +312,7 @@ fn exchange(exchange: &Exchange) -> Value {
             "status": answer.status,
             "content_type": answer.content_type,
             "body": String::from_utf8_lossy(&answer.body),
+            "body_truncated": exchange.answer_truncated,
         })
     });
     json!({
@@ -295,6 +321,7 @@ fn exchange(exchange: &Exchange) -> Value {
         "query": request.query(),
         "headers": headers,
         "body": request.body_text(),
+        "body_truncated": request.body_truncated,
         "response": response,
     })
 }

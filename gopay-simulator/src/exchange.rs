@@ -11,7 +11,8 @@ use std::time::Duration;
 pub struct Exchange {
     /// The HTTP method, e.g. `POST`.
     pub method: String,
-    /// The path with its query, e.g. `/api/payments/payment/3000000001`.
+    /// The path without its query, e.g. `/api/payments/payment/3000000001`: a query may
+    /// carry a token (`?access_token=…`), and access logs end up in CI logs.
     pub path: String,
     /// The status of the answer.
     pub status: u16,

@@ -62,6 +62,15 @@
 //!   state sits behind mutexes that are never held across I/O, so any number of clients and
 //!   threads may use one simulator. Dropping the [`Simulator`] stops it gracefully (requests
 //!   in flight are answered, the listener closes) and stops the notification senders.
+//! - **Safe on a shared network** (`bind` `0.0.0.0`): a request head not complete within the
+//!   [head timeout](SimulatorBuilder::head_timeout) closes its connection, and past the
+//!   [connection limit](SimulatorBuilder::max_connections) the connection that waited
+//!   longest for a request is closed, so clients that hold connections open cannot starve
+//!   the others. A control request that changes state and carries an `Origin` header other
+//!   than the simulator's own is refused with `403`, so a web page cannot drive it through
+//!   a developer's browser. The request log is bounded by [count](MAX_RECORDED_REQUESTS)
+//!   and by [bytes](MAX_RECORDED_BYTES), bodies kept up to [`MAX_RECORDED_BODY`] and marked
+//!   when cut; the [access-log hook](SimulatorBuilder::on_exchange) never sees a query.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -71,6 +80,7 @@ mod auth;
 mod cards;
 mod catalog;
 mod clock;
+mod connections;
 mod control;
 mod create;
 mod customer;
@@ -81,6 +91,7 @@ mod faults;
 mod form;
 mod merchant;
 mod notify;
+mod origin;
 mod page;
 mod picture;
 mod random;
@@ -99,8 +110,8 @@ use std::time::Duration;
 pub use exchange::Exchange;
 pub use faults::{Fault, FaultTarget};
 pub use notify::Notification;
-pub use record::{RecordedRequest, MAX_RECORDED_REQUESTS};
-pub use server::{MAX_REQUEST_BODY, WORKER_THREADS};
+pub use record::{RecordedRequest, MAX_RECORDED_BODY, MAX_RECORDED_BYTES, MAX_RECORDED_REQUESTS};
+pub use server::{DEFAULT_HEAD_TIMEOUT, MAX_REQUEST_BODY, WORKER_THREADS};
 pub use store::PAYMENT_TIMEOUT;
 
 use control::ops;
@@ -169,6 +180,8 @@ pub struct SimulatorBuilder {
     notification_attempts: u32,
     notification_retry_delay: Duration,
     on_exchange: Option<exchange::ExchangeHook>,
+    head_timeout: Duration,
+    max_connections: Option<usize>,
 }
 
 impl fmt::Debug for SimulatorBuilder {
@@ -185,6 +198,8 @@ impl fmt::Debug for SimulatorBuilder {
             .field("notification_attempts", &self.notification_attempts)
             .field("notification_retry_delay", &self.notification_retry_delay)
             .field("on_exchange", &self.on_exchange.is_some())
+            .field("head_timeout", &self.head_timeout)
+            .field("max_connections", &self.max_connections)
             .finish_non_exhaustive()
     }
 }
@@ -286,12 +301,33 @@ impl SimulatorBuilder {
         self
     }
 
+    /// How long a client has to send a request's head, from the connection's start or the
+    /// previous answer on it (so also how long an idle keep-alive connection stays open);
+    /// then the connection is closed. A request's body has as long again after its head, or
+    /// is answered `408`. Defaults to [`DEFAULT_HEAD_TIMEOUT`] (10 s).
+    pub fn head_timeout(mut self, timeout: Duration) -> SimulatorBuilder {
+        self.head_timeout = timeout;
+        self
+    }
+
+    /// How many connections the server keeps open at once (at least one). When one more
+    /// arrives, or the process runs out of file descriptors, the connection that has waited
+    /// longest for a request (an idle keep-alive connection, or a client that never finished
+    /// its request) is closed to make room, so that clients holding connections open cannot
+    /// starve the others. Defaults to the process's open-file limit less 64 (at least 64;
+    /// 1024 where the limit cannot be read).
+    pub fn max_connections(mut self, connections: usize) -> SimulatorBuilder {
+        self.max_connections = Some(connections);
+        self
+    }
+
     /// Starts the simulator.
     ///
     /// Fails with [`Error::InvalidInput`] for a token lifetime that is not a whole number
     /// of seconds (at least one), a GoID of 0, an empty client id or secret, or a public URL
-    /// that is not `http(s)://host[:port]`, and with [`Error::Transport`] when the port
-    /// cannot be bound or a thread cannot be started.
+    /// that is not `http(s)://host[:port]`, a head timeout of zero or a connection limit of
+    /// zero, and with [`Error::Transport`] when the port cannot be bound or a thread cannot
+    /// be started.
     pub fn start(self) -> Result<Simulator, Error> {
         let lifetime = self.token_lifetime;
         if lifetime.as_secs() == 0 || lifetime.subsec_nanos() != 0 {
@@ -311,6 +347,12 @@ impl SimulatorBuilder {
         if self.client_secret.is_empty() {
             return Err(Error::invalid_input("client_secret", "must not be empty"));
         }
+        if self.head_timeout.is_zero() {
+            return Err(Error::invalid_input("head_timeout", "must not be zero"));
+        }
+        if self.max_connections == Some(0) {
+            return Err(Error::invalid_input("max_connections", "must not be zero"));
+        }
         let public_url = self.public_url.as_deref().map(check_origin).transpose()?;
         let requested = SocketAddr::new(self.bind, self.port);
         let listener = std::net::TcpListener::bind(requested).map_err(|e| Error::Transport {
@@ -326,16 +368,24 @@ impl SimulatorBuilder {
             &self.notify_hosts,
         )
         .map_err(thread_error)?;
+        let origin = public_url.unwrap_or_else(|| format!("http://{addr}"));
         let settings = Settings {
             goid: self.goid,
             client_id: self.client_id,
             client_secret: self.client_secret,
             token_lifetime: lifetime,
-            origin: public_url.unwrap_or_else(|| format!("http://{addr}")),
+            own_origins: origin::OwnOrigins::new(&origin, addr),
+            origin,
             notify_hosts: self.notify_hosts,
         };
         let shared = Arc::new(Shared::new(settings, notifier));
-        match server::Server::start(listener, Arc::clone(&shared), self.on_exchange) {
+        let limits = server::Limits {
+            head_timeout: self.head_timeout,
+            max_connections: self
+                .max_connections
+                .unwrap_or_else(connections::default_limit),
+        };
+        match server::Server::start(listener, Arc::clone(&shared), self.on_exchange, limits) {
             Ok(server) => Ok(Simulator { shared, server }),
             Err(e) => {
                 shared.notifier.stop();
@@ -392,6 +442,8 @@ impl Simulator {
             notification_attempts: DEFAULT_NOTIFICATION_ATTEMPTS,
             notification_retry_delay: DEFAULT_NOTIFICATION_RETRY_DELAY,
             on_exchange: None,
+            head_timeout: DEFAULT_HEAD_TIMEOUT,
+            max_connections: None,
         }
     }
 

@@ -1,10 +1,24 @@
 //! The request log: every request the simulator received, as it arrived, with the answer
-//! it got once there is one.
+//! it got once there is one. Bounded by count and by bytes: bodies past
+//! [`MAX_RECORDED_BODY`] are kept cut and marked, and the oldest entries go first once the
+//! log holds [`MAX_RECORDED_BYTES`].
 
 use std::collections::VecDeque;
 
 /// How many requests the log keeps; older ones are dropped first.
 pub const MAX_RECORDED_REQUESTS: usize = 10_000;
+
+/// How many bytes of a request's or an answer's body the log keeps (64 KiB); the rest is
+/// cut and the entry marked truncated.
+pub const MAX_RECORDED_BODY: usize = 64 * 1024;
+
+/// How many bytes the log keeps in all (32 MiB: bodies, paths and headers); older entries
+/// are dropped first.
+pub const MAX_RECORDED_BYTES: usize = 32 * 1024 * 1024;
+
+/// What an entry costs besides its text: its bookkeeping, counted so that a flood of empty
+/// requests is bounded by bytes too.
+const ENTRY_OVERHEAD: usize = 128;
 
 /// One request as the simulator received it (see
 /// [`Simulator::requests`](super::Simulator::requests)).
@@ -20,8 +34,13 @@ pub struct RecordedRequest {
     pub path: String,
     /// Every header in the order received, names as sent.
     pub headers: Vec<(String, String)>,
-    /// The body (empty when there was none; cut at the simulator's body limit).
+    /// The body (empty when there was none). In the request log, at most
+    /// [`MAX_RECORDED_BODY`] bytes; see [`body_truncated`](Self::body_truncated).
     pub body: Vec<u8>,
+    /// Whether `body` is only the start of what the client sent: cut at
+    /// [`MAX_RECORDED_BODY`] in the request log, or at the simulator's
+    /// [body limit](crate::MAX_REQUEST_BODY) when it arrived.
+    pub body_truncated: bool,
 }
 
 impl RecordedRequest {
@@ -47,6 +66,39 @@ impl RecordedRequest {
     pub(crate) fn query(&self) -> &str {
         self.path.split_once('?').map_or("", |(_, q)| q)
     }
+
+    /// The request as the log keeps it: the body cut at [`MAX_RECORDED_BODY`].
+    fn as_kept(&self) -> RecordedRequest {
+        let (body, cut) = kept(&self.body);
+        RecordedRequest {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            headers: self.headers.clone(),
+            body,
+            body_truncated: self.body_truncated || cut,
+        }
+    }
+
+    /// Whether `self`, as kept in the log, is what `arrived` became there.
+    fn is_kept_form_of(&self, arrived: &RecordedRequest) -> bool {
+        self.method == arrived.method
+            && self.path == arrived.path
+            && self.headers == arrived.headers
+            && arrived.body.starts_with(&self.body)
+            && self.body.len() == arrived.body.len().min(MAX_RECORDED_BODY)
+    }
+
+    /// Bytes this request holds in the log.
+    fn bytes(&self) -> usize {
+        let headers: usize = self.headers.iter().map(|(n, v)| n.len() + v.len()).sum();
+        self.method.len() + self.path.len() + headers + self.body.len()
+    }
+}
+
+/// At most [`MAX_RECORDED_BODY`] bytes of `body`, and whether it was cut.
+fn kept(body: &[u8]) -> (Vec<u8>, bool) {
+    let cut = body.len() > MAX_RECORDED_BODY;
+    (body[..body.len().min(MAX_RECORDED_BODY)].to_vec(), cut)
 }
 
 /// The answer a recorded request got.
@@ -63,28 +115,50 @@ pub(crate) struct Exchange {
     pub(crate) request: RecordedRequest,
     /// `None` until answered (and for requests the server refused before routing them).
     pub(crate) answer: Option<Answer>,
+    /// Whether the answer's body is cut at [`MAX_RECORDED_BODY`].
+    pub(crate) answer_truncated: bool,
+}
+
+impl Exchange {
+    fn bytes(&self) -> usize {
+        let answer = self.answer.as_ref().map_or(0, |a| a.body.len());
+        ENTRY_OVERHEAD + self.request.bytes() + answer
+    }
 }
 
 /// The bounded log of recorded requests.
 #[derive(Default)]
 pub(crate) struct Log {
     exchanges: VecDeque<Exchange>,
+    /// What the entries hold, as [`Exchange::bytes`] counts it.
+    bytes: usize,
 }
 
 impl Log {
     /// Records a request as it arrives, before it is answered.
-    pub(crate) fn push(&mut self, request: RecordedRequest) {
+    pub(crate) fn push(&mut self, request: &RecordedRequest) {
         self.push_exchange(Exchange {
-            request,
+            request: request.as_kept(),
             answer: None,
+            answer_truncated: false,
         });
     }
 
     fn push_exchange(&mut self, exchange: Exchange) {
-        if self.exchanges.len() == MAX_RECORDED_REQUESTS {
-            self.exchanges.pop_front();
-        }
+        self.bytes += exchange.bytes();
         self.exchanges.push_back(exchange);
+        self.shrink();
+    }
+
+    /// Drops the oldest entries until both bounds hold (the newest entry always stays).
+    fn shrink(&mut self) {
+        while self.exchanges.len() > 1
+            && (self.exchanges.len() > MAX_RECORDED_REQUESTS || self.bytes > MAX_RECORDED_BYTES)
+        {
+            if let Some(dropped) = self.exchanges.pop_front() {
+                self.bytes -= dropped.bytes();
+            }
+        }
     }
 
     /// The newest unanswered entry of `request`. Equal requests in flight at once are
@@ -92,17 +166,26 @@ impl Log {
     fn pending(&self, request: &RecordedRequest) -> Option<usize> {
         self.exchanges
             .iter()
-            .rposition(|e| e.answer.is_none() && e.request == *request)
+            .rposition(|e| e.answer.is_none() && e.request.is_kept_form_of(request))
     }
 
     /// Adds `answer` to the entry of `request`; records both when the request was not
-    /// recorded on arrival.
-    pub(crate) fn answered(&mut self, request: &RecordedRequest, answer: Answer) {
+    /// recorded on arrival. A body past [`MAX_RECORDED_BODY`] is kept cut.
+    pub(crate) fn answered(&mut self, request: &RecordedRequest, mut answer: Answer) {
+        let (body, cut) = kept(&answer.body);
+        answer.body = body;
         match self.pending(request) {
-            Some(index) => self.exchanges[index].answer = Some(answer),
+            Some(index) => {
+                let entry = &mut self.exchanges[index];
+                self.bytes += answer.body.len();
+                entry.answer = Some(answer);
+                entry.answer_truncated = cut;
+                self.shrink();
+            }
             None => self.push_exchange(Exchange {
-                request: request.clone(),
+                request: request.as_kept(),
                 answer: Some(answer),
+                answer_truncated: cut,
             }),
         }
     }
@@ -110,7 +193,9 @@ impl Log {
     /// Drops the unanswered entry of `request`, if any (control requests are not logged).
     pub(crate) fn discard(&mut self, request: &RecordedRequest) {
         if let Some(index) = self.pending(request) {
-            self.exchanges.remove(index);
+            if let Some(dropped) = self.exchanges.remove(index) {
+                self.bytes -= dropped.bytes();
+            }
         }
     }
 
@@ -126,6 +211,7 @@ impl Log {
 
     pub(crate) fn clear(&mut self) {
         self.exchanges.clear();
+        self.bytes = 0;
     }
 }
 
@@ -133,14 +219,27 @@ impl Log {
 mod tests {
     use super::*;
 
-    #[test]
-    fn helpers_and_bound() {
-        let request = RecordedRequest {
-            method: "GET".into(),
-            path: "/api/x?format=svg&a=1".into(),
+    fn request(path: &str, body: Vec<u8>) -> RecordedRequest {
+        RecordedRequest {
+            method: "POST".into(),
+            path: path.into(),
             headers: vec![("Content-Type".into(), "text/plain".into())],
-            body: b"hi \xff".to_vec(),
-        };
+            body,
+            body_truncated: false,
+        }
+    }
+
+    fn answer(status: u16, body: Vec<u8>) -> Answer {
+        Answer {
+            status,
+            content_type: "",
+            body,
+        }
+    }
+
+    #[test]
+    fn helpers_and_count_bound() {
+        let request = request("/api/x?format=svg&a=1", b"hi \xff".to_vec());
         assert_eq!(request.header("content-type"), Some("text/plain"));
         assert_eq!(request.header("accept"), None);
         assert_eq!(request.route(), "/api/x");
@@ -148,33 +247,24 @@ mod tests {
         assert_eq!(request.body_text(), "hi \u{fffd}");
         let mut log = Log::default();
         for _ in 0..=MAX_RECORDED_REQUESTS {
-            log.push(request.clone());
+            log.push(&request);
         }
         assert_eq!(log.all().len(), MAX_RECORDED_REQUESTS);
         log.clear();
         assert!(log.all().is_empty());
+        assert_eq!(log.bytes, 0);
     }
 
     #[test]
     fn answers_join_their_requests() {
-        let request = |path: &str| RecordedRequest {
-            method: "GET".into(),
-            path: path.into(),
-            headers: Vec::new(),
-            body: Vec::new(),
-        };
-        let answer = |status| Answer {
-            status,
-            content_type: "",
-            body: Vec::new(),
-        };
+        let get = |path: &str| request(path, Vec::new());
         let mut log = Log::default();
-        log.push(request("/a"));
-        log.push(request("/b"));
-        log.push(request("/control"));
-        log.answered(&request("/a"), answer(200));
-        log.discard(&request("/control"));
-        log.answered(&request("/unrecorded"), answer(404));
+        log.push(&get("/a"));
+        log.push(&get("/b"));
+        log.push(&get("/control"));
+        log.answered(&get("/a"), answer(200, Vec::new()));
+        log.discard(&get("/control"));
+        log.answered(&get("/unrecorded"), answer(404, Vec::new()));
         let statuses: Vec<(String, Option<u16>)> = log
             .exchanges()
             .into_iter()
@@ -188,5 +278,50 @@ mod tests {
                 ("/unrecorded".to_owned(), Some(404)),
             ]
         );
+    }
+
+    #[test]
+    fn large_bodies_are_kept_cut_and_marked() {
+        let big = vec![b'x'; MAX_RECORDED_BODY + 1];
+        let arrived = request("/api/big", big.clone());
+        let mut log = Log::default();
+        log.push(&arrived);
+        log.answered(&arrived, answer(200, big));
+        let small = request("/api/small", b"{}".to_vec());
+        log.push(&small);
+        log.answered(&small, answer(200, b"{}".to_vec()));
+        let exchanges = log.exchanges();
+        assert_eq!(exchanges.len(), 2, "the answers found their requests");
+        let [cut, whole] = [&exchanges[0], &exchanges[1]];
+        assert_eq!(cut.request.body.len(), MAX_RECORDED_BODY);
+        assert!(cut.request.body_truncated);
+        assert_eq!(cut.answer.as_ref().unwrap().body.len(), MAX_RECORDED_BODY);
+        assert!(cut.answer_truncated);
+        assert_eq!(whole.request.body, b"{}");
+        assert!(!whole.request.body_truncated && !whole.answer_truncated);
+    }
+
+    #[test]
+    fn the_log_is_bounded_by_bytes() {
+        let arrived = request("/api/big", vec![b'x'; 8 * 1024 * 1024]);
+        let mut log = Log::default();
+        let entries = 2 * MAX_RECORDED_BYTES / (2 * MAX_RECORDED_BODY);
+        for _ in 0..entries {
+            log.push(&arrived);
+            log.answered(&arrived, answer(200, vec![b'y'; 1024 * 1024]));
+            assert!(log.bytes <= MAX_RECORDED_BYTES, "{} bytes", log.bytes);
+        }
+        let kept = log.exchanges();
+        let held: usize = kept.iter().map(Exchange::bytes).sum();
+        assert_eq!(held, log.bytes);
+        assert!(
+            kept.len() < entries && kept.len() > entries / 4,
+            "{}",
+            kept.len()
+        );
+        // Each entry is its two cut bodies and a little more.
+        assert!(held > kept.len() * 2 * MAX_RECORDED_BODY);
+        log.clear();
+        assert_eq!(log.bytes, 0);
     }
 }

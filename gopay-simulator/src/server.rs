@@ -1,7 +1,10 @@
 //! The HTTP side: HTTP/1.1 with keep-alive on a tokio runtime of the simulator's own. Each
 //! connection is a task; each request is read, recorded and answered by the synchronous API
 //! on tokio's blocking pool (a delay fault may pause it), so a slow answer never holds up
-//! another connection.
+//! another connection. A request head (and body) must arrive within the head timeout, and
+//! past the connection limit the connection that waited longest for a request is closed
+//! ([`connections`](super::connections)), so that clients that never finish a request
+//! cannot starve the others.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -11,15 +14,16 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
+use hyper::body::{Body as _, Incoming};
 use hyper::header::{HeaderValue, CONTENT_TYPE, LOCATION, SERVER};
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use parking_lot::Mutex;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use super::api;
+use super::connections::{self, Admitted, Connections};
 use super::exchange::{Exchange, ExchangeHook};
 use super::record::RecordedRequest;
 use super::responses::{Refusal, Reply, INVALID_REQUEST};
@@ -33,8 +37,23 @@ pub const WORKER_THREADS: usize = 2;
 /// Largest request body the simulator reads; larger ones are answered `413`.
 pub const MAX_REQUEST_BODY: usize = 8 * 1024 * 1024;
 
+/// How long a client has to send a request's head, from the connection's start or the
+/// previous answer, unless [`SimulatorBuilder::head_timeout`](crate::SimulatorBuilder::head_timeout)
+/// sets another; then the connection is closed. A request's body has as long again, or is
+/// answered `408`.
+pub const DEFAULT_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// How long stopping waits for the requests in flight before it drops them.
 const GRACE: Duration = Duration::from_secs(5);
+
+/// What the server allows a client.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// See [`DEFAULT_HEAD_TIMEOUT`].
+    pub(crate) head_timeout: Duration,
+    /// Connections kept open at once; see [`connections`].
+    pub(crate) max_connections: usize,
+}
 
 /// A running server; [`stop`](Server::stop) it (the simulator does so when dropped).
 pub(crate) struct Server {
@@ -53,6 +72,7 @@ impl Server {
         listener: std::net::TcpListener,
         shared: Arc<Shared>,
         hook: Option<ExchangeHook>,
+        limits: Limits,
     ) -> std::io::Result<Server> {
         let addr = listener.local_addr()?;
         listener.set_nonblocking(true)?;
@@ -71,8 +91,12 @@ impl Server {
         let connections = Arc::new(AtomicU64::new(0));
         let accepting = Accepting {
             listener,
-            shared,
-            hook,
+            service: Arc::new(Service {
+                shared,
+                hook,
+                head_timeout: limits.head_timeout,
+            }),
+            open: Arc::new(Connections::new(limits.max_connections)),
             stopping,
             connections: Arc::clone(&connections),
         };
@@ -127,8 +151,8 @@ impl Drop for Server {
 /// The accept loop and what each connection needs.
 struct Accepting {
     listener: tokio::net::TcpListener,
-    shared: Arc<Shared>,
-    hook: Option<ExchangeHook>,
+    service: Arc<Service>,
+    open: Arc<Connections>,
     stopping: watch::Receiver<bool>,
     connections: Arc<AtomicU64>,
 }
@@ -145,14 +169,21 @@ impl Accepting {
                         let _ = stream.set_nodelay(true);
                         tasks.spawn(serve_connection(
                             stream,
-                            Arc::clone(&self.shared),
-                            self.hook.clone(),
+                            Arc::clone(&self.service),
+                            self.open.admit(),
                             self.stopping.clone(),
                         ));
                     }
-                    // Out of file descriptors, or a connection reset before it was accepted:
-                    // wait a little instead of spinning, and go on.
-                    Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+                    Err(e) => {
+                        // Out of file descriptors: close the connection that waited longest
+                        // for a request, so that the one waiting in the backlog gets in.
+                        if connections::out_of_descriptors(&e) {
+                            self.open.shed();
+                        }
+                        // Wait a little instead of spinning (a connection reset before it was
+                        // accepted, or the closing connection's descriptor not free yet).
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                    }
                 },
                 () = stopped(&mut self.stopping) => break,
             }
@@ -164,23 +195,29 @@ impl Accepting {
     }
 }
 
-/// Serves one connection until the client closes it or the server stops; stopping lets the
-/// request in flight finish and then closes.
+/// Serves one connection until the client closes it, the server stops (the request in
+/// flight is finished first) or the connection is closed to make room for another.
 async fn serve_connection(
     stream: tokio::net::TcpStream,
-    shared: Arc<Shared>,
-    hook: Option<ExchangeHook>,
+    service: Arc<Service>,
+    admitted: Admitted,
     mut stopping: watch::Receiver<bool>,
 ) {
+    let admitted = Arc::new(admitted);
+    let state = Arc::clone(&admitted);
+    let head_timeout = service.head_timeout;
     let service = hyper::service::service_fn(move |request| {
-        handle(Arc::clone(&shared), hook.clone(), request)
+        Arc::clone(&service).handle(Arc::clone(&state), request)
     });
     let connection = hyper::server::conn::http1::Builder::new()
         .keep_alive(true)
+        .timer(TokioTimer::new())
+        .header_read_timeout(head_timeout)
         .serve_connection(TokioIo::new(stream), service);
     tokio::pin!(connection);
     tokio::select! {
         _ = connection.as_mut() => {}
+        () = admitted.closed() => {}
         () = stopped(&mut stopping) => {
             connection.as_mut().graceful_shutdown();
             let _ = connection.await;
@@ -194,84 +231,132 @@ async fn stopped(stopping: &mut watch::Receiver<bool>) {
     let _ = stopping.wait_for(|stop| *stop).await.is_ok();
 }
 
-/// Answers one request.
-async fn handle(
+/// What answers the requests of every connection.
+struct Service {
     shared: Arc<Shared>,
     hook: Option<ExchangeHook>,
-    request: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
-    let started = Instant::now();
-    let (head, body) = request.into_parts();
-    let (body, complete) = read_body(body).await;
-    let recorded = RecordedRequest {
-        method: head.method.as_str().to_owned(),
-        path: head
-            .uri
-            .path_and_query()
-            .map_or_else(|| head.uri.path().to_owned(), |p| p.as_str().to_owned()),
-        headers: head
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-                (name.as_str().to_owned(), value)
-            })
-            .collect(),
-        body,
-    };
-    // The API is synchronous and a delay fault pauses it: run it where blocking is allowed.
-    let answered = tokio::task::spawn_blocking(move || {
-        let (method, path) = (recorded.method.clone(), recorded.path.clone());
-        let reply = exchange(&shared, recorded, complete);
-        if let Some(hook) = hook {
-            hook(&Exchange {
-                method,
-                path,
-                status: reply.status,
-                duration: started.elapsed(),
-            });
-        }
-        reply
-    })
-    .await;
-    // A panic in the API is a bug; the client still gets an answer.
-    let reply = answered.unwrap_or_else(|_| {
-        Refusal::global(500, INVALID_REQUEST, "the simulator failed").into_reply()
-    });
-    Ok(response(reply))
+    head_timeout: Duration,
 }
 
-/// The body as far as it came (a body cut short by the client is handled as far as it
-/// came), and whether it fit in [`MAX_REQUEST_BODY`].
-async fn read_body(mut body: Incoming) -> (Vec<u8>, bool) {
+/// A request's body as far as it came.
+enum Body {
+    Whole(Vec<u8>),
+    /// Cut at [`MAX_REQUEST_BODY`]; the rest is not read (hyper closes the connection after
+    /// the answer).
+    TooLarge(Vec<u8>),
+    /// Not complete within the head timeout.
+    Late(Vec<u8>),
+}
+
+impl Service {
+    /// Answers one request.
+    async fn handle(
+        self: Arc<Self>,
+        admitted: Arc<Admitted>,
+        request: Request<Incoming>,
+    ) -> Result<Response<Full<Bytes>>, Infallible> {
+        let started = Instant::now();
+        let (head, body) = request.into_parts();
+        let body = if body.is_end_stream() {
+            Body::Whole(Vec::new())
+        } else {
+            read_body(body, started + self.head_timeout).await
+        };
+        admitted.busy();
+        let (body, body_truncated, refusal) = match body {
+            Body::Whole(body) => (body, false, None),
+            Body::TooLarge(body) => (
+                body,
+                true,
+                Some(Refusal::global(
+                    413,
+                    INVALID_REQUEST,
+                    format!("the body is larger than {MAX_REQUEST_BODY} bytes"),
+                )),
+            ),
+            Body::Late(body) => (
+                body,
+                true,
+                Some(Refusal::global(
+                    408,
+                    INVALID_REQUEST,
+                    format!(
+                        "the body did not arrive within {} s",
+                        self.head_timeout.as_secs_f64()
+                    ),
+                )),
+            ),
+        };
+        let recorded = RecordedRequest {
+            method: head.method.as_str().to_owned(),
+            path: head
+                .uri
+                .path_and_query()
+                .map_or_else(|| head.uri.path().to_owned(), |p| p.as_str().to_owned()),
+            headers: head
+                .headers
+                .iter()
+                .map(|(name, value)| {
+                    let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                    (name.as_str().to_owned(), value)
+                })
+                .collect(),
+            body,
+            body_truncated,
+        };
+        // The API is synchronous and a delay fault pauses it: run it where blocking is allowed.
+        let service = Arc::clone(&self);
+        let answered = tokio::task::spawn_blocking(move || {
+            let reply = exchange(&service.shared, &recorded, refusal);
+            if let Some(hook) = &service.hook {
+                hook(&Exchange {
+                    // Never the query: it may carry a token (`?access_token=…`).
+                    path: recorded.route().to_owned(),
+                    method: recorded.method,
+                    status: reply.status,
+                    duration: started.elapsed(),
+                });
+            }
+            reply
+        })
+        .await;
+        // A panic in the API is a bug; the client still gets an answer.
+        let reply = answered.unwrap_or_else(|_| {
+            Refusal::global(500, INVALID_REQUEST, "the simulator failed").into_reply()
+        });
+        admitted.waiting();
+        Ok(response(reply))
+    }
+}
+
+/// The body as far as it came by `deadline`, at most [`MAX_REQUEST_BODY`] bytes (a body cut
+/// short by the client is handled as far as it came).
+async fn read_body(mut body: Incoming, deadline: Instant) -> Body {
     let mut bytes = Vec::new();
-    while let Some(frame) = body.frame().await {
-        let Ok(frame) = frame else { break };
+    loop {
+        let frame = match tokio::time::timeout_at(deadline.into(), body.frame()).await {
+            Ok(Some(Ok(frame))) => frame,
+            Ok(Some(Err(_)) | None) => return Body::Whole(bytes),
+            Err(_) => return Body::Late(bytes),
+        };
         if let Ok(data) = frame.into_data() {
             if bytes.len() + data.len() > MAX_REQUEST_BODY {
-                // The rest is not read: hyper closes the connection after the answer.
                 let room = MAX_REQUEST_BODY - bytes.len();
                 bytes.extend_from_slice(&data[..room]);
-                return (bytes, false);
+                return Body::TooLarge(bytes);
             }
             bytes.extend_from_slice(&data);
         }
     }
-    (bytes, true)
 }
 
-/// Records the request and computes its answer.
-fn exchange(shared: &Shared, recorded: RecordedRequest, complete: bool) -> Reply {
-    shared.log.lock().push(recorded.clone());
-    if complete {
-        api::answer(shared, &recorded)
-    } else {
-        Refusal::global(
-            413,
-            INVALID_REQUEST,
-            format!("the body is larger than {MAX_REQUEST_BODY} bytes"),
-        )
-        .into_reply()
+/// Records the request and computes its answer (`refusal` when the body did not come
+/// whole).
+fn exchange(shared: &Shared, recorded: &RecordedRequest, refusal: Option<Refusal>) -> Reply {
+    shared.log.lock().push(recorded);
+    match refusal {
+        None => api::answer(shared, recorded),
+        Some(refusal) => refusal.into_reply(),
     }
 }
 

@@ -10,6 +10,7 @@ use super::auth::Tokens;
 use super::create::Context;
 use super::faults::Faults;
 use super::notify::Notifier;
+use super::origin::OwnOrigins;
 use super::page::PageTokens;
 use super::random::Random;
 use super::record::Log;
@@ -26,6 +27,8 @@ pub(crate) struct Settings {
     pub(crate) origin: String,
     /// Hosts notifications may be sent to besides loopback ones.
     pub(crate) notify_hosts: Vec<String>,
+    /// The browser origins allowed to change state through the control API.
+    pub(crate) own_origins: OwnOrigins,
 }
 
 pub(crate) struct Shared {
@@ -70,6 +73,10 @@ impl Shared {
 
     /// Sleeps `delay`, or less when the simulator stops meanwhile.
     pub(crate) fn pause(&self, delay: Duration) {
+        self.sleep(delay);
+    }
+
+    fn sleep(&self, delay: Duration) {
         let deadline = Instant::now().checked_add(delay);
         let mut stopping = self.stopping.lock();
         while !*stopping {

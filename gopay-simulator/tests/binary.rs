@@ -1,11 +1,13 @@
 //! The `gopay-simulator` binary: flags and their environment variables, the first line, the
-//! access log, and a clean stop on SIGTERM.
+//! access log (never a query), a clean stop on SIGTERM, and clients holding connections
+//! open past the open-file limit.
 #![cfg(unix)]
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use gopay::{Client, Config, Currency, Item, PaymentRequest, PaymentState};
 use gopay_simulator::DEFAULT_GOID;
@@ -23,10 +25,24 @@ struct Running {
 impl Running {
     fn start(args: &[&str], env: &[(&str, &str)]) -> Running {
         let mut command = Command::new(env!("CARGO_BIN_EXE_gopay-simulator"));
+        command.args(args);
+        Running::spawn(command, env)
+    }
+
+    /// The binary with its open-file limit lowered to `files`, as on a machine whose limit
+    /// is low.
+    fn start_with_open_files(files: u32, args: &[&str]) -> Running {
+        let mut command = Command::new("sh");
         command
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .arg("-c")
+            .arg(format!("ulimit -n {files} && exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_gopay-simulator"))
+            .args(args);
+        Running::spawn(command, &[])
+    }
+
+    fn spawn(mut command: Command, env: &[(&str, &str)]) -> Running {
+        command.stdout(Stdio::piped()).stderr(Stdio::inherit());
         for (name, _) in std::env::vars() {
             if name.starts_with("GOPAY_SIMULATOR_") {
                 command.env_remove(name);
@@ -270,5 +286,79 @@ fn the_public_url_names_the_gateway() {
         &local,
     ));
     assert!(gw_url.starts_with("http://sim.test:1234/"), "{gw_url}");
+    assert_eq!(sim.terminate().code(), Some(0));
+}
+
+#[test]
+fn the_access_log_never_shows_a_query() {
+    let agent = ureq::Agent::config_builder()
+        .proxy(None)
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    for format in ["text", "json"] {
+        let mut sim = Running::start(&["--port", "0", "--log", format], &[]);
+        let url = format!(
+            "{}/payments/payment/1?access_token=leaked-7c1e&x=1",
+            sim.gateway_url()
+        );
+        let status = agent.get(&url).call().unwrap().status();
+        assert_eq!(status, 401);
+        let line = sim.next_line();
+        assert!(
+            !line.contains("leaked-7c1e") && !line.contains('?'),
+            "{format}: {line}"
+        );
+        if format == "text" {
+            assert!(
+                line.starts_with("GET /api/payments/payment/1 401 "),
+                "{line}"
+            );
+        } else {
+            let json: serde_json::Value = serde_json::from_str(&line).unwrap();
+            assert_eq!(json["path"], "/api/payments/payment/1", "{line}");
+        }
+        assert_eq!(sim.terminate().code(), Some(0));
+    }
+}
+
+#[test]
+fn connections_held_open_past_the_open_file_limit_do_not_starve_a_client() {
+    let files = 256;
+    let mut sim = Running::start_with_open_files(files, &["--port", "0"]);
+    let url = sim.gateway_url().to_owned();
+    let addr: SocketAddr = url
+        .trim_start_matches("http://")
+        .trim_end_matches("/api")
+        .parse()
+        .unwrap();
+    // More half-open connections than the process may have files: each sends the start of
+    // a request head and stops.
+    let held: Vec<TcpStream> = (0..files + 64)
+        .filter_map(|_| {
+            let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
+            stream.write_all(b"GET /api HTTP/1.1\r\nHost: x\r\n").ok()?;
+            Some(stream)
+        })
+        .collect();
+    assert!(held.len() > files as usize, "{} connected", held.len());
+    let client = Client::builder(Config::new(
+        DEFAULT_GOID,
+        gopay_simulator::CLIENT_ID,
+        gopay_simulator::CLIENT_SECRET,
+        &url,
+    ))
+    .timeout(Duration::from_secs(5))
+    .build()
+    .unwrap();
+    let asked = Instant::now();
+    let error = client.get_status(1).unwrap_err();
+    assert_eq!(error.status(), Some(404), "{error}");
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "answered after {:?}",
+        asked.elapsed()
+    );
+    drop(held);
     assert_eq!(sim.terminate().code(), Some(0));
 }

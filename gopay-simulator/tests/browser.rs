@@ -1,13 +1,16 @@
 //! The customer page in a real browser: headless Chromium driven over the W3C WebDriver
 //! protocol opens `gw_url`, chooses a method, clicks `#pay` and follows the 303 back to the
-//! shop. Needs Debian's `chromium` and `chromium-driver` packages; fails (never skips)
-//! without them.
+//! shop; and pages of another site that try to drive the control API through the browser.
+//! Needs Debian's `chromium` and `chromium-driver` packages; fails (never skips) without
+//! them.
 
 mod support;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use gopay::{Client, Currency, Item, PaymentInstrument, PaymentRequest, PaymentState};
@@ -168,6 +171,16 @@ impl Session<'_> {
             .to_owned()
     }
 
+    /// Runs `script` in the page; it ends by calling `done(value)`, which is answered.
+    fn run_async(&self, script: &str) -> Value {
+        let script = format!("const done = arguments[arguments.length - 1]; {script}");
+        self.call(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": script, "args": []})),
+        )
+    }
+
     fn click(&self, css: &str) {
         let found = self.call(
             "POST",
@@ -236,4 +249,108 @@ fn a_customer_pays_in_a_real_browser_and_returns_to_the_shop() {
         status.payment_instrument,
         Some(PaymentInstrument::BankAccount)
     );
+}
+
+/// A site of the attacker's: serves `pages` (path → HTML) on its own port.
+struct Site {
+    server: Arc<tiny_http::Server>,
+    url: String,
+}
+
+impl Site {
+    fn start(pages: Vec<(String, String)>) -> Site {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind the site"));
+        let port = server.server_addr().to_ip().expect("an IP address").port();
+        let serving = Arc::clone(&server);
+        std::thread::spawn(move || {
+            for request in serving.incoming_requests() {
+                let page = pages.iter().find(|(path, _)| *path == request.url());
+                let response = match page {
+                    Some((_, html)) => tiny_http::Response::from_string(html.clone()).with_header(
+                        "Content-Type: text/html; charset=utf-8"
+                            .parse::<tiny_http::Header>()
+                            .unwrap(),
+                    ),
+                    None => tiny_http::Response::from_string("").with_status_code(404),
+                };
+                let _ = request.respond(response);
+            }
+        });
+        Site {
+            server,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        self.server.unblock();
+    }
+}
+
+#[test]
+fn another_sites_pages_cannot_pay_through_the_browser_but_the_simulators_own_can() {
+    // Every control request the simulator answers, as the access log sees it.
+    let (seen, answered) = mpsc::channel::<(String, u16)>();
+    let seen = Mutex::new(seen);
+    let sim = Simulator::builder()
+        .on_exchange(move |exchange| {
+            if exchange.path.starts_with("/_simulator/") {
+                let _ = seen
+                    .lock()
+                    .unwrap()
+                    .send((exchange.path.clone(), exchange.status));
+            }
+        })
+        .start()
+        .unwrap();
+    let order = |number: &str| {
+        let request = PaymentRequest::new(1000, Currency::Czk, number).item(Item::new("Mug", 1000));
+        sim.create_payment(&request).unwrap()
+    };
+    let (top, framed, own) = (order("XO-1"), order("XO-2"), order("XO-3"));
+    let form = |id: u64| {
+        format!(
+            "<form method='post' enctype='text/plain' action='http://127.0.0.1:{}/_simulator/payments/{id}/pay'></form><script>document.forms[0].submit()</script>",
+            sim.port()
+        )
+    };
+    // A plain cross-site form, and one in a sandboxed frame (which sends `Origin: null`).
+    let framed_page = format!(
+        "<iframe sandbox='allow-forms allow-scripts' srcdoc=\"{}\"></iframe>",
+        form(framed.id)
+    );
+    let site = Site::start(vec![
+        ("/top".to_owned(), form(top.id)),
+        ("/framed".to_owned(), framed_page),
+    ]);
+    let driver = Driver::start();
+    let session = driver.session();
+    for (page, id) in [("/top", top.id), ("/framed", framed.id)] {
+        session.open(&format!("{}{page}", site.url));
+        let (path, status) = answered
+            .recv_timeout(BROWSER_WAIT)
+            .expect("the form was sent");
+        assert_eq!(
+            (path.as_str(), status),
+            (format!("/_simulator/payments/{id}/pay").as_str(), 403),
+            "{page}"
+        );
+        assert_eq!(sim.payment(id).unwrap().state, Some(PaymentState::Created));
+    }
+
+    // The simulator's own page, reached as localhost rather than 127.0.0.1, may act.
+    let gw_url = own.gw_url.unwrap().replace("127.0.0.1", "localhost");
+    session.open(&gw_url);
+    let status = session.run_async(&format!(
+        "fetch('/_simulator/payments/{}/pay', {{method: 'POST'}}).then(r => done(r.status), e => done(String(e)))",
+        own.id
+    ));
+    assert_eq!(status, 200);
+    assert_eq!(
+        answered.recv_timeout(BROWSER_WAIT).unwrap(),
+        (format!("/_simulator/payments/{}/pay", own.id), 200)
+    );
+    assert_eq!(sim.payment(own.id).unwrap().state, Some(PaymentState::Paid));
 }

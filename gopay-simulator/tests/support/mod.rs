@@ -1,4 +1,5 @@
-//! What the simulator's tests share: a shop's notification endpoint.
+//! What the simulator's tests share: a shop's notification endpoint, plain HTTP.
 #![allow(dead_code)]
 
+pub mod http;
 pub mod shop;

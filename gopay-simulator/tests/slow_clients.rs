@@ -1,0 +1,121 @@
+//! Clients that open connections and never finish a request: a stalled head is closed after
+//! the head timeout, and past the connection limit the connection that waited longest goes,
+//! so a normal client is still answered at once.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use gopay::Client;
+use gopay_simulator::{Simulator, DEFAULT_HEAD_TIMEOUT};
+
+/// A bound on every wait, far above what any step should take.
+const BOUND: Duration = Duration::from_secs(20);
+
+/// A connection that sent the start of a request head and stops there.
+fn stalled(addr: SocketAddr) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .write_all(b"GET /api/payments/payment/1 HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    stream.set_read_timeout(Some(BOUND)).unwrap();
+    stream
+}
+
+/// Reads until the server closes `stream`; panics if it answers or does not close within
+/// [`BOUND`].
+fn wait_closed(stream: &mut TcpStream) {
+    let mut buf = [0; 256];
+    match stream.read(&mut buf) {
+        Ok(0) => {}
+        // Closed with unread data (the partial head) on the server side: a reset.
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+        Ok(n) => panic!(
+            "answered instead of closed: {:?}",
+            String::from_utf8_lossy(&buf[..n])
+        ),
+        Err(e) => panic!("not closed within {BOUND:?}: {e}"),
+    }
+}
+
+#[test]
+fn a_stalled_head_is_closed_after_the_head_timeout() {
+    assert_eq!(DEFAULT_HEAD_TIMEOUT, Duration::from_secs(10));
+    let timeout = Duration::from_millis(300);
+    let sim = Simulator::builder().head_timeout(timeout).start().unwrap();
+    let opened = Instant::now();
+    let mut half = stalled(sim.local_addr());
+    let mut silent = TcpStream::connect(sim.local_addr()).unwrap();
+    silent.set_read_timeout(Some(BOUND)).unwrap();
+    wait_closed(&mut half);
+    wait_closed(&mut silent);
+    let waited = opened.elapsed();
+    assert!(
+        waited >= timeout,
+        "closed after {waited:?}, before the timeout"
+    );
+    // The server is fine: a whole request is answered.
+    let client = Client::new(sim.config()).unwrap();
+    assert!(client.get_status(1).is_err_and(|e| e.status() == Some(404)));
+}
+
+#[test]
+fn an_idle_keep_alive_connection_closes_after_the_head_timeout_too() {
+    let timeout = Duration::from_millis(300);
+    let sim = Simulator::builder().head_timeout(timeout).start().unwrap();
+    let mut stream = TcpStream::connect(sim.local_addr()).unwrap();
+    stream.set_read_timeout(Some(BOUND)).unwrap();
+    stream
+        .write_all(b"GET /api/none HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0; 1024];
+    while !String::from_utf8_lossy(&answer).contains("\r\n\r\n") {
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "closed before answering");
+        answer.extend_from_slice(&buf[..n]);
+    }
+    let answered = Instant::now();
+    assert!(answer.starts_with(b"HTTP/1.1 404"), "{answer:?}");
+    // Read the rest of the 404's body, then the close.
+    let length: usize = String::from_utf8_lossy(&answer)
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length: ")
+                .map(str::to_owned)
+        })
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    let head_end = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    let mut body = answer.len() - head_end;
+    while body < length {
+        body += stream.read(&mut buf).unwrap();
+    }
+    wait_closed(&mut stream);
+    assert!(answered.elapsed() >= timeout);
+}
+
+#[test]
+fn held_connections_do_not_starve_a_normal_client() {
+    let limit = 16;
+    // The default head timeout: the held connections stay until something closes them.
+    let sim = Simulator::builder().max_connections(limit).start().unwrap();
+    let held: Vec<TcpStream> = (0..4 * limit).map(|_| stalled(sim.local_addr())).collect();
+    // A normal client gets in and is answered at once.
+    let client = Client::builder(sim.config())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let asked = Instant::now();
+    assert!(client.get_status(1).is_err_and(|e| e.status() == Some(404)));
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "answered after {:?}",
+        asked.elapsed()
+    );
+    // Room was made by closing the connections that had waited longest: the first ones.
+    for mut stream in held.into_iter().take(3 * limit - 2) {
+        wait_closed(&mut stream);
+    }
+}

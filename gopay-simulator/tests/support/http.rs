@@ -1,0 +1,46 @@
+//! Plain HTTP for the tests that speak to the simulator as a browser or curl would: any
+//! method and headers, every status as it is, no redirect followed.
+
+use std::time::Duration;
+
+/// One answer: status, `Content-Type`, body.
+pub struct Answer {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
+}
+
+impl Answer {
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+/// Sends one request with exactly these headers.
+pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .proxy(None)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .new_agent();
+    let mut request = ureq::http::Request::builder().method(method).uri(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request.body(body.to_vec()).expect("a valid request");
+    let mut response = agent.run(request).expect("an answer");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    Answer {
+        status: response.status().as_u16(),
+        content_type,
+        body: response.body_mut().read_to_string().expect("a text body"),
+    }
+}
