@@ -6,17 +6,26 @@ mod bin_log;
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
 
 use bin_args::Args;
+use bin_log::AccessLog;
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let format = args.log;
+    let log = match AccessLog::start(args.log) {
+        Ok(log) => Arc::new(log),
+        Err(e) => {
+            eprintln!("gopay-simulator: cannot start the access log: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let logging = Arc::clone(&log);
     let started = args
         .builder()
-        .on_exchange(move |exchange| bin_log::write(format, exchange))
+        .on_exchange(move |exchange| logging.write(exchange))
         .start();
     let sim = match started {
         Ok(sim) => sim,
@@ -33,7 +42,9 @@ fn main() -> ExitCode {
     }
     match wait_for_signal() {
         Ok(()) => {
+            // Stopping answers the requests in flight; then their lines are written out.
             drop(sim);
+            log.close();
             ExitCode::SUCCESS
         }
         Err(e) => {
