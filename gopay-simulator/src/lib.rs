@@ -58,10 +58,11 @@
 //!   `payer.payment_card.card_token` name it, and a later payment with that
 //!   `payer.allowed_card_token` is paid with it.
 //! - **Threads**: the server speaks HTTP/1.1 with keep-alive on a runtime of its own
-//!   ([`WORKER_THREADS`] threads for the connections, answers computed on a blocking pool);
-//!   state sits behind mutexes that are never held across I/O, so any number of clients and
-//!   threads may use one simulator. Dropping the [`Simulator`] stops it gracefully (requests
-//!   in flight are answered, the listener closes) and stops the notification senders.
+//!   ([`WORKER_THREADS`] threads that read, answer and write; a delay fault hands its
+//!   thread's other connections to another thread); state sits behind mutexes that are never
+//!   held across I/O, so any number of clients and threads may use one simulator. Dropping
+//!   the [`Simulator`] stops it gracefully (requests in flight are answered, the listener
+//!   closes) and stops the notification senders.
 //! - **Safe on a shared network** (`bind` `0.0.0.0`): a request head not complete within the
 //!   [head timeout](SimulatorBuilder::head_timeout) closes its connection, and past the
 //!   [connection limit](SimulatorBuilder::max_connections) the connection that waited

@@ -4,6 +4,7 @@
 //! log holds [`MAX_RECORDED_BYTES`].
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 /// How many requests the log keeps; older ones are dropped first.
 pub const MAX_RECORDED_REQUESTS: usize = 10_000;
@@ -67,25 +68,29 @@ impl RecordedRequest {
         self.path.split_once('?').map_or("", |(_, q)| q)
     }
 
-    /// The request as the log keeps it: the body cut at [`MAX_RECORDED_BODY`].
-    fn as_kept(&self) -> RecordedRequest {
-        let (body, cut) = kept(&self.body);
-        RecordedRequest {
+    /// The request as the log keeps it: itself, or a copy with the body cut at
+    /// [`MAX_RECORDED_BODY`].
+    fn as_kept(self: &Arc<Self>) -> Arc<RecordedRequest> {
+        if self.body.len() <= MAX_RECORDED_BODY {
+            return Arc::clone(self);
+        }
+        Arc::new(RecordedRequest {
             method: self.method.clone(),
             path: self.path.clone(),
             headers: self.headers.clone(),
-            body,
-            body_truncated: self.body_truncated || cut,
-        }
+            body: self.body[..MAX_RECORDED_BODY].to_vec(),
+            body_truncated: true,
+        })
     }
 
     /// Whether `self`, as kept in the log, is what `arrived` became there.
     fn is_kept_form_of(&self, arrived: &RecordedRequest) -> bool {
-        self.method == arrived.method
-            && self.path == arrived.path
-            && self.headers == arrived.headers
-            && arrived.body.starts_with(&self.body)
-            && self.body.len() == arrived.body.len().min(MAX_RECORDED_BODY)
+        std::ptr::eq(self, arrived)
+            || self.method == arrived.method
+                && self.path == arrived.path
+                && self.headers == arrived.headers
+                && arrived.body.starts_with(&self.body)
+                && self.body.len() == arrived.body.len().min(MAX_RECORDED_BODY)
     }
 
     /// Bytes this request holds in the log.
@@ -96,9 +101,13 @@ impl RecordedRequest {
 }
 
 /// At most [`MAX_RECORDED_BODY`] bytes of `body`, and whether it was cut.
-fn kept(body: &[u8]) -> (Vec<u8>, bool) {
-    let cut = body.len() > MAX_RECORDED_BODY;
-    (body[..body.len().min(MAX_RECORDED_BODY)].to_vec(), cut)
+fn kept(mut body: Vec<u8>) -> (Vec<u8>, bool) {
+    if body.len() <= MAX_RECORDED_BODY {
+        return (body, false);
+    }
+    body.truncate(MAX_RECORDED_BODY);
+    body.shrink_to_fit();
+    (body, true)
 }
 
 /// The answer a recorded request got.
@@ -112,7 +121,8 @@ pub(crate) struct Answer {
 /// One request and, once answered, its answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Exchange {
-    pub(crate) request: RecordedRequest,
+    /// Shared with the request being answered while its body is small enough to keep whole.
+    pub(crate) request: Arc<RecordedRequest>,
     /// `None` until answered (and for requests the server refused before routing them).
     pub(crate) answer: Option<Answer>,
     /// Whether the answer's body is cut at [`MAX_RECORDED_BODY`].
@@ -136,7 +146,7 @@ pub(crate) struct Log {
 
 impl Log {
     /// Records a request as it arrives, before it is answered.
-    pub(crate) fn push(&mut self, request: &RecordedRequest) {
+    pub(crate) fn push(&mut self, request: &Arc<RecordedRequest>) {
         self.push_exchange(Exchange {
             request: request.as_kept(),
             answer: None,
@@ -172,7 +182,7 @@ impl Log {
     /// Adds `answer` to the entry of `request`; records both when the request was not
     /// recorded on arrival. A body past [`MAX_RECORDED_BODY`] is kept cut.
     pub(crate) fn answered(&mut self, request: &RecordedRequest, mut answer: Answer) {
-        let (body, cut) = kept(&answer.body);
+        let (body, cut) = kept(std::mem::take(&mut answer.body));
         answer.body = body;
         match self.pending(request) {
             Some(index) => {
@@ -183,7 +193,7 @@ impl Log {
                 self.shrink();
             }
             None => self.push_exchange(Exchange {
-                request: request.as_kept(),
+                request: Arc::new(request.clone()).as_kept(),
                 answer: Some(answer),
                 answer_truncated: cut,
             }),
@@ -201,7 +211,10 @@ impl Log {
 
     /// Every request, oldest first.
     pub(crate) fn all(&self) -> Vec<RecordedRequest> {
-        self.exchanges.iter().map(|e| e.request.clone()).collect()
+        self.exchanges
+            .iter()
+            .map(|e| RecordedRequest::clone(&e.request))
+            .collect()
     }
 
     /// Every request with its answer, oldest first.
@@ -219,14 +232,14 @@ impl Log {
 mod tests {
     use super::*;
 
-    fn request(path: &str, body: Vec<u8>) -> RecordedRequest {
-        RecordedRequest {
+    fn request(path: &str, body: Vec<u8>) -> Arc<RecordedRequest> {
+        Arc::new(RecordedRequest {
             method: "POST".into(),
             path: path.into(),
             headers: vec![("Content-Type".into(), "text/plain".into())],
             body,
             body_truncated: false,
-        }
+        })
     }
 
     fn answer(status: u16, body: Vec<u8>) -> Answer {
@@ -268,7 +281,7 @@ mod tests {
         let statuses: Vec<(String, Option<u16>)> = log
             .exchanges()
             .into_iter()
-            .map(|e| (e.request.path, e.answer.map(|a| a.status)))
+            .map(|e| (e.request.path.clone(), e.answer.map(|a| a.status)))
             .collect();
         assert_eq!(
             statuses,

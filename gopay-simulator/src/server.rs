@@ -1,13 +1,15 @@
 //! The HTTP side: HTTP/1.1 with keep-alive on a tokio runtime of the simulator's own. Each
 //! connection is a task; each request is read, recorded and answered by the synchronous API
-//! on tokio's blocking pool (a delay fault may pause it), so a slow answer never holds up
-//! another connection. A request head (and body) must arrive within the head timeout, and
-//! past the connection limit the connection that waited longest for a request is closed
-//! ([`connections`](super::connections)), so that clients that never finish a request
-//! cannot starve the others.
+//! right there on the runtime's thread (its work is short and holds no lock across I/O; a
+//! delay fault hands the thread's other connections to another thread while it waits), so
+//! an answer costs no hop to another thread. A request head (and body) must arrive within
+//! the head timeout, and past the connection limit the connection that waited longest for a
+//! request is closed ([`connections`](super::connections)), so that clients that never
+//! finish a request cannot starve the others.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -29,9 +31,9 @@ use super::record::RecordedRequest;
 use super::responses::{Refusal, Reply, INVALID_REQUEST};
 use super::shared::Shared;
 
-/// Number of threads of the runtime that reads and writes the connections. The answers
-/// themselves are computed on tokio's blocking pool, which grows with the requests in
-/// flight, so this does not limit how many requests are answered at once.
+/// Number of threads of the runtime that reads the requests, answers them and writes the
+/// answers. A request paused by a delay fault hands its thread's other connections to
+/// another thread, so this does not limit how many requests are answered at once.
 pub const WORKER_THREADS: usize = 2;
 
 /// Largest request body the simulator reads; larger ones are answered `413`.
@@ -287,7 +289,7 @@ impl Service {
                 )),
             ),
         };
-        let recorded = RecordedRequest {
+        let recorded = Arc::new(RecordedRequest {
             method: head.method.as_str().to_owned(),
             path: head
                 .uri
@@ -303,27 +305,23 @@ impl Service {
                 .collect(),
             body,
             body_truncated,
-        };
-        // The API is synchronous and a delay fault pauses it: run it where blocking is allowed.
-        let service = Arc::clone(&self);
-        let answered = tokio::task::spawn_blocking(move || {
-            let reply = exchange(&service.shared, &recorded, refusal);
-            if let Some(hook) = &service.hook {
-                hook(&Exchange {
-                    // Never the query: it may carry a token (`?access_token=…`).
-                    path: recorded.route().to_owned(),
-                    method: recorded.method,
-                    status: reply.status,
-                    duration: started.elapsed(),
-                });
-            }
-            reply
-        })
-        .await;
+        });
         // A panic in the API is a bug; the client still gets an answer.
-        let reply = answered.unwrap_or_else(|_| {
+        let reply = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            exchange(&self.shared, &recorded, refusal)
+        }))
+        .unwrap_or_else(|_| {
             Refusal::global(500, INVALID_REQUEST, "the simulator failed").into_reply()
         });
+        if let Some(hook) = &self.hook {
+            hook(&Exchange {
+                // Never the query: it may carry a token (`?access_token=…`).
+                path: recorded.route().to_owned(),
+                method: recorded.method.clone(),
+                status: reply.status,
+                duration: started.elapsed(),
+            });
+        }
         admitted.waiting();
         Ok(response(reply))
     }
@@ -352,7 +350,7 @@ async fn read_body(mut body: Incoming, deadline: Instant) -> Body {
 
 /// Records the request and computes its answer (`refusal` when the body did not come
 /// whole).
-fn exchange(shared: &Shared, recorded: &RecordedRequest, refusal: Option<Refusal>) -> Reply {
+fn exchange(shared: &Shared, recorded: &Arc<RecordedRequest>, refusal: Option<Refusal>) -> Reply {
     shared.log.lock().push(recorded);
     match refusal {
         None => api::answer(shared, recorded),

@@ -5,6 +5,7 @@ use std::sync::atomic::AtomicUsize;
 use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
+use tokio::runtime::RuntimeFlavor;
 
 use super::auth::Tokens;
 use super::create::Context;
@@ -71,9 +72,17 @@ impl Shared {
         }
     }
 
-    /// Sleeps `delay`, or less when the simulator stops meanwhile.
+    /// Sleeps `delay`, or less when the simulator stops meanwhile. On the server's runtime
+    /// the thread first hands its other connections to another thread, so that only this
+    /// request waits.
     pub(crate) fn pause(&self, delay: Duration) {
-        self.sleep(delay);
+        let on_workers = tokio::runtime::Handle::try_current()
+            .is_ok_and(|runtime| runtime.runtime_flavor() == RuntimeFlavor::MultiThread);
+        if on_workers {
+            tokio::task::block_in_place(|| self.sleep(delay));
+        } else {
+            self.sleep(delay);
+        }
     }
 
     fn sleep(&self, delay: Duration) {

@@ -1,12 +1,13 @@
 //! Many threads and clients against one `gopay_simulator` at once: no lost requests, one
-//! token per cold client, customer actions racing API calls.
+//! token per cold client, customer actions racing API calls, paused answers holding up no
+//! one else.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use gopay::{Client, Currency, Error, Item, PaymentRequest, PaymentState};
-use gopay_simulator::{Simulator, WORKER_THREADS};
+use gopay_simulator::{Fault, FaultTarget, Simulator, WORKER_THREADS};
 
 const THREADS: usize = 64;
 const CALLS_PER_THREAD: usize = 5;
@@ -219,5 +220,52 @@ fn parallel_simulators_are_independent() {
         );
         assert!(sim.payment(3_000_000_002 + n as u64).is_none());
         assert_eq!(sim.token_requests(), 1);
+    }
+}
+
+#[test]
+fn paused_answers_hold_up_no_other_connection() {
+    // More paused requests than the server has threads: each pause hands its thread's other
+    // connections on, so a request on another connection is still answered at once.
+    let sim = Simulator::start().unwrap();
+    let paused = WORKER_THREADS + 2;
+    sim.inject(Fault::Delay {
+        target: FaultTarget::Api,
+        delay: Duration::from_secs(600),
+        count: paused as u32,
+    });
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .proxy(None)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .new_agent();
+    let url = format!("{}/payments/payment/1", sim.gateway_url());
+    let callers: Vec<_> = (0..paused)
+        .map(|_| {
+            let (agent, url) = (agent.clone(), url.clone());
+            // Each on a connection of its own: an agent's pool gives a busy one to no one.
+            std::thread::spawn(move || agent.get(&url).call().map(|r| r.status().as_u16()))
+        })
+        .collect();
+    // A request is in the log as soon as it arrived, before its pause.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while sim.requests().len() < paused {
+        assert!(Instant::now() < deadline, "the paused requests did not arrive");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let asked = Instant::now();
+    let control = format!("http://127.0.0.1:{}/_simulator/payments", sim.port());
+    let status = agent.get(&control).call().unwrap().status();
+    assert_eq!(status, 200);
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "answered after {:?}",
+        asked.elapsed()
+    );
+    // Stopping cuts the pauses short; the paused requests end one way or another.
+    drop(sim);
+    for caller in callers {
+        let _ = caller.join().unwrap();
     }
 }
