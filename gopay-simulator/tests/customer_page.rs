@@ -6,47 +6,8 @@ mod support;
 
 use gopay::{Client, Currency, Item, PaymentInstrument, PaymentRequest, PaymentState};
 use gopay_simulator::Simulator;
-use support::shop::{Shop, WAIT};
-
-/// One answer: status, `Content-Type`, `Location`, body.
-struct Answer {
-    status: u16,
-    content_type: String,
-    location: Option<String>,
-    body: String,
-}
-
-/// One HTTP request that follows no redirect.
-fn http(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
-    let agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .proxy(None)
-        .timeout_global(Some(WAIT))
-        .build()
-        .new_agent();
-    let mut request = ureq::http::Request::builder().method(method).uri(url);
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let request = request.body(body.to_vec()).expect("a valid request");
-    let mut response = agent.run(request).expect("an answer");
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let content_type = header("content-type").unwrap_or_default();
-    let location = header("location");
-    Answer {
-        status: response.status().as_u16(),
-        content_type,
-        location,
-        body: response.body_mut().read_to_string().expect("a text body"),
-    }
-}
+use support::http::{send as http, Answer};
+use support::shop::Shop;
 
 fn get(url: &str) -> Answer {
     http("GET", url, &[], b"")

@@ -251,7 +251,10 @@ fn paused_answers_hold_up_no_other_connection() {
     // A request is in the log as soon as it arrived, before its pause.
     let deadline = Instant::now() + Duration::from_secs(20);
     while sim.requests().len() < paused {
-        assert!(Instant::now() < deadline, "the paused requests did not arrive");
+        assert!(
+            Instant::now() < deadline,
+            "the paused requests did not arrive"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
     let asked = Instant::now();

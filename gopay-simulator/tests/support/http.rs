@@ -1,12 +1,13 @@
 //! Plain HTTP for the tests that speak to the simulator as a browser or curl would: any
 //! method and headers, every status as it is, no redirect followed.
 
-use std::time::Duration;
+use super::shop::WAIT;
 
-/// One answer: status, `Content-Type`, body.
+/// One answer: status, `Content-Type`, `Location`, body.
 pub struct Answer {
     pub status: u16,
     pub content_type: String,
+    pub location: Option<String>,
     pub body: String,
 }
 
@@ -23,7 +24,7 @@ pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> A
         .http_status_as_error(false)
         .max_redirects(0)
         .proxy(None)
-        .timeout_global(Some(Duration::from_secs(20)))
+        .timeout_global(Some(WAIT))
         .build()
         .new_agent();
     let mut request = ureq::http::Request::builder().method(method).uri(url);
@@ -32,15 +33,19 @@ pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> A
     }
     let request = request.body(body.to_vec()).expect("a valid request");
     let mut response = agent.run(request).expect("an answer");
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let content_type = header("content-type").unwrap_or_default();
+    let location = header("location");
     Answer {
         status: response.status().as_u16(),
         content_type,
+        location,
         body: response.body_mut().read_to_string().expect("a text body"),
     }
 }
