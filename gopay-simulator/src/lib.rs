@@ -144,6 +144,9 @@ pub const DEFAULT_NOTIFICATION_ATTEMPTS: u32 = 20;
 /// [`SimulatorBuilder::notification_retry_delay`] sets another (short, so tests stay fast).
 pub const DEFAULT_NOTIFICATION_RETRY_DELAY: Duration = Duration::from_millis(50);
 
+/// The longest [head timeout](SimulatorBuilder::head_timeout): a day.
+const MAX_HEAD_TIMEOUT: Duration = Duration::from_secs(86_400);
+
 /// A running simulated GoPay gateway; see the [module documentation](self).
 ///
 /// `Send + Sync`: share it (`&Simulator`, `Arc<Simulator>`) with every thread of a test.
@@ -305,7 +308,8 @@ impl SimulatorBuilder {
     /// How long a client has to send a request's head, from the connection's start or the
     /// previous answer on it (so also how long an idle keep-alive connection stays open);
     /// then the connection is closed. A request's body has as long again after its head, or
-    /// is answered `408`. Defaults to [`DEFAULT_HEAD_TIMEOUT`] (10 s).
+    /// is answered `408`. At most a day (longer counts as a day). Defaults to
+    /// [`DEFAULT_HEAD_TIMEOUT`] (10 s).
     pub fn head_timeout(mut self, timeout: Duration) -> SimulatorBuilder {
         self.head_timeout = timeout;
         self
@@ -381,7 +385,8 @@ impl SimulatorBuilder {
         };
         let shared = Arc::new(Shared::new(settings, notifier));
         let limits = server::Limits {
-            head_timeout: self.head_timeout,
+            // Far below what the clocks' arithmetic can hold.
+            head_timeout: self.head_timeout.min(MAX_HEAD_TIMEOUT),
             max_connections: self
                 .max_connections
                 .unwrap_or_else(connections::default_limit),
@@ -641,7 +646,9 @@ impl Simulator {
         self.shared.token_requests.load(Ordering::SeqCst)
     }
 
-    /// Every request received, oldest first (at most the last [`MAX_RECORDED_REQUESTS`]).
+    /// Every request received, oldest first: at most the last [`MAX_RECORDED_REQUESTS`], and
+    /// at most [`MAX_RECORDED_BYTES`] in all, each body kept up to [`MAX_RECORDED_BODY`]
+    /// (see [`RecordedRequest::body_truncated`]).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.log.lock().all()
     }
@@ -779,6 +786,32 @@ mod tests {
         }
         let err = Simulator::builder().goid(0).start().unwrap_err();
         assert!(matches!(err, Error::InvalidInput { field: "goid", .. }));
+        let err = Simulator::builder()
+            .head_timeout(Duration::ZERO)
+            .start()
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            Error::InvalidInput {
+                field: "head_timeout",
+                ..
+            }
+        ));
+        let err = Simulator::builder().max_connections(0).start().unwrap_err();
+        assert!(matches!(
+            err,
+            Error::InvalidInput {
+                field: "max_connections",
+                ..
+            }
+        ));
+        // A timeout too long for the clocks counts as a day.
+        let sim = Simulator::builder()
+            .head_timeout(Duration::MAX)
+            .start()
+            .unwrap();
+        let client = gopay::Client::new(sim.config()).unwrap();
+        assert_eq!(client.get_status(1).unwrap_err().status(), Some(404));
     }
 
     #[test]
