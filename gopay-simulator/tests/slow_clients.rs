@@ -1,6 +1,6 @@
 //! Clients that open connections and never finish a request: a stalled head is closed after
-//! the head timeout, and past the connection limit the connection that waited longest goes,
-//! so a normal client is still answered at once.
+//! the head timeout, a stalled body answered 408, and past the connection limit the
+//! connection that waited longest goes, so a normal client is still answered at once.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -94,6 +94,35 @@ fn an_idle_keep_alive_connection_closes_after_the_head_timeout_too() {
     }
     wait_closed(&mut stream);
     assert!(answered.elapsed() >= timeout);
+}
+
+#[test]
+fn a_stalled_body_is_answered_408_after_the_head_timeout() {
+    let timeout = Duration::from_millis(300);
+    let sim = Simulator::builder().head_timeout(timeout).start().unwrap();
+    let mut stream = TcpStream::connect(sim.local_addr()).unwrap();
+    stream.set_read_timeout(Some(BOUND)).unwrap();
+    let sent = Instant::now();
+    stream
+        .write_all(
+            b"POST /api/payments/payment HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"amount\"",
+        )
+        .unwrap();
+    let mut answer = Vec::new();
+    // The answer, then the close (the rest of the body is never read).
+    let _ = stream.read_to_end(&mut answer);
+    assert!(
+        sent.elapsed() >= timeout,
+        "answered after {:?}",
+        sent.elapsed()
+    );
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("\"error_code\":116"), "{text}");
+    // The request is in the log as far as it came, marked cut.
+    let recorded = sim.requests();
+    assert_eq!(recorded[0].body, b"{\"amount\"");
+    assert!(recorded[0].body_truncated);
 }
 
 #[test]
