@@ -12,13 +12,29 @@ use gopay_simulator::{Simulator, DEFAULT_HEAD_TIMEOUT};
 /// A bound on every wait, far above what any step should take.
 const BOUND: Duration = Duration::from_secs(20);
 
+/// The short head timeout of most tests here.
+const TIMEOUT: Duration = Duration::from_millis(300);
+
+/// A connection whose reads give up after [`BOUND`].
+fn connected(addr: SocketAddr) -> TcpStream {
+    let stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(BOUND)).unwrap();
+    stream
+}
+
+/// A simulator with the head timeout [`TIMEOUT`], and a connection to it.
+fn impatient() -> (Simulator, TcpStream) {
+    let sim = Simulator::builder().head_timeout(TIMEOUT).start().unwrap();
+    let stream = connected(sim.local_addr());
+    (sim, stream)
+}
+
 /// A connection that sent the start of a request head and stops there.
 fn stalled(addr: SocketAddr) -> TcpStream {
-    let mut stream = TcpStream::connect(addr).unwrap();
+    let mut stream = connected(addr);
     stream
         .write_all(b"GET /api/payments/payment/1 HTTP/1.1\r\nHost: x\r\n")
         .unwrap();
-    stream.set_read_timeout(Some(BOUND)).unwrap();
     stream
 }
 
@@ -41,17 +57,14 @@ fn wait_closed(stream: &mut TcpStream) {
 #[test]
 fn a_stalled_head_is_closed_after_the_head_timeout() {
     assert_eq!(DEFAULT_HEAD_TIMEOUT, Duration::from_secs(10));
-    let timeout = Duration::from_millis(300);
-    let sim = Simulator::builder().head_timeout(timeout).start().unwrap();
     let opened = Instant::now();
+    let (sim, mut silent) = impatient();
     let mut half = stalled(sim.local_addr());
-    let mut silent = TcpStream::connect(sim.local_addr()).unwrap();
-    silent.set_read_timeout(Some(BOUND)).unwrap();
     wait_closed(&mut half);
     wait_closed(&mut silent);
     let waited = opened.elapsed();
     assert!(
-        waited >= timeout,
+        waited >= TIMEOUT,
         "closed after {waited:?}, before the timeout"
     );
     // The server is fine: a whole request is answered.
@@ -61,10 +74,7 @@ fn a_stalled_head_is_closed_after_the_head_timeout() {
 
 #[test]
 fn an_idle_keep_alive_connection_closes_after_the_head_timeout_too() {
-    let timeout = Duration::from_millis(300);
-    let sim = Simulator::builder().head_timeout(timeout).start().unwrap();
-    let mut stream = TcpStream::connect(sim.local_addr()).unwrap();
-    stream.set_read_timeout(Some(BOUND)).unwrap();
+    let (_sim, mut stream) = impatient();
     stream
         .write_all(b"GET /api/none HTTP/1.1\r\nHost: x\r\n\r\n")
         .unwrap();
@@ -93,15 +103,12 @@ fn an_idle_keep_alive_connection_closes_after_the_head_timeout_too() {
         body += stream.read(&mut buf).unwrap();
     }
     wait_closed(&mut stream);
-    assert!(answered.elapsed() >= timeout);
+    assert!(answered.elapsed() >= TIMEOUT);
 }
 
 #[test]
 fn a_stalled_body_is_answered_408_after_the_head_timeout() {
-    let timeout = Duration::from_millis(300);
-    let sim = Simulator::builder().head_timeout(timeout).start().unwrap();
-    let mut stream = TcpStream::connect(sim.local_addr()).unwrap();
-    stream.set_read_timeout(Some(BOUND)).unwrap();
+    let (sim, mut stream) = impatient();
     let sent = Instant::now();
     stream
         .write_all(
@@ -112,7 +119,7 @@ fn a_stalled_body_is_answered_408_after_the_head_timeout() {
     // The answer, then the close (the rest of the body is never read).
     let _ = stream.read_to_end(&mut answer);
     assert!(
-        sent.elapsed() >= timeout,
+        sent.elapsed() >= TIMEOUT,
         "answered after {:?}",
         sent.elapsed()
     );
