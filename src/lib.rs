@@ -15,20 +15,16 @@ mod client;
 mod config;
 mod error;
 mod event;
-mod exchange;
 #[cfg(test)]
 #[allow(deprecated)] // it fuzzes the EET receipt decoder too
 mod fuzz;
-mod http;
 mod model;
-mod network;
 mod notification;
 mod operations;
 #[cfg(feature = "extra-roots")]
 mod pem_roots;
-mod resolve;
-mod retry;
 mod secret;
+mod transport;
 
 #[cfg(feature = "memcached")]
 #[cfg_attr(docsrs, doc(cfg(feature = "memcached")))]
@@ -48,7 +44,7 @@ pub use config::{Config, PRODUCTION_URL, SANDBOX_URL};
 pub use error::{ApiErrorDetail, Error};
 pub use event::{Event, ExchangeKind};
 pub use notification::notification_payment_id;
-pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BASE, DEFAULT_RETRY_CAP};
+pub use transport::retry::{DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BASE, DEFAULT_RETRY_CAP};
 
 // The wire models, one name each at the crate root (the `model` module itself is private, so
 // every name has exactly one public path and moving a model between files breaks nobody).

@@ -1,33 +1,13 @@
-//! [`Exchanger`]: one HTTP exchange with its retries (see [`crate::retry`]), each attempt
+//! [`Exchanger`]: one HTTP exchange with its retries (see [`super::retry`]), each attempt
 //! reported to the event hook. Token requests and API calls both go through it.
 
 use std::time::{Duration, Instant};
 
-use ureq::http::Method;
-
+use super::http::Transport;
+use super::request::{RawResponse, Request};
+use super::retry::{failed_before_sending, is_retryable_status, RetryPolicy};
 use crate::error::Error;
-use crate::event::{Event, EventHook, ExchangeKind};
-use crate::http::{Payload, RawResponse, Transport};
-use crate::retry::{failed_before_sending, is_retryable_status, RetryPolicy};
-
-/// One request to send: everything borrowed, so that describing it allocates nothing.
-pub(crate) struct Request<'a> {
-    /// Token request or API call, for events.
-    pub(crate) kind: ExchangeKind,
-    pub(crate) method: Method,
-    /// The path below the API base, for events.
-    pub(crate) path: &'a str,
-    pub(crate) url: &'a str,
-    /// The `Authorization` header value.
-    pub(crate) authorization: &'a str,
-    pub(crate) payload: &'a Payload,
-    /// The largest answer body accepted.
-    pub(crate) body_limit: u64,
-    /// Whether repeating it after it reached GoPay cannot act twice (GETs, token requests).
-    pub(crate) repeatable: bool,
-    /// Whether the call had to get a new token first, for events.
-    pub(crate) token_refreshed: bool,
-}
+use crate::event::{Event, EventHook};
 
 /// Sends requests over the client's transport, repeating them when that cannot charge
 /// twice, and tells the event hook about every attempt.
@@ -51,7 +31,7 @@ impl Exchanger {
     }
 
     /// Sends `request` until it gets an answer worth returning, all before `deadline`:
-    /// what is repeated and how long to wait first is [`crate::retry`]'s rule.
+    /// what is repeated and how long to wait first is [`super::retry`]'s rule.
     pub(crate) fn send(
         &self,
         request: &Request<'_>,
@@ -61,14 +41,7 @@ impl Exchanger {
         loop {
             attempt += 1;
             let started = Instant::now();
-            let result = self.transport.send(
-                request.method.clone(),
-                request.url,
-                request.authorization,
-                request.payload,
-                deadline,
-                request.body_limit,
-            );
+            let result = self.transport.send(request, deadline);
             self.report(request, attempt, started.elapsed(), &result);
             let retry_after = match &result {
                 Ok(response) if request.repeatable && is_retryable_status(response.status) => {

@@ -60,7 +60,7 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
 }
 
 /// Whether a transport error happened before the request left this machine (name lookup,
-/// connection set-up, TLS handshake; classified in [`crate::http`]): then even a payment
+/// connection set-up, TLS handshake; classified in [`super::failure`]): then even a payment
 /// can be sent again safely.
 pub(crate) fn failed_before_sending(error: &Error) -> bool {
     matches!(
@@ -70,11 +70,6 @@ pub(crate) fn failed_before_sending(error: &Error) -> bool {
             ..
         }
     )
-}
-
-/// `Retry-After` in seconds (the HTTP-date form is left to the normal backoff).
-pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 /// A number in [0, 1): splitmix64 over time and a counter. Only spreads retries apart;
@@ -121,13 +116,6 @@ mod tests {
         let values: Vec<f64> = (0..100).map(|_| jitter()).collect();
         assert!(values.iter().all(|v| (0.0..1.0).contains(v)));
         assert!(values.iter().any(|v| *v < 0.5) && values.iter().any(|v| *v >= 0.5));
-    }
-
-    #[test]
-    fn retry_after_takes_seconds() {
-        assert_eq!(parse_retry_after(" 3 "), Some(Duration::from_secs(3)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
-        assert_eq!(parse_retry_after("-1"), None);
     }
 
     #[test]

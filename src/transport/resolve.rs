@@ -4,7 +4,7 @@
 //! and with a resolve timeout set it does so on a new thread each time: that cost about 3/4
 //! of the client's throughput with 8 threads. Caching the answer keeps every call bounded
 //! (the timeout applies to every real lookup) without paying for a lookup per call. A failed
-//! lookup is marked as a failure before sending (see [`crate::http`]).
+//! lookup is marked as a failure before sending (see [`super::failure`]).
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -15,7 +15,7 @@ use ureq::http::Uri;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::NextTimeout;
 
-use crate::http::not_sent;
+use super::failure::not_sent;
 
 /// How long an answer is reused. Short enough to follow a gateway moving to new addresses.
 const TTL: Duration = Duration::from_secs(60);
