@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::secret::{redact, redact_authorization};
+use crate::text::one_line;
 
 /// One element of the `errors[]` list GoPay answers a refused request with.
 ///
@@ -364,27 +365,6 @@ impl std::error::Error for Error {
 /// client's re-authentication and [`Error::is_auth`].
 pub(crate) fn is_token_refusal(status: u16, errors: &[ApiErrorDetail]) -> bool {
     status == 401 || (status == 403 && errors.iter().any(ApiErrorDetail::is_auth_code))
-}
-
-/// `text` with newlines and control characters (which would break one-line messages) and
-/// bidirectional overrides (which would reorder what a terminal shows) replaced by spaces:
-/// for any text from the network or a user's code that goes into a message.
-pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| c.is_control() || is_bidi_control(c);
-    if text.chars().any(unsafe_char) {
-        text.chars()
-            .map(|c| if unsafe_char(c) { ' ' } else { c })
-            .collect::<String>()
-            .into()
-    } else {
-        text.into()
-    }
-}
-
-/// The Unicode bidirectional formatting characters (embeddings, overrides, isolates and
-/// marks), which make a terminal show text in another order than it is.
-pub(crate) fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
 /// GoPay's error details with every form of every secret in `secrets` replaced (see

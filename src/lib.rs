@@ -24,6 +24,7 @@ mod operations;
 #[cfg(feature = "extra-roots")]
 mod pem_roots;
 mod secret;
+pub mod text;
 mod transport;
 
 #[cfg(feature = "memcached")]

@@ -129,27 +129,16 @@ impl From<Error> for Failure {
     }
 }
 
-/// `text` on one line and at most `max` characters, for quoting caller input: control
-/// characters (line breaks, escape sequences) and the bidirectional embeddings, overrides,
-/// isolates and marks (which make a terminal or a log viewer show text in another order than
-/// it is) replaced by spaces, as the client does.
+/// `text` on one line and at most `max` characters, for quoting caller input: every
+/// character a terminal or a log viewer would act on replaced by a space, by the client's
+/// rule ([`gopay::text::one_line`]).
 pub(crate) fn one_line(text: &str, max: usize) -> String {
-    let mut quoted: String = text
-        .chars()
-        .take(max)
-        .map(|c| if is_unsafe_char(c) { ' ' } else { c })
-        .collect();
+    let start: String = text.chars().take(max).collect();
+    let mut quoted = gopay::text::one_line(&start).into_owned();
     if text.chars().nth(max).is_some() {
         quoted.push('…');
     }
     quoted
-}
-
-/// Characters [`one_line`] replaces: control characters and the Unicode bidirectional
-/// formatting characters (the client's rule).
-pub(crate) fn is_unsafe_char(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
 /// `text` quoted for a message: one line, at most a few dozen characters.

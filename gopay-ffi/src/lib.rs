@@ -304,25 +304,13 @@ fn into_c_string(json: String) -> *mut c_char {
         .into_raw()
 }
 
-/// `json` with every [`failure::is_unsafe_char`] above U+001F as a `\uXXXX` escape. They
-/// can only occur inside strings, where the escape means the same; C0 controls are escaped
-/// there by serde_json already.
+/// `json` with every unsafe character serde_json leaves raw as a `\uXXXX` escape
+/// ([`gopay::text::escape_json`]): the same value, safe to print.
 fn escape_json(json: String) -> String {
-    if !json
-        .chars()
-        .any(|c| c > '\u{1f}' && failure::is_unsafe_char(c))
-    {
-        return json;
+    match gopay::text::escape_json(&json) {
+        std::borrow::Cow::Borrowed(_) => json,
+        std::borrow::Cow::Owned(escaped) => escaped,
     }
-    let mut escaped = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if c > '\u{1f}' && failure::is_unsafe_char(c) {
-            escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            escaped.push(c);
-        }
-    }
-    escaped
 }
 
 #[cfg(test)]
