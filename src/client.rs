@@ -125,6 +125,8 @@ impl Client {
         Ok(())
     }
 
+    /// The token manager, for the benchmarks' hooks.
+    #[cfg(feature = "__bench")]
     pub(crate) fn tokens(&self) -> &TokenManager {
         &self.inner.tokens
     }

@@ -4,8 +4,9 @@
 // On docs.rs, items behind a feature carry a badge naming it.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-// Internals for the crate's own benchmarks: hidden, outside the API, may change in any
-// release.
+// Internals for the crate's own benchmarks (feature `__bench`): hidden, outside the API,
+// may change in any release.
+#[cfg(feature = "__bench")]
 #[doc(hidden)]
 #[path = "bench_hooks.rs"]
 pub mod __bench;
