@@ -1,7 +1,7 @@
 //! The token manager against a real HTTP server: one token request however many threads,
 //! refresh before expiry, shared caches, refresh ahead.
 
-mod support;
+use crate::support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Barrier, Mutex};

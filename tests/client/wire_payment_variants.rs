@@ -1,7 +1,7 @@
 //! Every kind of `create_payment` on the wire (pre-authorised, recurring, BNPL, card
 //! tokens, identification), and GoPay's error envelope decoded for every operation.
 
-mod support;
+use crate::support;
 
 use gopay::{
     AccountStatementRequest, BnplType, CaptureRequest, Client, Currency, Error, Item, Payer,

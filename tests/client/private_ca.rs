@@ -2,7 +2,7 @@
 //! until its root is added (feature `extra-roots`), then trusted.
 #![cfg(feature = "extra-roots")]
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;

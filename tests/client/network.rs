@@ -5,7 +5,7 @@
 //! The environment tests change process-wide variables, so they run a copy of this test
 //! binary as a child (its ignored `network_child` test) with the variables set there only.
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -521,7 +521,7 @@ fn run_child_expecting(
     let mut command = Command::new(std::env::current_exe().expect("the test binary"));
     command
         .args([
-            "network_child",
+            "network::network_child",
             "--exact",
             "--ignored",
             "--nocapture",

@@ -1,14 +1,13 @@
 //! Processes sharing a `FileTokenCache` make one token request between them, and recover
 //! when the process holding the refresh lock dies.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
-use gopay::{FileTokenCache, TokenCache};
 use support::fleet::{expect_success, marked, spawn_child, spawn_marking_child};
 use support::FakeGateway;
 
@@ -26,12 +25,6 @@ fn contention_dir(cache_dir: &Path) -> PathBuf {
     let mut dir = cache_dir.as_os_str().to_owned();
     dir.push(".contention");
     PathBuf::from(dir)
-}
-
-#[test]
-#[ignore = "a child process of the fleet tests, started by them"]
-fn fleet_child() {
-    support::fleet::child_main(|dir| Arc::new(FileTokenCache::new(dir)) as Arc<dyn TokenCache>);
 }
 
 /// Removes the cache directory and the contention marks of one test.

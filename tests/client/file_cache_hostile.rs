@@ -3,7 +3,7 @@
 //! payment is at stake, through a real `Client` against the fake gateway.
 #![cfg(unix)]
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -333,7 +333,7 @@ fn an_empty_directory_name_writes_nothing_into_the_current_directory() {
     let cwd = scratch("cwd");
     let output = Command::new(std::env::current_exe().unwrap())
         .args([
-            "child",
+            "file_cache_hostile::child",
             "--exact",
             "--ignored",
             "--nocapture",
@@ -371,7 +371,7 @@ impl StoppedHolder {
     fn start(dir: &Path, key: &str, ttl: Duration) -> StoppedHolder {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args([
-                "child",
+                "file_cache_hostile::child",
                 "--exact",
                 "--ignored",
                 "--nocapture",

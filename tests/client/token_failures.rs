@@ -1,7 +1,7 @@
 //! A failing token endpoint: every caller gets a typed error within the timeout, no API
 //! request goes out without a token, and the next call after recovery succeeds.
 
-mod support;
+use crate::support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Barrier, Mutex};

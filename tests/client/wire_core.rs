@@ -1,7 +1,7 @@
 //! What the client puts on the wire for the token request, `create_payment` and
 //! `get_status`, byte for byte where GoPay cares.
 
-mod support;
+use crate::support;
 
 use gopay::{Client, Currency, Item, Language, PaymentRequest, PaymentState, Scope};
 use support::FakeGateway;

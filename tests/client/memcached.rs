@@ -4,7 +4,7 @@
 //! in a fleet of processes that make one token request between them.
 #![cfg(feature = "memcached")]
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -304,12 +304,6 @@ fn a_user_name_or_password_in_the_url_is_refused_without_quoting_it() {
 // ---------------------------------------------------------------------------------------
 // The fleet.
 // ---------------------------------------------------------------------------------------
-
-#[test]
-#[ignore = "a child process of the fleet tests, started by them"]
-fn fleet_child() {
-    support::fleet::child_main(support::fleet::shared_cache);
-}
 
 #[test]
 fn four_processes_of_8_threads_make_one_token_request() {

@@ -1,9 +1,9 @@
 //! The fault matrix: every way the gateway, the network or a token cache can misbehave,
 //! with the outcome the caller gets, how many requests the gateway saw, and proof that
-//! nothing hung. One row per case; `cargo test --test fault_matrix -- --nocapture` prints
+//! nothing hung. One row per case; `cargo test --test client fault_matrix -- --nocapture` prints
 //! the table.
 
-mod support;
+use crate::support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

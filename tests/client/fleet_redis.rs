@@ -3,7 +3,7 @@
 //! is down.
 #![cfg(feature = "redis")]
 
-mod support;
+use crate::support;
 
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -12,14 +12,6 @@ use gopay::{CachedToken, Client, RedisTokenCache, TokenCache};
 use support::fleet::{expect_success, spawn_child};
 use support::redis_server::RedisServer;
 use support::FakeGateway;
-
-#[test]
-#[ignore = "a child process of the fleet tests, started by them"]
-fn fleet_child() {
-    support::fleet::child_main(|url| {
-        Arc::new(RedisTokenCache::new(url).unwrap()) as Arc<dyn TokenCache>
-    });
-}
 
 #[test]
 fn four_processes_of_16_threads_make_one_token_request() {

@@ -1,7 +1,7 @@
 //! The event hook: one event per HTTP exchange, with what an operator needs and nothing
 //! secret.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 

@@ -3,7 +3,7 @@
 //! `redis-server` or `redis-cli` is missing).
 #![cfg(all(feature = "redis", feature = "extra-roots"))]
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -13,26 +13,6 @@ use support::fleet::{expect_success, spawn_child};
 use support::redis_server::{RedisCluster, RedisOptions, RedisServer, ACL_PASSWORD};
 use support::tls::{untrusted_ca_pem, TlsFiles};
 use support::FakeGateway;
-
-/// The child of the fleet tests: the cache is `URL [ca=PEM-FILE] [prefix=PREFIX]`.
-#[test]
-#[ignore = "a child process of the fleet tests, started by them"]
-fn fleet_child() {
-    support::fleet::child_main(|described| {
-        let mut words = described.split(' ');
-        let mut cache = RedisTokenCache::new(words.next().unwrap()).unwrap();
-        for word in words {
-            cache = match word.split_once('=') {
-                Some(("ca", file)) => cache
-                    .add_root_certificate_pem(std::fs::read(file).unwrap())
-                    .unwrap(),
-                Some(("prefix", prefix)) => cache.key_prefix(prefix),
-                _ => panic!("unknown cache word {word}"),
-            };
-        }
-        Arc::new(cache) as Arc<dyn TokenCache>
-    });
-}
 
 fn token(value: &str) -> CachedToken {
     CachedToken::new(

@@ -1,7 +1,7 @@
 //! Every operation's request as it goes on the wire: method, path, query, headers, content
 //! type and body, field by field.
 
-mod support;
+use crate::support;
 
 use gopay::{
     AccountStatementRequest, CaptureRequest, Client, Currency, Item, QrFormat, RecurrenceRequest,

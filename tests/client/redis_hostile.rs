@@ -4,7 +4,7 @@
 //! not hold up the other threads sharing the cache.
 #![cfg(feature = "redis")]
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -3,7 +3,7 @@
 //! a custom cache that blocks or a refresh lock that is never given back: the call returns
 //! within its timeout plus a small slack, whatever the other side does.
 
-mod support;
+use crate::support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
