@@ -2,7 +2,7 @@
 //! the timeout and the exit code of an unknown outcome; and what `--help` and
 //! `completions` print.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::process::Stdio;

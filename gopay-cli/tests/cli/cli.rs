@@ -2,7 +2,7 @@
 //! a simulator started here: output, exit codes, the shared file token cache, and errors
 //! that stay on one line without the secret.
 
-mod support;
+use crate::support;
 
 use gopay_simulator::{Fault, FaultTarget, Simulator};
 

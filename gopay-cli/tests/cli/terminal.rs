@@ -2,7 +2,7 @@
 //! to the `gopay` command: the confirmation prompt on a pseudo-terminal, tables and error
 //! lines with escape sequences in every text field, and readers that went away.
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Stdio};
 

@@ -2,7 +2,7 @@
 //! played by the simulator: refunds, captures, voids, recurrences, saved cards, payment
 //! methods, statements and QR codes.
 
-mod support;
+use crate::support;
 
 use gopay::{AccountStatementRequest, Client, Currency, PaymentInstrument, StatementFormat};
 use gopay_simulator::Simulator;

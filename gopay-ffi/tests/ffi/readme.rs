@@ -3,8 +3,8 @@
 
 #[test]
 fn readme_shows_tests_c_example_c_verbatim() {
-    let readme = include_str!("../README.md");
-    let example = include_str!("c/example.c");
+    let readme = include_str!("../../README.md");
+    let example = include_str!("../c/example.c");
     let block = format!("```c\n{example}```\n");
     assert!(
         readme.contains(&block),

@@ -24,7 +24,7 @@ fn header_define(header: &str, name: &str) -> String {
 
 #[test]
 fn header_version_macros_are_the_crate_version() {
-    let header = include_str!("../include/gopay.h");
+    let header = include_str!("../../include/gopay.h");
     let macros = [
         header_define(header, "GOPAY_VERSION_MAJOR"),
         header_define(header, "GOPAY_VERSION_MINOR"),
@@ -47,6 +47,6 @@ fn gopay_version_answers_the_crate_version_as_a_static_string() {
 
 #[test]
 fn header_declares_gopay_version() {
-    let header = include_str!("../include/gopay.h");
+    let header = include_str!("../../include/gopay.h");
     assert!(header.contains("\nconst char *gopay_version(void);\n"));
 }
