@@ -43,7 +43,7 @@ pub use builder::{
 };
 pub use client::Client;
 pub use config::{Config, PRODUCTION_URL, SANDBOX_URL};
-pub use error::{ApiErrorDetail, Error};
+pub use error::{ApiErrorDetail, Error, ErrorKind};
 pub use event::{Event, ExchangeKind};
 pub use notification::notification_payment_id;
 pub use transport::retry::{DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BASE, DEFAULT_RETRY_CAP};

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use gopay::{ApiErrorDetail, Error};
+use gopay::{ApiErrorDetail, Error, ErrorKind};
 
 /// Longest piece of caller input (an operation or key name) quoted in a message.
 const MAX_QUOTED: usize = 64;
@@ -101,20 +101,10 @@ impl Failure {
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Failure {
-        let kind = if error.is_auth() {
-            "auth"
-        } else {
-            match &error {
-                Error::Api { .. } => "api",
-                Error::Auth { .. } => "auth",
-                Error::Transport { timeout: true, .. } => "timeout",
-                Error::Transport { .. } => "transport",
-                Error::Decode { .. } => "decode",
-                Error::InvalidInput { .. } => "invalid_input",
-                Error::Config { .. } => "config",
-                // A kind added to the client later: its message says what happened.
-                _ => "other",
-            }
+        let kind = match error.kind() {
+            // A C caller waits and tries again after a timeout, not after other failures.
+            ErrorKind::Transport if error.is_timeout() => "timeout",
+            kind => kind.as_str(),
         };
         Failure {
             kind,
