@@ -17,7 +17,7 @@ mod config;
 mod error;
 mod event;
 #[cfg(test)]
-#[allow(deprecated)] // it fuzzes the EET receipt decoder too
+#[cfg_attr(feature = "eet", allow(deprecated))] // it fuzzes the EET receipt decoder too
 mod fuzz;
 mod model;
 mod notification;
@@ -60,6 +60,7 @@ pub use model::{
     RecurrenceRequest, RecurrenceState, Refund, RefundRequest, RefundState, ResultCode, Scope,
     StatementFormat, SubState, Swift, Target, TargetType, ThreeDsResult,
 };
-// EET (abolished in 2023): deprecated, still exported so that old code keeps compiling.
+// EET (abolished in 2023): deprecated, only with the `eet` feature, for old integrations.
+#[cfg(feature = "eet")]
 #[allow(deprecated)]
 pub use model::{Eet, EetCode, EetMode, EetReceipt, EetReceiptFilter, EetReceiptState};

@@ -50,8 +50,8 @@
 //! | `get_account_statement` | `{"request": AccountStatementRequest}` | `{"base64": "…"}` |
 //! | `embed_js_url` | `{}` | `{"url": "…"}` |
 //! | `handle_notification` | `{"query": "id=3000006529"}` | `Payment` |
-//! | `get_eet_receipt_by_payment_id` (deprecated: EET was abolished in 2023) | `{"id": …}` | array of `EetReceipt` |
-//! | `find_eet_receipts_by_filter` (deprecated) | `{"filter": EetReceiptFilter}` | array of `EetReceipt` |
+//! | `get_eet_receipt_by_payment_id` (deprecated: EET was abolished in 2023; feature `eet`) | `{"id": …}` | array of `EetReceipt` |
+//! | `find_eet_receipts_by_filter` (deprecated; feature `eet`) | `{"filter": EetReceiptFilter}` | array of `EetReceipt` |
 //!
 //! The models are the crate's serde models with GoPay's wire field names. Unknown argument
 //! names are refused.

@@ -7,6 +7,7 @@ use gopay::{
     PaymentInstruments, PaymentResult, PaymentState, PreAuthState, QrPayment, RecurrenceCycle,
     RecurrenceState, Refund, RefundState, ResultCode, SubState, Swift, TargetType, ThreeDsResult,
 };
+#[cfg(feature = "eet")]
 #[allow(deprecated)] // EET receipts (abolished in 2023) must still decode
 use gopay::{EetMode, EetReceipt, EetReceiptState};
 use serde::de::DeserializeOwned;
@@ -26,6 +27,7 @@ const CARD_DETAILS: &str = include_str!("fixtures/card_details.json");
 const CARD_DELETED: &str = include_str!("fixtures/card_deleted.json");
 const PAYMENT_INSTRUMENTS_CZK: &str = include_str!("fixtures/payment_instruments_czk.json");
 const QR_PAYMENT: &str = include_str!("fixtures/qr_payment.json");
+#[cfg(feature = "eet")]
 const EET_RECEIPTS: &str = include_str!("fixtures/eet_receipts.json");
 const ERROR_ENVELOPE: &str = include_str!("fixtures/error_envelope.json");
 const ERROR_ENVELOPE_EPOCH: &str = include_str!("fixtures/error_envelope_epoch.json");
@@ -786,6 +788,7 @@ fn qr_payment_decodes_recipient_accounts_address_and_codes() {
 // EET receipts (obsolete)
 // ---------------------------------------------------------------------------
 
+#[cfg(feature = "eet")]
 #[test]
 #[allow(deprecated)]
 fn delivered_eet_receipt_decodes_codes_and_amounts() {
@@ -858,6 +861,7 @@ fn recurrence_without_its_cycle_still_decodes() {
     );
 }
 
+#[cfg(feature = "eet")]
 #[test]
 #[allow(deprecated)]
 fn failed_refund_eet_receipt_decodes_error_fields_and_negative_amounts() {

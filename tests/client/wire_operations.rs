@@ -329,6 +329,7 @@ fn bad_input_to_operations_is_refused_before_sending() {
     assert!(gw.requests().is_empty(), "nothing was sent");
 }
 
+#[cfg(feature = "eet")]
 #[test]
 #[allow(deprecated)] // EET calls stay on the wire while they exist
 fn eet_receipts_by_payment_is_a_get() {
@@ -338,6 +339,7 @@ fn eet_receipts_by_payment_is_a_get() {
     assert_bodyless_get(&request, "/api/payments/payment/3000006529/eet-receipts");
 }
 
+#[cfg(feature = "eet")]
 #[test]
 #[allow(deprecated)] // EET calls stay on the wire while they exist
 fn eet_receipts_by_filter_sends_json() {

@@ -299,6 +299,7 @@ fn eshop_documents_and_urls() {
         json!({"url": format!("{}/gp-gw/js/embed.js", sim.gateway_url().trim_end_matches('/').trim_end_matches("/api"))})
     );
 
+    #[cfg(feature = "eet")]
     {
         let receipts = client.ok("get_eet_receipt_by_payment_id", json!({"id": id}));
         assert!(receipts.is_array(), "{receipts}");
