@@ -29,16 +29,21 @@ struct Row {
     instrument: String,
 }
 
+/// The content type of every statement file, whatever its format: GoPay's documentation of
+/// `POST /accounts/account-statement` gives the response as `application/octet-stream`
+/// (GOPAY_API §4.12), and clients that keep the raw body only for that type lose the file
+/// otherwise.
+pub(crate) const STATEMENT_CONTENT_TYPE: &str = "application/octet-stream";
+
 /// The account statement: a row per payment paid and per refund made from `from` to `to`
-/// (inclusive, UTC days) in the request's currency. CSV formats come as `text/csv`; XLS
-/// formats as tab-separated text (`application/vnd.ms-excel`); the others as the CSV text
-/// with `application/octet-stream`.
+/// (inclusive, UTC days) in the request's currency, comma-separated for CSV and ABO formats
+/// and tab-separated for XLS formats. Always [`STATEMENT_CONTENT_TYPE`].
 pub(crate) fn statement(
     store: &Store,
     request: &AccountStatementRequest,
     from: Date,
     to: Date,
-) -> (&'static str, Vec<u8>) {
+) -> Vec<u8> {
     let mut rows = Vec::new();
     for record in store.payments().filter(|r| r.currency == request.currency) {
         let order_number = record.payment.order_number.clone().unwrap_or_default();
@@ -79,13 +84,7 @@ pub(crate) fn statement(
     rows.retain(|row| from <= row.day && row.day <= to);
     rows.sort_by_key(|row| (row.day, row.id));
     let format = request.format.as_str();
-    let (content_type, separator) = if format.starts_with("CSV") {
-        ("text/csv;charset=UTF-8", ",")
-    } else if format.starts_with("XLS") {
-        ("application/vnd.ms-excel", "\t")
-    } else {
-        ("application/octet-stream", ",")
-    };
+    let separator = if format.starts_with("XLS") { "\t" } else { "," };
     let mut out = [
         "date",
         "payment_id",
@@ -110,7 +109,7 @@ pub(crate) fn statement(
         out.push_str(&fields.join(separator));
         out.push_str("\r\n");
     }
-    (content_type, out.into_bytes())
+    out.into_bytes()
 }
 
 /// A CSV field in double quotes, inner quotes doubled.

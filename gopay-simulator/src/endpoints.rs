@@ -356,8 +356,8 @@ pub(crate) fn account_statement(
     if !errors.is_empty() {
         return Err(Refusal::fields(errors));
     }
-    let (content_type, body) = documents::statement(&shared.store.lock(), &statement, from, to);
-    Ok(Reply::file(content_type, body))
+    let body = documents::statement(&shared.store.lock(), &statement, from, to);
+    Ok(Reply::file(documents::STATEMENT_CONTENT_TYPE, body))
 }
 
 fn card_not_found(id: &str) -> Refusal {

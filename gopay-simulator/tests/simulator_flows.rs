@@ -536,7 +536,7 @@ fn payment_instruments_decode_per_currency_and_all() {
 }
 
 #[test]
-fn account_statement_is_a_csv_file() {
+fn account_statement_is_an_octet_stream_file() {
     let sim = Simulator::start().unwrap();
     let client = client(&sim);
     let id = client
@@ -579,19 +579,27 @@ fn account_statement_is_a_csv_file() {
             .count(),
         1
     );
-    // The answer is text/csv.
+    // GoPay's documentation of the account statement: "Response in type
+    // application/octet-stream" (gopay-api-documentation, statement.md.erb; GOPAY_API §4.12),
+    // whatever the format.
     let auth = bearer(&sim, "payment-all");
-    let body = serde_json::to_vec(&request).unwrap();
-    let (status, content_type, _) = raw(
-        &sim,
-        "POST",
-        "/api/accounts/account-statement",
-        Some(&auth),
-        Some("application/json"),
-        &body,
-    );
-    assert_eq!(status, 200);
-    assert!(content_type.starts_with("text/csv"), "{content_type}");
+    for format in ["CSV_A", "XLS_B", "ABO_A"] {
+        let body = serde_json::json!({
+            "date_from": "2000-01-01", "date_to": "2099-12-31", "goid": sim.goid(),
+            "currency": "CZK", "format": format,
+        });
+        let (status, content_type, file) = raw(
+            &sim,
+            "POST",
+            "/api/accounts/account-statement",
+            Some(&auth),
+            Some("application/json"),
+            &serde_json::to_vec(&body).unwrap(),
+        );
+        assert_eq!(status, 200, "{format}");
+        assert_eq!(content_type, "application/octet-stream", "{format}");
+        assert!(file.starts_with(b"date"), "{format}");
+    }
     // Bad dates are refused.
     for (from, to) in [("2025-02-30", "2025-03-01"), ("2025-03-02", "2025-03-01")] {
         let bad = AccountStatementRequest::new(
