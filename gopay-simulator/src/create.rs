@@ -230,13 +230,15 @@ fn check_recurrence(errors: &mut Vec<FieldError>, recurrence: &gopay::Recurrence
                 field,
                 "recurrence_date_to must be a yyyy-MM-dd date",
             )),
+            // Any valid date after today: the help page's "lower than 2099-12-31" is not
+            // what the gateway enforces (GoPay's own SDK CI creates recurrences until
+            // 2100-04-01 and expects them created).
             Some(date) => {
-                let limit = Date::parse("2099-12-31");
-                if date <= Date::today() || limit.is_some_and(|limit| date > limit) {
+                if date <= Date::today() {
                     errors.push(FieldError::new(
                         WRONG_FORMAT,
                         field,
-                        "recurrence_date_to must be after today and at most 2099-12-31",
+                        "recurrence_date_to must be after today",
                     ));
                 }
             }

@@ -406,6 +406,52 @@ fn on_demand_recurrence_charges_children_until_voided() {
 }
 
 #[test]
+fn recurrences_until_2100_are_created_as_gopays_own_sdk_ci_expects() {
+    // GoPay's PHP SDK creates recurrences with `recurrence_date_to` 2100-04-01 against
+    // GoPay's sandbox in its integration tests (gopay-php-api, tests/integration/
+    // RecurrentPaymentTest.php and OnDemandPaymentTest.php) and expects them created: the
+    // help page's "lower than 2099-12-31" is not enforced by the gateway.
+    let sim = Simulator::start().unwrap();
+    let auth = bearer(&sim, "payment-all");
+    for recurrence in [
+        serde_json::json!({"recurrence_cycle": "WEEK", "recurrence_period": "1",
+                           "recurrence_date_to": "2100-04-01"}),
+        serde_json::json!({"recurrence_cycle": "ON_DEMAND", "recurrence_date_to": "2100-04-01"}),
+        serde_json::json!({"recurrence_cycle": "MONTH", "recurrence_period": 1,
+                           "recurrence_date_to": "9999-12-31"}),
+    ] {
+        let body = serde_json::json!({
+            "target": {"type": "ACCOUNT", "goid": sim.goid()},
+            "amount": 2300, "currency": "CZK", "order_number": "9876",
+            "items": [{"name": "item01", "amount": 2300, "count": 1}],
+            "recurrence": recurrence,
+        });
+        let (status, _, answer) = raw(
+            &sim,
+            "POST",
+            "/api/payments/payment",
+            Some(&auth),
+            Some("application/json"),
+            &serde_json::to_vec(&body).unwrap(),
+        );
+        let created: serde_json::Value = serde_json::from_slice(&answer).unwrap();
+        assert_eq!(status, 200, "{created}");
+        assert_eq!(created["recurrence"]["recurrence_state"], "REQUESTED");
+        assert_eq!(
+            created["recurrence"]["recurrence_date_to"],
+            recurrence["recurrence_date_to"]
+        );
+    }
+    // Today and earlier are still refused.
+    let client = client(&sim);
+    let past = order(100, "past").recurrence(Recurrence::on_demand("2001-01-01"));
+    assert_eq!(
+        refusal(&client.create_payment(&past).unwrap_err()),
+        (Some(409), 111)
+    );
+}
+
+#[test]
 fn automatic_recurrence_is_charged_by_the_simulator() {
     let sim = Simulator::start().unwrap();
     let client = client(&sim);

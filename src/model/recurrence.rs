@@ -24,7 +24,7 @@ pub struct Recurrence {
         deserialize_with = "lenient::opt_int"
     )]
     pub recurrence_period: Option<u32>,
-    /// Last day of the recurrence, `yyyy-MM-dd` (after today, before 2099-12-31).
+    /// Last day of the recurrence, `yyyy-MM-dd`, after today.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence_date_to: Option<String>,
     /// State of the recurrence (responses only).
