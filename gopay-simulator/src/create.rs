@@ -6,6 +6,7 @@ use std::time::SystemTime;
 use serde_json::Value;
 
 use super::clock::Date;
+use super::ids::Exhausted;
 use super::random::Random;
 use super::responses::{
     FieldError, ITEMS_SUM_MISMATCH, PAYEE_CANNOT_ACCEPT, REQUIRED, WRONG_FORMAT,
@@ -271,8 +272,16 @@ pub(crate) fn check_next(
 }
 
 /// Creates a payment from a request that passed [`check_payment`]; state CREATED.
-pub(crate) fn create(store: &mut Store, request: PaymentRequest, context: &Context<'_>) -> Payment {
-    let id = store.new_payment_id();
+///
+/// # Errors
+///
+/// [`Exhausted`] when every payment id has been handed out.
+pub(crate) fn create(
+    store: &mut Store,
+    request: PaymentRequest,
+    context: &Context<'_>,
+) -> Result<Payment, Exhausted> {
+    let id = store.new_payment_id()?;
     let key = context.random.hex(16);
     let mut payer = request.payer;
     if let Some(payer) = payer.as_mut() {
@@ -315,7 +324,7 @@ pub(crate) fn create(store: &mut Store, request: PaymentRequest, context: &Conte
         eet: request.eet,
     };
     store.insert(record, Some(key));
-    payment
+    Ok(payment)
 }
 
 #[cfg(test)]

@@ -166,7 +166,7 @@ pub(crate) fn create_payment(shared: &Shared, request: &RecordedRequest) -> Resu
     if !errors.is_empty() {
         return Err(Refusal::fields(errors));
     }
-    let created = create::create(&mut shared.store.lock(), payment, &shared.context());
+    let created = create::create(&mut shared.store.lock(), payment, &shared.context())?;
     Ok(Reply::ok(&created))
 }
 

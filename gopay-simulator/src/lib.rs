@@ -79,12 +79,14 @@ mod endpoints;
 mod exchange;
 mod faults;
 mod form;
+mod ids;
 mod merchant;
 mod notify;
 mod page;
 mod picture;
 mod random;
 mod record;
+mod recurring;
 mod responses;
 mod server;
 mod shared;
@@ -560,11 +562,12 @@ impl Simulator {
         if !errors.is_empty() {
             return Err(api_error(Refusal::fields(errors)));
         }
-        Ok(create::create(
+        create::create(
             &mut self.shared.store.lock(),
             request,
             &self.shared.context(),
-        ))
+        )
+        .map_err(|exhausted| api_error(exhausted.into()))
     }
 
     /// The simulator's current view of a payment (what a status call would return).
@@ -652,14 +655,33 @@ impl Simulator {
     /// suites that hard-code ids; later payment ids continue after the highest seeded one.
     /// Its notifications go to `notification_url`, when given. (`POST /_simulator/payments`
     /// does the same over HTTP.)
-    pub fn seed_payment(&self, payment: Payment, notification_url: Option<String>) {
-        ops::seed_payment(&self.shared, payment, notification_url);
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] (field `id`, nothing stored) for an id of `i64::MAX` or
+    /// above: GoPay's ids are signed 64-bit numbers, and no id could follow it (ids never
+    /// wrap).
+    pub fn seed_payment(
+        &self,
+        payment: Payment,
+        notification_url: Option<String>,
+    ) -> Result<(), Error> {
+        ops::seed_payment(&self.shared, payment, notification_url)
+            .map(drop)
+            .map_err(ids::NoRoom::into_error)
     }
 
     /// Stores `card` exactly as given, as if a payment had saved it; later card ids continue
     /// after the highest seeded one. (`POST /_simulator/cards` does the same over HTTP.)
-    pub fn seed_card(&self, card: Card) {
-        ops::seed_card(&self.shared, card);
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] (field `card_id`, nothing stored) for an id of `i64::MAX`
+    /// or above, as for [`seed_payment`](Simulator::seed_payment).
+    pub fn seed_card(&self, card: Card) -> Result<(), Error> {
+        ops::seed_card(&self.shared, card)
+            .map(drop)
+            .map_err(ids::NoRoom::into_error)
     }
 }
 

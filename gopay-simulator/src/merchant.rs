@@ -5,8 +5,8 @@ use std::time::SystemTime;
 
 use super::clock::{self, Date};
 use super::create;
-use super::customer;
 use super::notify::Notice;
+use super::recurring::{self, Charge, Child};
 use super::responses::{
     Refusal, AUTH_VOID_DONE, AUTH_VOID_FAILED, CAPTURE_DONE, CAPTURE_FAILED, PAYMENT_WRONG_STATE,
     RECURRENCE_NOT_SUPPORTED, RECURRENCE_STOPPED, REFUND_NOT_SUPPORTED, WRONG_AMOUNT,
@@ -28,7 +28,7 @@ pub(crate) fn refund(
     amount: i64,
     notices: &mut Vec<Notice>,
 ) -> Result<PaymentResult, Refusal> {
-    let refund_id = store.new_refund_id();
+    let refund_id = store.new_refund_id()?;
     let record = store.get_mut(id)?;
     let state = record.state();
     if !matches!(state, PaymentState::Paid | PaymentState::PartiallyRefunded) {
@@ -194,16 +194,15 @@ pub(crate) fn create_recurrence(
     if !errors.is_empty() {
         return Err(Refusal::fields(errors));
     }
-    let (child, notice) = customer::charge_child(
-        store,
-        parent_id,
-        next.amount,
-        next.order_number,
-        next.additional_params,
-    )
-    .ok_or_else(|| super::responses::payment_not_found(parent_id))?;
+    let parent = parent.clone();
+    let charge = Charge {
+        amount: next.amount,
+        order_number: next.order_number,
+        additional_params: next.additional_params,
+    };
+    let Child { answer, notice } = recurring::charge_child(store, &parent, charge)?;
     notices.extend(notice);
-    Ok(child)
+    Ok(answer)
 }
 
 /// Stops the recurrence of a recurring payment.
@@ -231,6 +230,7 @@ pub(crate) fn void_recurrence(store: &mut Store, id: u64) -> Result<PaymentResul
 mod tests {
     use super::*;
     use crate::create::{create, Context};
+    use crate::customer;
     use crate::random::Random;
     use gopay::{Currency, PaymentRequest, Recurrence, Target};
 
@@ -241,7 +241,9 @@ mod tests {
             origin: "http://127.0.0.1:1",
             random: &random,
         };
-        let id = create(&mut store, request.target(Target::account(8)), &context).id;
+        let id = create(&mut store, request.target(Target::account(8)), &context)
+            .unwrap()
+            .id;
         (store, random, id)
     }
 

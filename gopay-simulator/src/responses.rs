@@ -103,6 +103,7 @@ pub(crate) const INVALID_REQUEST: Code = code(116, "INVALID_REQUEST");
 pub(crate) const UNAUTHORIZED: Code = code(200, "UNAUTHORIZED_ACCESS");
 pub(crate) const GRANT_NOT_SUPPORTED: Code = code(201, "GRANT_TYPE_NOT_SUPPORTED");
 pub(crate) const WRONG_CREDENTIALS: Code = code(202, "WRONG_ACCESS_CREDENTIALS");
+pub(crate) const PAYMENT_CREATE_FAILED: Code = code(301, "PAYMENT_CREATE_FAILED");
 pub(crate) const PAYMENT_WRONG_STATE: Code = code(303, "PAYMENT_WRONG_STATE");
 pub(crate) const PAYMENT_NOT_FOUND: Code = code(304, "PAYMENT_NOT_FOUND");
 pub(crate) const CARD_NOT_FOUND: Code = code(304, "CARD_NOT_FOUND");
