@@ -244,7 +244,13 @@ pub(crate) fn create_recurrence(
         &["amount", "currency", "order_number"],
     )?;
     let mut notices = Vec::new();
-    let result = merchant::create_recurrence(&mut shared.store.lock(), id, next, &mut notices);
+    let result = merchant::create_recurrence(
+        &mut shared.store.lock(),
+        id,
+        next,
+        &shared.context(),
+        &mut notices,
+    );
     shared.notifier.send(notices);
     Ok(Reply::ok(&result?))
 }

@@ -47,6 +47,13 @@
 //!   amount, 341/342 recurrence not possible / stopped, 303 parent not paid, 350/351
 //!   capture failed / done, 352/353 void failed / done); an unknown payment is `404` with
 //!   304. Unknown paths are `404` with error 116.
+//! - **Recurrences**: the e-shop's on-demand charge (`create-recurrence`) answers the child
+//!   payment as GoPay does, state CREATED with a `gw_url`; GoPay then charges the saved card
+//!   on its own and tells the shop by notification. The simulator charges it at once, before
+//!   the answer leaves: every status call after the answer sees the child PAID, and its
+//!   notification is already on its way. Automatic (DAY/WEEK/MONTH) recurrences are charged
+//!   when the test says so ([`recur`](Simulator::recur)). `recurrence_date_to` may be any
+//!   date after today.
 //! - **Notifications**: every state change except to CREATED and PAYMENT_METHOD_CHOSEN (and
 //!   every refund) sends `GET {notification_url}?id={payment id}` from a background thread,
 //!   retried every [retry delay](SimulatorBuilder::notification_retry_delay) until answered

@@ -4,7 +4,7 @@
 use std::time::SystemTime;
 
 use super::clock::{self, Date};
-use super::create;
+use super::create::{self, Context};
 use super::notify::Notice;
 use super::recurring::{self, Charge, Child};
 use super::responses::{
@@ -146,11 +146,13 @@ pub(crate) fn void_authorization(
     Ok(finished(id))
 }
 
-/// Charges the next payment of a paid ON_DEMAND recurrence: a new PAID child payment.
+/// Charges the next payment of a paid ON_DEMAND recurrence: a new child payment, answered
+/// CREATED with its `gw_url` and charged at once (see [`recurring::create_on_demand`]).
 pub(crate) fn create_recurrence(
     store: &mut Store,
     parent_id: u64,
     next: RecurrenceRequest,
+    context: &Context<'_>,
     notices: &mut Vec<Notice>,
 ) -> Result<Payment, Refusal> {
     let parent = store.get(parent_id)?;
@@ -200,7 +202,7 @@ pub(crate) fn create_recurrence(
         order_number: next.order_number,
         additional_params: next.additional_params,
     };
-    let Child { answer, notice } = recurring::charge_child(store, &parent, charge)?;
+    let Child { answer, notice } = recurring::create_on_demand(store, &parent, charge, context)?;
     notices.extend(notice);
     Ok(answer)
 }
@@ -229,7 +231,7 @@ pub(crate) fn void_recurrence(store: &mut Store, id: u64) -> Result<PaymentResul
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::create::{create, Context};
+    use crate::create::create;
     use crate::customer;
     use crate::random::Random;
     use gopay::{Currency, PaymentRequest, Recurrence, Target};
@@ -296,24 +298,30 @@ mod tests {
         let mut n = Vec::new();
         let next = || RecurrenceRequest::new(200, Currency::Czk, "o-2");
         let code = |r: Result<Payment, Refusal>| r.map(|p| p.id).map_err(|r| r.code());
+        let context = Context {
+            origin: "http://127.0.0.1:1",
+            random: &random,
+        };
         assert_eq!(
-            code(create_recurrence(&mut store, id, next(), &mut n)),
+            code(create_recurrence(&mut store, id, next(), &context, &mut n)),
             Err(303)
         );
         customer::pay(&mut store, &random, id, None, false).unwrap();
         let wrong = RecurrenceRequest::new(200, Currency::Eur, "o-2");
         assert_eq!(
-            code(create_recurrence(&mut store, id, wrong, &mut n)),
+            code(create_recurrence(&mut store, id, wrong, &context, &mut n)),
             Err(111)
         );
-        let child = code(create_recurrence(&mut store, id, next(), &mut n)).unwrap();
-        let child = store.get(child).unwrap();
+        let answer = create_recurrence(&mut store, id, next(), &context, &mut n).unwrap();
+        assert_eq!(answer.state, Some(PaymentState::Created));
+        let child = store.get(answer.id).unwrap();
         assert_eq!(child.payment.parent_id, Some(id));
         assert_eq!(child.state(), PaymentState::Paid);
+        assert_eq!(child.payment.gw_url, answer.gw_url);
         assert!(void_recurrence(&mut store, id).is_ok());
         assert_eq!(void_recurrence(&mut store, id).unwrap_err().code(), 342);
         assert_eq!(
-            code(create_recurrence(&mut store, id, next(), &mut n)),
+            code(create_recurrence(&mut store, id, next(), &context, &mut n)),
             Err(342)
         );
     }

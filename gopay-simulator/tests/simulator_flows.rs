@@ -365,16 +365,49 @@ fn on_demand_recurrence_charges_children_until_voided() {
         Some(RecurrenceState::Started)
     );
 
+    // GoPay answers the next payment as created, with a gw_url (its `recurrence_ondemand`
+    // example: "state":"CREATED", "gw_url":…; gopay-api-documentation,
+    // data/example/recurrence_ondemand.yml), and informs the shop of its final state by
+    // notification (GOPAY_API §4.5). The simulator charges the saved card at once.
     let child = client.create_recurrence(parent.id, &next()).unwrap();
     assert_eq!(child.parent_id, Some(parent.id));
-    assert_eq!(child.state, Some(PaymentState::Paid));
+    assert_eq!(child.state, Some(PaymentState::Created));
+    let gw_url = child
+        .gw_url
+        .clone()
+        .expect("a gw_url, as in GoPay's example");
+    let origin = format!("http://127.0.0.1:{}/gw/v3/", sim.port());
+    assert!(gw_url.starts_with(&origin), "{gw_url}");
     assert_eq!(child.amount, Some(9900));
     assert_ne!(child.id, parent.id);
     assert_eq!(shop.next(), format!("/notify?id={}", child.id));
     let status = client.get_status(child.id).unwrap();
     assert_eq!(status.parent_id, Some(parent.id));
     assert_eq!(status.state, Some(PaymentState::Paid));
+    assert_eq!(status.gw_url, Some(gw_url));
     assert!(status.payer.unwrap().payment_card.is_some());
+    // On the wire, as a PHP or Python shop reads it.
+    let auth = bearer(&sim, "payment-all");
+    let (code, _, answer) = raw(
+        &sim,
+        "POST",
+        &format!("/api/payments/payment/{}/create-recurrence", parent.id),
+        Some(&auth),
+        Some("application/json"),
+        br#"{"amount":"500","currency":"CZK","order_number":"002","order_description":"pojisteni02","items":[{"name":"item01","amount":"500"}],"additional_params":[{"name":"invoicenumber","value":"2015001004"}]}"#,
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&answer).unwrap();
+    assert_eq!(code, 200, "{answer}");
+    assert_eq!(answer["state"], "CREATED", "{answer}");
+    assert_eq!(answer["parent_id"], parent.id, "{answer}");
+    assert!(answer["gw_url"].as_str().unwrap().starts_with(&origin));
+    assert_eq!(answer["additional_params"][0]["value"], "2015001004");
+    let second = answer["id"].as_u64().unwrap();
+    assert_eq!(shop.next(), format!("/notify?id={second}"));
+    assert_eq!(
+        client.get_status(second).unwrap().state,
+        Some(PaymentState::Paid)
+    );
 
     let voided = client.void_recurrence(parent.id).unwrap();
     assert_eq!(voided.result, ResultCode::Finished);
