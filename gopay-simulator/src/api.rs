@@ -1,7 +1,7 @@
 //! Routing: which endpoint a request is for, the faults it suffers, the token check, the
 //! handler that answers it, and the recording of the answer.
 
-mod firewall;
+pub(crate) mod firewall;
 
 use std::sync::atomic::Ordering;
 
@@ -153,7 +153,7 @@ fn route(shared: &Shared, request: &RecordedRequest) -> Reply {
         .filter(|s| !s.is_empty())
         .collect();
     let method = request.method.as_str();
-    if segments.first() == Some(&"api") && firewall::blocks(request) {
+    if segments.first() == Some(&"api") && firewall::blocks(shared.settings.firewall, request) {
         return firewall::refusal().into_reply();
     }
     match segments.as_slice() {

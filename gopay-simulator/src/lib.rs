@@ -105,6 +105,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use api::firewall::Firewall;
 pub use exchange::Exchange;
 pub use faults::{Fault, FaultTarget};
 pub use notify::Notification;
@@ -177,6 +178,7 @@ pub struct SimulatorBuilder {
     notify_hosts: Vec<String>,
     notification_attempts: u32,
     notification_retry_delay: Duration,
+    firewall: Firewall,
     on_exchange: Option<exchange::ExchangeHook>,
 }
 
@@ -193,6 +195,7 @@ impl fmt::Debug for SimulatorBuilder {
             .field("notify_hosts", &self.notify_hosts)
             .field("notification_attempts", &self.notification_attempts)
             .field("notification_retry_delay", &self.notification_retry_delay)
+            .field("firewall", &self.firewall)
             .field("on_exchange", &self.on_exchange.is_some())
             .finish_non_exhaustive()
     }
@@ -295,6 +298,22 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Whether JSON bodies whose non-ASCII text is `\u`-escaped are refused with `403`, as
+    /// GoPay's firewall does ([`Firewall::Strict`], the default), or read like raw UTF-8
+    /// ([`Firewall::Off`]).
+    ///
+    /// ```
+    /// use gopay_simulator::{Firewall, Simulator};
+    ///
+    /// let sim = Simulator::builder().firewall(Firewall::Off).start()?;
+    /// assert_eq!(sim.firewall(), Firewall::Off);
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
+    pub fn firewall(mut self, firewall: Firewall) -> SimulatorBuilder {
+        self.firewall = firewall;
+        self
+    }
+
     /// Starts the simulator.
     ///
     /// Fails with [`Error::InvalidInput`] for a token lifetime that is not a whole number
@@ -342,6 +361,7 @@ impl SimulatorBuilder {
             token_lifetime: lifetime,
             origin: public_url.unwrap_or_else(|| format!("http://{addr}")),
             notify_hosts: self.notify_hosts,
+            firewall: self.firewall,
         };
         let shared = Arc::new(Shared::new(settings, notifier));
         match server::Server::start(listener, Arc::clone(&shared), self.on_exchange) {
@@ -400,6 +420,7 @@ impl Simulator {
             notify_hosts: Vec::new(),
             notification_attempts: DEFAULT_NOTIFICATION_ATTEMPTS,
             notification_retry_delay: DEFAULT_NOTIFICATION_RETRY_DELAY,
+            firewall: Firewall::Strict,
             on_exchange: None,
         }
     }
@@ -457,6 +478,11 @@ impl Simulator {
     /// another).
     pub fn client_secret(&self) -> &str {
         &self.shared.settings.client_secret
+    }
+
+    /// Whether `\u`-escaped non-ASCII JSON is refused ([`SimulatorBuilder::firewall`]).
+    pub fn firewall(&self) -> Firewall {
+        self.shared.settings.firewall
     }
 
     // ----- the customer ---------------------------------------------------------------

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
 
+use super::api::firewall::Firewall;
 use super::auth::Tokens;
 use super::create::Context;
 use super::faults::Faults;
@@ -26,6 +27,8 @@ pub(crate) struct Settings {
     pub(crate) origin: String,
     /// Hosts notifications may be sent to besides loopback ones.
     pub(crate) notify_hosts: Vec<String>,
+    /// Whether `\u`-escaped non-ASCII JSON is refused as GoPay's firewall does.
+    pub(crate) firewall: Firewall,
 }
 
 pub(crate) struct Shared {
