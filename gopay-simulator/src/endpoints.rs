@@ -4,6 +4,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::api::Media;
 use super::cards;
 use super::clock::Date;
 use super::create;
@@ -42,22 +43,6 @@ fn parse_id(text: &str) -> Option<u64> {
 /// The payment id of a path; an id that cannot exist is "not found", like an unknown one.
 fn payment_id(text: &str) -> Result<u64, Refusal> {
     parse_id(text).ok_or_else(|| payment_not_found(quoted(text)))
-}
-
-fn media_type(request: &RecordedRequest) -> String {
-    request
-        .header("Content-Type")
-        .and_then(|ct| ct.split(';').next())
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
-}
-
-fn has_json_body(request: &RecordedRequest) -> bool {
-    let media = media_type(request);
-    media == "application/json"
-        || media.ends_with("+json")
-        || (media.is_empty() && request.body.trim_ascii_start().starts_with(b"{"))
 }
 
 /// The body as a JSON object (400 `INVALID_REQUEST` otherwise).
@@ -181,10 +166,11 @@ pub(crate) fn status(shared: &Shared, id: &str) -> Result<Reply, Refusal> {
 pub(crate) fn refund(
     shared: &Shared,
     request: &RecordedRequest,
+    media: Media,
     id: &str,
 ) -> Result<Reply, Refusal> {
     let id = payment_id(id)?;
-    let amount = if has_json_body(request) {
+    let amount = if media == Media::Json {
         decode::<RefundRequest>(json_object(request)?, &["amount"])?.amount
     } else {
         form_amount(request)?
@@ -207,12 +193,13 @@ pub(crate) fn refunds(shared: &Shared, id: &str) -> Result<Reply, Refusal> {
 pub(crate) fn capture(
     shared: &Shared,
     request: &RecordedRequest,
+    media: Media,
     id: &str,
 ) -> Result<Reply, Refusal> {
     let id = payment_id(id)?;
     let amount = if request.body.trim_ascii().is_empty() {
         None
-    } else if has_json_body(request) {
+    } else if media == Media::Json {
         Some(decode::<CaptureRequest>(json_object(request)?, &["amount"])?.amount)
     } else {
         form_amount(request)?

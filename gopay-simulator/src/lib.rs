@@ -38,6 +38,9 @@
 //!   [token lifetime](SimulatorBuilder::token_lifetime). An unknown, expired or missing
 //!   bearer token is `401` with error 200; a `payment-create` token used for anything but
 //!   creating a payment is `403` with error 200.
+//! - **Content types**: each endpoint consumes the types GoPay's does (JSON, the form, either,
+//!   or anything for GETs and DELETE; a missing `Content-Type` is read as the endpoint's);
+//!   any other is `500` with GoPay's "RESTEASY003065: Cannot consume content type".
 //! - **Payments**: creation checks the body as GoPay does and answers `409` with field
 //!   errors (110 required, 111 wrong format, 321 `target.goid` not the simulator's, 360
 //!   items not adding up to `amount`). States follow GoPay's life cycle: CREATED →

@@ -124,7 +124,8 @@ pub(crate) struct ErrorElement {
     scope: &'static str,
     field: Option<String>,
     error_code: u32,
-    error_name: &'static str,
+    /// `null` for the errors GoPay reports by number only.
+    error_name: Option<&'static str>,
     message: String,
     description: Option<String>,
 }
@@ -151,8 +152,24 @@ impl Refusal {
                 scope: "G",
                 field: None,
                 error_code: code.number,
-                error_name: code.name,
+                error_name: Some(code.name),
                 message: message.into(),
+                description: None,
+            }],
+        }
+    }
+
+    /// An error GoPay reports by number only, without a name or a field (its gateway's own
+    /// failures, such as a content type an endpoint does not consume).
+    pub(crate) fn unnamed(status: u16, scope: &'static str, number: u32, message: &str) -> Refusal {
+        Refusal {
+            status,
+            errors: vec![ErrorElement {
+                scope,
+                field: None,
+                error_code: number,
+                error_name: None,
+                message: message.to_owned(),
                 description: None,
             }],
         }
@@ -181,7 +198,7 @@ impl Refusal {
                     scope: "F",
                     field: Some(e.field),
                     error_code: e.code.number,
-                    error_name: e.code.name,
+                    error_name: Some(e.code.name),
                     message: e.message,
                     description: None,
                 })

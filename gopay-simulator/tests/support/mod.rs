@@ -1,4 +1,6 @@
-//! What the simulator's tests share: a shop's notification endpoint.
+//! What the simulator's tests share: a shop's notification endpoint and raw HTTP to the
+//! gateway.
 #![allow(dead_code)]
 
+pub mod gateway;
 pub mod shop;
