@@ -75,21 +75,21 @@ impl<'a> Endpoint<'a> {
     ) -> Result<Reply, Refusal> {
         use Endpoint as E;
         match *self {
-            E::CreatePayment => endpoints::create_payment(shared, request),
+            E::CreatePayment => endpoints::create_payment(shared, request, media),
             E::Status(id) => endpoints::status(shared, id),
             E::Refund(id) => endpoints::refund(shared, request, media, id),
             E::Refunds(id) => endpoints::refunds(shared, id),
-            E::CreateRecurrence(id) => endpoints::create_recurrence(shared, request, id),
+            E::CreateRecurrence(id) => endpoints::create_recurrence(shared, request, media, id),
             E::VoidRecurrence(id) => endpoints::void_recurrence(shared, id),
             E::Capture(id) => endpoints::capture(shared, request, media, id),
             E::VoidAuthorization(id) => endpoints::void_authorization(shared, id),
             E::QrPayment(id) => endpoints::qr_payment(shared, request, id),
             E::EetReceipts(id) => endpoints::eet_receipts(shared, id),
             E::Instruments(goid, currency) => endpoints::instruments(shared, goid, currency),
-            E::AccountStatement => endpoints::account_statement(shared, request),
+            E::AccountStatement => endpoints::account_statement(shared, request, media),
             E::Card(id) => endpoints::card(shared, id),
             E::DeleteCard(id) => endpoints::delete_card(shared, id),
-            E::FindEetReceipts => endpoints::find_eet_receipts(shared, request),
+            E::FindEetReceipts => endpoints::find_eet_receipts(shared, request, media),
         }
     }
 }

@@ -7,9 +7,10 @@ use super::clock::{self, Date};
 use super::picture;
 use super::store::{Record, Store};
 // EET was abolished in 2023; the simulator still answers its endpoints like GoPay does.
+use super::wire::{EetFilter, Statement};
 use gopay::{
-    AccountStatementRequest, Currency, QrAddress, QrBankAccount, QrCodes, QrFormat,
-    QrInternationalAccount, QrLocalAccount, QrPayment, QrRecipient,
+    Currency, QrAddress, QrBankAccount, QrCodes, QrFormat, QrInternationalAccount, QrLocalAccount,
+    QrPayment, QrRecipient,
 };
 #[allow(deprecated)]
 use gopay::{EetMode, EetReceipt, EetReceiptState};
@@ -38,14 +39,13 @@ pub(crate) const STATEMENT_CONTENT_TYPE: &str = "application/octet-stream";
 /// The account statement: a row per payment paid and per refund made from `from` to `to`
 /// (inclusive, UTC days) in the request's currency, comma-separated for CSV and ABO formats
 /// and tab-separated for XLS formats. Always [`STATEMENT_CONTENT_TYPE`].
-pub(crate) fn statement(
-    store: &Store,
-    request: &AccountStatementRequest,
-    from: Date,
-    to: Date,
-) -> Vec<u8> {
+pub(crate) fn statement(store: &Store, request: &Statement) -> Vec<u8> {
+    let (from, to) = (request.from, request.to);
     let mut rows = Vec::new();
-    for record in store.payments().filter(|r| r.currency == request.currency) {
+    for record in store
+        .payments()
+        .filter(|r| r.currency.as_str() == request.currency)
+    {
         let order_number = record.payment.order_number.clone().unwrap_or_default();
         let instrument = record
             .payment
@@ -103,7 +103,7 @@ pub(crate) fn statement(
             quote(&row.order_number),
             row.kind.to_owned(),
             row.amount.to_string(),
-            request.currency.as_str().to_owned(),
+            request.currency.clone(),
             row.instrument,
         ];
         out.push_str(&fields.join(separator));
@@ -228,15 +228,11 @@ pub(crate) fn eet_receipts(record: &Record) -> Vec<EetReceipt> {
     vec![receipt]
 }
 
-/// EET receipts of establishment `establishment` for sales from `from` to `to`.
+/// EET receipts of the filter's establishment for sales in its date range.
 #[allow(deprecated)]
-pub(crate) fn find_eet_receipts(
-    store: &Store,
-    from: Date,
-    to: Date,
-    establishment: u32,
-) -> Vec<EetReceipt> {
-    if establishment != EET_ESTABLISHMENT {
+pub(crate) fn find_eet_receipts(store: &Store, filter: &EetFilter) -> Vec<EetReceipt> {
+    let (from, to) = (filter.from, filter.to);
+    if filter.establishment != EET_ESTABLISHMENT {
         return Vec::new();
     }
     let mut found: Vec<(SystemTime, EetReceipt)> = store

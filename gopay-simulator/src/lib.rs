@@ -41,9 +41,14 @@
 //! - **Content types**: each endpoint consumes the types GoPay's does (JSON, the form, either,
 //!   or anything for GETs and DELETE; a missing `Content-Type` is read as the endpoint's);
 //!   any other is `500` with GoPay's "RESTEASY003065: Cannot consume content type".
-//! - **Payments**: creation checks the body as GoPay does and answers `409` with field
-//!   errors (110 required, 111 wrong format, 321 `target.goid` not the simulator's, 360
-//!   items not adding up to `amount`). States follow GoPay's life cycle: CREATED →
+//! - **Request bodies** are read with definitions of the simulator's own, written from
+//!   GoPay's documentation (fields, JSON types, required or optional, lengths, enumerations,
+//!   nesting), never with the `gopay` client's models, so a field name one side gets wrong
+//!   fails against the other. GoPay's lenient numbers and booleans (`"amount": "1000"`) are
+//!   accepted; unknown fields are ignored. A body that does not fit is `409` with every field
+//!   error at once, named by its dotted path (110 required, 111 wrong format, 321
+//!   `target.goid` not the simulator's, 360 items not adding up to `amount`).
+//! - **Payments**: states follow GoPay's life cycle: CREATED →
 //!   PAYMENT_METHOD_CHOSEN → PAID / AUTHORIZED / CANCELED / TIMEOUTED; AUTHORIZED → capture
 //!   → PAID, or void → CANCELED; PAID → refunds → PARTIALLY_REFUNDED / REFUNDED.
 //!   Illegal operations are `409` with GoPay's codes (330 refund not possible, 332 wrong
@@ -85,6 +90,7 @@ mod control;
 mod create;
 mod customer;
 mod documents;
+mod echo;
 mod endpoints;
 mod exchange;
 mod faults;
@@ -101,6 +107,7 @@ mod responses;
 mod server;
 mod shared;
 mod store;
+mod wire;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -594,10 +601,12 @@ impl Simulator {
             .target
             .get_or_insert_with(|| Recipient::account(self.goid()));
         request.lang.get_or_insert(Language::En);
-        let errors = create::check_payment(&request, self.goid());
-        if !errors.is_empty() {
-            return Err(api_error(Refusal::fields(errors)));
-        }
+        // What a client would send, read as the API reads it: one reading of the wire.
+        let body = serde_json::to_vec(&request)
+            .map_err(|e| Error::invalid_input("request", format!("cannot be sent as JSON: {e}")))?;
+        let body = wire::json_object(&body).map_err(api_error)?;
+        let request = wire::new_payment(&body, self.goid())
+            .map_err(|errors| api_error(Refusal::fields(errors)))?;
         create::create(
             &mut self.shared.store.lock(),
             request,

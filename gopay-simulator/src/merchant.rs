@@ -4,7 +4,8 @@
 use std::time::SystemTime;
 
 use super::clock::{self, Date};
-use super::create::{self, Context};
+use super::create::Context;
+use super::echo;
 use super::notify::Notice;
 use super::recurring::{self, Charge, Child};
 use super::responses::{
@@ -12,10 +13,12 @@ use super::responses::{
     RECURRENCE_NOT_SUPPORTED, RECURRENCE_STOPPED, REFUND_NOT_SUPPORTED, WRONG_AMOUNT,
 };
 use super::store::Store;
+use super::wire;
 use gopay::{
-    Payment, PaymentResult, PaymentState, PreAuthState, RecurrenceCycle, RecurrenceRequest,
-    RecurrenceState, Refund, RefundState, ResultCode,
+    Payment, PaymentResult, PaymentState, PreAuthState, RecurrenceCycle, RecurrenceState, Refund,
+    RefundState, ResultCode,
 };
+use serde_json::{Map, Value};
 
 fn finished(id: u64) -> PaymentResult {
     PaymentResult::new(id, ResultCode::Finished)
@@ -151,7 +154,7 @@ pub(crate) fn void_authorization(
 pub(crate) fn create_recurrence(
     store: &mut Store,
     parent_id: u64,
-    next: RecurrenceRequest,
+    next: &Map<String, Value>,
     context: &Context<'_>,
     notices: &mut Vec<Notice>,
 ) -> Result<Payment, Refusal> {
@@ -192,15 +195,12 @@ pub(crate) fn create_recurrence(
             format!("payment {parent_id} is {state}: the parent must be paid first"),
         ));
     }
-    let errors = create::check_next(&next, &parent.currency);
-    if !errors.is_empty() {
-        return Err(Refusal::fields(errors));
-    }
+    let next = wire::next_payment(next, parent.currency.as_str()).map_err(Refusal::fields)?;
     let parent = parent.clone();
     let charge = Charge {
         amount: next.amount,
         order_number: next.order_number,
-        additional_params: next.additional_params,
+        additional_params: echo::params(&next.additional_params),
     };
     let Child { answer, notice } = recurring::create_on_demand(store, &parent, charge, context)?;
     notices.extend(notice);
@@ -234,24 +234,26 @@ mod tests {
     use crate::create::create;
     use crate::customer;
     use crate::random::Random;
-    use gopay::{Currency, PaymentRequest, Recurrence, Target};
+    use serde_json::json;
 
-    fn setup(request: PaymentRequest) -> (Store, Random, u64) {
+    /// A store with one payment created from `body` (the e-shop is GoID 8).
+    fn setup(mut body: Value) -> (Store, Random, u64) {
+        body["target"] = json!({"type": "ACCOUNT", "goid": 8});
+        let request = wire::new_payment(body.as_object().unwrap(), 8).unwrap();
         let mut store = Store::new();
         let random = Random::new();
         let context = Context {
             origin: "http://127.0.0.1:1",
             random: &random,
         };
-        let id = create(&mut store, request.target(Target::account(8)), &context)
-            .unwrap()
-            .id;
+        let id = create(&mut store, request, &context).unwrap().id;
         (store, random, id)
     }
 
     #[test]
     fn refunds_follow_the_remaining_amount() {
-        let (mut store, random, id) = setup(PaymentRequest::new(1000, Currency::Czk, "o"));
+        let (mut store, random, id) =
+            setup(json!({"amount": 1000, "currency": "CZK", "order_number": "o"}));
         let mut notices = Vec::new();
         let code = |r: Result<PaymentResult, Refusal>| r.map(|_| ()).map_err(|r| r.code());
         assert_eq!(code(refund(&mut store, id, 100, &mut notices)), Err(330));
@@ -275,8 +277,9 @@ mod tests {
 
     #[test]
     fn preauthorisation_capture_and_void() {
-        let request = PaymentRequest::new(1000, Currency::Eur, "o").preauthorization(true);
-        let (mut store, random, id) = setup(request);
+        let (mut store, random, id) = setup(json!({
+            "amount": 1000, "currency": "EUR", "order_number": "o", "preauthorization": true
+        }));
         let mut n = Vec::new();
         let code = |r: Result<PaymentResult, Refusal>| r.map(|_| ()).map_err(|r| r.code());
         assert_eq!(code(capture(&mut store, id, None, &mut n)), Err(350));
@@ -292,27 +295,39 @@ mod tests {
 
     #[test]
     fn on_demand_recurrence() {
-        let request = PaymentRequest::new(500, Currency::Czk, "o")
-            .recurrence(Recurrence::on_demand("2099-12-31"));
-        let (mut store, random, id) = setup(request);
+        let (mut store, random, id) = setup(json!({
+            "amount": 500, "currency": "CZK", "order_number": "o",
+            "recurrence": {"recurrence_cycle": "ON_DEMAND", "recurrence_date_to": "2100-04-01"}
+        }));
         let mut n = Vec::new();
-        let next = || RecurrenceRequest::new(200, Currency::Czk, "o-2");
+        let body = |currency: &str| {
+            json!({"amount": 200, "currency": currency, "order_number": "o-2"})
+                .as_object()
+                .unwrap()
+                .clone()
+        };
+        let next = || body("CZK");
         let code = |r: Result<Payment, Refusal>| r.map(|p| p.id).map_err(|r| r.code());
         let context = Context {
             origin: "http://127.0.0.1:1",
             random: &random,
         };
         assert_eq!(
-            code(create_recurrence(&mut store, id, next(), &context, &mut n)),
+            code(create_recurrence(&mut store, id, &next(), &context, &mut n)),
             Err(303)
         );
         customer::pay(&mut store, &random, id, None, false).unwrap();
-        let wrong = RecurrenceRequest::new(200, Currency::Eur, "o-2");
         assert_eq!(
-            code(create_recurrence(&mut store, id, wrong, &context, &mut n)),
+            code(create_recurrence(
+                &mut store,
+                id,
+                &body("EUR"),
+                &context,
+                &mut n
+            )),
             Err(111)
         );
-        let answer = create_recurrence(&mut store, id, next(), &context, &mut n).unwrap();
+        let answer = create_recurrence(&mut store, id, &next(), &context, &mut n).unwrap();
         assert_eq!(answer.state, Some(PaymentState::Created));
         let child = store.get(answer.id).unwrap();
         assert_eq!(child.payment.parent_id, Some(id));
@@ -321,7 +336,7 @@ mod tests {
         assert!(void_recurrence(&mut store, id).is_ok());
         assert_eq!(void_recurrence(&mut store, id).unwrap_err().code(), 342);
         assert_eq!(
-            code(create_recurrence(&mut store, id, next(), &context, &mut n)),
+            code(create_recurrence(&mut store, id, &next(), &context, &mut n)),
             Err(342)
         );
     }

@@ -841,7 +841,13 @@ fn create_payment_is_validated_like_gopay() {
             )
         })
         .collect();
-    assert_eq!(fields, [(110, "order_number".to_owned())]);
+    // Every field error at once, in GoPay's `errors[]` list.
+    let expected = [(111, "amount"), (110, "order_number"), (321, "target.goid")];
+    let expected: Vec<(u64, String)> = expected
+        .iter()
+        .map(|(code, field)| (*code, (*field).to_owned()))
+        .collect();
+    assert_eq!(fields, expected);
     let (status, envelope) = post(&serde_json::json!({
         "target": {"type": "ACCOUNT", "goid": goid + 1},
         "amount": 0, "currency": "CZK", "order_number": "x"
@@ -881,7 +887,8 @@ fn create_payment_is_validated_like_gopay() {
         "/api/payments/payment",
         Some(&auth),
         Some("application/json"),
-        br#"{"amount": "lots", "currency": "CZK", "order_number": "x"}"#,
+        br#"{"amount": "lots", "currency": "CZK", "order_number": "x",
+              "target": {"type": "ACCOUNT", "goid": 8123456789}}"#,
     );
     assert_eq!((status, error_code(&answer)), (409, 111));
     // The simulator's own seeding refuses the same way.
