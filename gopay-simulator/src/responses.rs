@@ -248,6 +248,15 @@ impl FieldError {
     }
 }
 
+/// Each error's code and field, to compare with a list in tests.
+#[cfg(test)]
+pub(crate) fn named(errors: &[FieldError]) -> Vec<(u32, &str)> {
+    errors
+        .iter()
+        .map(|e| (e.code.number, e.field.as_str()))
+        .collect()
+}
+
 /// The standard "no such payment" answer.
 pub(crate) fn payment_not_found(id: impl std::fmt::Display) -> Refusal {
     Refusal::global(404, PAYMENT_NOT_FOUND, format!("payment {id} not found"))

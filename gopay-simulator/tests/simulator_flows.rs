@@ -13,6 +13,7 @@ use gopay::{
     Scope, StatementFormat, SubState,
 };
 use gopay_simulator::Simulator;
+use support::gateway::{self, Gateway};
 use support::shop::{Shop, WAIT};
 
 fn client(sim: &Simulator) -> Client {
@@ -42,31 +43,8 @@ fn raw(
     content_type: Option<&str>,
     body: &[u8],
 ) -> (u16, String, Vec<u8>) {
-    let agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .proxy(None)
-        .timeout_global(Some(WAIT))
-        .build()
-        .new_agent();
-    let url = format!("http://127.0.0.1:{}{path}", sim.port());
-    let mut request = ureq::http::Request::builder().method(method).uri(url);
-    if let Some(value) = authorization {
-        request = request.header("Authorization", value);
-    }
-    if let Some(value) = content_type {
-        request = request.header("Content-Type", value);
-    }
-    let request = request.body(body.to_vec()).expect("a valid request");
-    let mut response = agent.run(request).expect("an answer");
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    let body = response.body_mut().read_to_vec().expect("a body");
-    (status, content_type, body)
+    let answer = gateway::raw(sim.port(), method, path, authorization, content_type, body);
+    (answer.status, answer.content_type, answer.body)
 }
 
 fn basic(sim: &Simulator) -> String {
@@ -445,7 +423,7 @@ fn recurrences_until_2100_are_created_as_gopays_own_sdk_ci_expects() {
     // RecurrentPaymentTest.php and OnDemandPaymentTest.php) and expects them created: the
     // help page's "lower than 2099-12-31" is not enforced by the gateway.
     let sim = Simulator::start().unwrap();
-    let auth = bearer(&sim, "payment-all");
+    let gateway = Gateway::new(&sim);
     for recurrence in [
         serde_json::json!({"recurrence_cycle": "WEEK", "recurrence_period": "1",
                            "recurrence_date_to": "2100-04-01"}),
@@ -459,16 +437,9 @@ fn recurrences_until_2100_are_created_as_gopays_own_sdk_ci_expects() {
             "items": [{"name": "item01", "amount": 2300, "count": 1}],
             "recurrence": recurrence,
         });
-        let (status, _, answer) = raw(
-            &sim,
-            "POST",
-            "/api/payments/payment",
-            Some(&auth),
-            Some("application/json"),
-            &serde_json::to_vec(&body).unwrap(),
-        );
-        let created: serde_json::Value = serde_json::from_slice(&answer).unwrap();
-        assert_eq!(status, 200, "{created}");
+        let answer = gateway.post_json("/api/payments/payment", &body);
+        let created = answer.json();
+        assert_eq!(answer.status, 200, "{created}");
         assert_eq!(created["recurrence"]["recurrence_state"], "REQUESTED");
         assert_eq!(
             created["recurrence"]["recurrence_date_to"],

@@ -113,14 +113,8 @@ fn range(body: Object<'_>, errors: &mut Vec<FieldError>) -> Option<(Date, Date)>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::responses::named;
     use serde_json::json;
-
-    fn fields(errors: Vec<FieldError>) -> Vec<(u32, String)> {
-        errors
-            .into_iter()
-            .map(|e| (e.code.number, e.field))
-            .collect()
-    }
 
     #[test]
     fn date_ranges() {
@@ -132,31 +126,25 @@ mod tests {
         };
         let filter = eet_filter(&body("2025-01-01", "2025-01-01")).unwrap();
         assert_eq!(filter.establishment, 11);
-        assert_eq!(
-            fields(eet_filter(&body("2025-01-02", "2025-01-01")).unwrap_err()),
-            [(111, "date_to".to_owned())]
-        );
-        assert_eq!(
-            fields(eet_filter(&body("x", "2025-02-30")).unwrap_err()),
-            [(111, "date_from".to_owned()), (111, "date_to".to_owned())]
-        );
+        let reversed = eet_filter(&body("2025-01-02", "2025-01-01")).unwrap_err();
+        assert_eq!(named(&reversed), [(111, "date_to")]);
+        let wrong = eet_filter(&body("x", "2025-02-30")).unwrap_err();
+        assert_eq!(named(&wrong), [(111, "date_from"), (111, "date_to")]);
     }
 
     #[test]
     fn statements_need_every_field() {
-        let found = fields(statement(json!({"date_from": 1}).as_object().unwrap()).unwrap_err());
-        let expected = [
-            (111, "date_from"),
-            (110, "date_to"),
-            (110, "goid"),
-            (110, "currency"),
-            (110, "format"),
-        ];
-        let expected: Vec<(u32, String)> = expected
-            .iter()
-            .map(|(c, f)| (*c, (*f).to_owned()))
-            .collect();
-        assert_eq!(found, expected);
+        let found = statement(json!({"date_from": 1}).as_object().unwrap()).unwrap_err();
+        assert_eq!(
+            named(&found),
+            [
+                (111, "date_from"),
+                (110, "date_to"),
+                (110, "goid"),
+                (110, "currency"),
+                (110, "format"),
+            ]
+        );
         let good = json!({"date_from": "2016-07-08", "date_to": "2016-08-08", "goid": "8123456789",
                           "currency": "CZK", "format": "CSV_A"});
         let read = statement(good.as_object().unwrap()).unwrap();

@@ -61,7 +61,14 @@ const CALLBACK: &[Field] = &[
 /// is not what the gateway enforces).
 const RECURRENCE: &[Field] = &[
     required("recurrence_cycle", Kind::OneOf(RECURRENCE_CYCLES)),
-    optional("recurrence_period", POSITIVE),
+    // Every n-th cycle unit; the response model holds it in 32 bits.
+    optional(
+        "recurrence_period",
+        Kind::Integer {
+            min: 1,
+            max: u32::MAX as i64,
+        },
+    ),
     required("recurrence_date_to", Kind::Date),
 ];
 
@@ -251,16 +258,15 @@ impl Recurrence {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::responses::named;
     use serde_json::json;
 
     fn codes(body: Value) -> Vec<(u32, String)> {
-        match read(body.as_object().unwrap(), 8) {
-            Ok(_) => Vec::new(),
-            Err(errors) => errors
-                .into_iter()
-                .map(|e| (e.code.number, e.field))
-                .collect(),
-        }
+        let errors = read(body.as_object().unwrap(), 8).err().unwrap_or_default();
+        named(&errors)
+            .into_iter()
+            .map(|(code, field)| (code, field.to_owned()))
+            .collect()
     }
 
     fn good() -> Value {

@@ -302,6 +302,7 @@ fn quote(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::responses::named;
     use serde_json::json;
 
     const INNER: &[Field] = &[
@@ -321,12 +322,8 @@ mod tests {
         optional("rows", Kind::List(&Kind::Object(INNER))),
     ];
 
-    fn errors(value: Value) -> Vec<(u32, String)> {
-        check(value.as_object().unwrap(), OUTER)
-            .1
-            .into_iter()
-            .map(|e| (e.code.number, e.field))
-            .collect()
+    fn errors(value: Value) -> Vec<FieldError> {
+        check(value.as_object().unwrap(), OUTER).1
     }
 
     #[test]
@@ -352,18 +349,15 @@ mod tests {
 
     #[test]
     fn every_error_is_named_by_its_path() {
-        assert_eq!(errors(json!({})), [(110, "amount".to_owned())]);
-        assert_eq!(
-            errors(json!({"amount": null})),
-            [(110, "amount".to_owned())]
-        );
+        assert_eq!(named(&errors(json!({}))), [(110, "amount")]);
+        assert_eq!(named(&errors(json!({"amount": null}))), [(110, "amount")]);
         let found = errors(json!({
             "amount": 0, "flag": "yes", "pin": "12a4", "country": "CZ", "kind": "a",
             "lang": "xx", "day": "2025-02-30", "url": "ftp://x",
             "inner": {"name": " ", "count": "lots"},
             "rows": [{"name": "long"}, {"count": 0}, 5],
         }));
-        let expected = [
+        let expected: [(u32, &str); 14] = [
             (111, "amount"),
             (111, "flag"),
             (111, "pin"),
@@ -379,20 +373,13 @@ mod tests {
             (111, "rows.count"),
             (111, "rows"),
         ];
-        let expected: Vec<(u32, String)> = expected
-            .iter()
-            .map(|(c, f)| (*c, (*f).to_owned()))
-            .collect();
-        assert_eq!(found, expected);
+        assert_eq!(named(&found), expected);
+        let shapes = errors(
+            json!({"amount": 1, "inner": [], "rows": {}, "url": "https://way-too-long.example"}),
+        );
         assert_eq!(
-            errors(
-                json!({"amount": 1, "inner": [], "rows": {}, "url": "https://way-too-long.example"})
-            ),
-            [
-                (111, "url".to_owned()),
-                (111, "inner".to_owned()),
-                (111, "rows".to_owned())
-            ]
+            named(&shapes),
+            [(111, "url"), (111, "inner"), (111, "rows")]
         );
     }
 

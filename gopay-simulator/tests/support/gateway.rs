@@ -32,10 +32,48 @@ impl Answer {
     }
 }
 
-/// A shop's raw connection to one simulator.
+/// One request to the simulator on 127.0.0.1:`port`, headers as given (and `Accept: JSON`).
+pub fn raw(
+    port: u16,
+    method: &str,
+    path: &str,
+    authorization: Option<&str>,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Answer {
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .proxy(None)
+        .timeout_global(Some(WAIT))
+        .build()
+        .new_agent();
+    let mut request = ureq::http::Request::builder()
+        .method(method)
+        .uri(format!("http://127.0.0.1:{port}{path}"))
+        .header("Accept", "application/json");
+    if let Some(value) = authorization {
+        request = request.header("Authorization", value);
+    }
+    if let Some(value) = content_type {
+        request = request.header("Content-Type", value);
+    }
+    let request = request.body(body.to_vec()).expect("a valid request");
+    let mut response = agent.run(request).expect("an answer");
+    Answer {
+        status: response.status().as_u16(),
+        content_type: response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned(),
+        body: response.body_mut().read_to_vec().expect("a body"),
+    }
+}
+
+/// A shop's raw connection to one simulator, with a `payment-all` token.
 pub struct Gateway {
-    agent: ureq::Agent,
-    origin: String,
+    port: u16,
     basic: String,
     bearer: String,
 }
@@ -43,16 +81,9 @@ pub struct Gateway {
 impl Gateway {
     /// Fetches a `payment-all` token by hand.
     pub fn new(sim: &Simulator) -> Gateway {
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .proxy(None)
-            .timeout_global(Some(WAIT))
-            .build()
-            .new_agent();
         let credentials = format!("{}:{}", sim.client_id(), sim.client_secret());
         let mut gateway = Gateway {
-            agent,
-            origin: format!("http://127.0.0.1:{}", sim.port()),
+            port: sim.port(),
             basic: format!(
                 "Basic {}",
                 base64::engine::general_purpose::STANDARD.encode(credentials)
@@ -76,7 +107,15 @@ impl Gateway {
 
     /// `POST /api/oauth2/token` with the simulator's credentials.
     pub fn token(&self, content_type: Option<&str>, body: &[u8]) -> Answer {
-        self.exchange("POST", "/api/oauth2/token", &self.basic, content_type, body)
+        let path = "/api/oauth2/token";
+        raw(
+            self.port,
+            "POST",
+            path,
+            Some(&self.basic),
+            content_type,
+            body,
+        )
     }
 
     /// `method` on `path` (from `/api` on) with the bearer token.
@@ -87,42 +126,19 @@ impl Gateway {
         content_type: Option<&str>,
         body: &[u8],
     ) -> Answer {
-        self.exchange(method, path, &self.bearer, content_type, body)
+        raw(
+            self.port,
+            method,
+            path,
+            Some(&self.bearer),
+            content_type,
+            body,
+        )
     }
 
     /// `POST path` with a JSON body.
     pub fn post_json(&self, path: &str, body: &serde_json::Value) -> Answer {
         let bytes = serde_json::to_vec(body).unwrap();
         self.send("POST", path, Some("application/json"), &bytes)
-    }
-
-    fn exchange(
-        &self,
-        method: &str,
-        path: &str,
-        authorization: &str,
-        content_type: Option<&str>,
-        body: &[u8],
-    ) -> Answer {
-        let mut request = ureq::http::Request::builder()
-            .method(method)
-            .uri(format!("{}{path}", self.origin))
-            .header("Authorization", authorization)
-            .header("Accept", "application/json");
-        if let Some(value) = content_type {
-            request = request.header("Content-Type", value);
-        }
-        let request = request.body(body.to_vec()).expect("a valid request");
-        let mut response = self.agent.run(request).expect("an answer");
-        Answer {
-            status: response.status().as_u16(),
-            content_type: response
-                .headers()
-                .get("content-type")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_owned(),
-            body: response.body_mut().read_to_vec().expect("a body"),
-        }
     }
 }
