@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 
 use super::lists::CURRENCIES;
 use super::object::Object;
-use super::order::{self, Item, Param, EET, ITEM, PARAM};
+use super::order::{self, Param, EET, ITEM, PARAM};
 use super::schema::{self, optional, required, Field, Kind, POSITIVE};
 use super::untouched;
 use crate::responses::{FieldError, WRONG_FORMAT};
@@ -21,14 +21,13 @@ pub(crate) const NEXT_PAYMENT: &[Field] = &[
     optional("eet", Kind::Object(EET)),
 ];
 
-/// A next payment as the simulator reads it.
+/// A next payment as the simulator reads it (its rows are only checked to add up: the
+/// child payment keeps none).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct NextPayment {
     pub(crate) amount: i64,
     pub(crate) order_number: String,
     pub(crate) additional_params: Vec<Param>,
-    /// The order rows (checked to add up; a child payment keeps none).
-    pub(crate) items: Vec<Item>,
 }
 
 /// Reads the body of a next payment of a parent in `parent_currency`.
@@ -63,7 +62,6 @@ pub(crate) fn read(
         amount: next.int("amount").unwrap_or_default(),
         order_number: next.text("order_number").unwrap_or_default(),
         additional_params: order::params(next),
-        items,
     })
 }
 

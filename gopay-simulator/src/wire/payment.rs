@@ -98,7 +98,7 @@ pub(crate) struct NewPayment {
     pub(crate) amount: i64,
     pub(crate) currency: String,
     pub(crate) order_number: String,
-    pub(crate) order_description: Option<String>,
+    /// The order rows (GoPay keeps them; the customer page shows them).
     pub(crate) items: Vec<Item>,
     pub(crate) callback: Option<Callback>,
     pub(crate) additional_params: Vec<Param>,
@@ -185,7 +185,6 @@ pub(crate) fn read(body: &Map<String, Value>, goid: u64) -> Result<NewPayment, V
         amount: payment.int("amount").unwrap_or_default(),
         currency: payment.text("currency").unwrap_or_default(),
         order_number: payment.text("order_number").unwrap_or_default(),
-        order_description: payment.text("order_description"),
         items,
         callback: payment.object("callback").map(|c| Callback {
             return_url: c.text("return_url").unwrap_or_default(),
