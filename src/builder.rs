@@ -12,12 +12,12 @@ use crate::client::{Client, Inner};
 use crate::config::{Config, Gateway};
 use crate::error::Error;
 use crate::event::{Event, EventHook};
-use crate::exchange::Exchanger;
-use crate::http::{Transport, TransportSettings};
 use crate::model::{Language, Scope};
-use crate::network::{root_certs, ProxyChoice};
-use crate::retry::RetryPolicy;
 use crate::secret::Secret;
+use crate::transport::network::{root_certs, ProxyChoice};
+use crate::transport::retry::RetryPolicy;
+use crate::transport::Exchanger;
+use crate::transport::{Transport, TransportSettings};
 
 /// Default bound on one call, token request and re-authentication included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -63,6 +63,24 @@ pub struct ClientBuilder {
     no_proxy: Vec<String>,
     extra_roots: Vec<Vec<u8>>,
     platform_verifier: bool,
+}
+
+impl Client {
+    /// A client with the default settings; see [`ClientBuilder`] for them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the configuration cannot make a client (see
+    /// [`ClientBuilder::build`]).
+    pub fn new(config: Config) -> Result<Client, Error> {
+        Client::builder(config).build()
+    }
+
+    /// A builder to choose the scope, timeout, token cache, language, user agent, proxy
+    /// and trusted certificate authorities.
+    pub fn builder(config: Config) -> ClientBuilder {
+        ClientBuilder::new(config)
+    }
 }
 
 impl ClientBuilder {

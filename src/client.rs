@@ -13,14 +13,12 @@ use ureq::http::Method;
 use crate::auth::endpoint::TokenEndpoint;
 use crate::auth::token::TokenManager;
 use crate::auth::CachedToken;
-use crate::builder::ClientBuilder;
 use crate::config::{Config, Gateway};
 use crate::error::{decode_error, is_token_refusal, parse_error_details, Error};
 use crate::event::ExchangeKind;
-use crate::exchange::{Exchanger, Request};
-use crate::http::{Payload, RawResponse, MAX_JSON_BODY};
 use crate::model::{Language, Scope};
 use crate::secret::Secret;
+use crate::transport::{Exchanger, Payload, RawResponse, Request, MAX_JSON_BODY};
 
 /// A GoPay client: cheap to clone, meant to be built once and shared by all threads.
 ///
@@ -47,7 +45,8 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
-/// What a client is made of; [`ClientBuilder::build`] puts it together.
+/// What a client is made of; [`ClientBuilder::build`](crate::ClientBuilder::build) puts it
+/// together.
 pub(crate) struct Inner {
     pub(crate) config: Config,
     pub(crate) gateway: Gateway,
@@ -63,17 +62,6 @@ pub(crate) struct Inner {
 }
 
 impl Client {
-    /// A client with the default settings; see [`ClientBuilder`] for them.
-    pub fn new(config: Config) -> Result<Client, Error> {
-        Client::builder(config).build()
-    }
-
-    /// A builder to choose the scope, timeout, token cache, language, user agent, proxy
-    /// and trusted certificate authorities.
-    pub fn builder(config: Config) -> ClientBuilder {
-        ClientBuilder::new(config)
-    }
-
     pub(crate) fn from_inner(inner: Inner) -> Client {
         Client {
             inner: Arc::new(inner),
@@ -137,6 +125,8 @@ impl Client {
         Ok(())
     }
 
+    /// The token manager, for the benchmarks' hooks.
+    #[cfg(feature = "__bench")]
     pub(crate) fn tokens(&self) -> &TokenManager {
         &self.inner.tokens
     }
@@ -148,7 +138,7 @@ impl Client {
         path: &str,
         payload: Payload,
     ) -> Result<T, Error> {
-        let response = self.execute(method, path, payload, MAX_JSON_BODY)?;
+        let (response, token) = self.execute(method, path, payload, MAX_JSON_BODY)?;
         // Checked as UTF-8 once here, so that the decoder does not check every string again
         // (about a fifth of a status answer's decoding time).
         let decoded = match std::str::from_utf8(&response.body) {
@@ -157,15 +147,11 @@ impl Client {
         };
         decoded.map_err(|message| {
             // Whatever the status, the body may quote what the request carried.
-            let token = response
-                .sent_with
-                .as_deref()
-                .map_or("", CachedToken::access_token);
             decode_error(
                 response.status,
                 message,
                 &response.body,
-                &self.secrets(token),
+                &self.secrets(token.access_token()),
             )
         })
     }
@@ -189,14 +175,15 @@ impl Client {
     }
 
     /// The one request path: token, request, one re-authentication on a refused token, and
-    /// GoPay's error answers turned into [`Error`]s; all within the client's timeout.
+    /// GoPay's error answers turned into [`Error`]s; all within the client's timeout. A
+    /// success comes with the token it was sent with, which no error may quote.
     pub(crate) fn execute(
         &self,
         method: Method,
         path: &str,
         payload: Payload,
         body_limit: u64,
-    ) -> Result<RawResponse, Error> {
+    ) -> Result<(RawResponse, Arc<CachedToken>), Error> {
         let inner = &*self.inner;
         let started = Instant::now();
         let deadline = started + inner.timeout;
@@ -227,10 +214,7 @@ impl Client {
             let response = inner.exchanger.send(&request, deadline)?;
             let status = response.status;
             if (200..300).contains(&status) {
-                return Ok(RawResponse {
-                    sent_with: Some(token),
-                    ..response
-                });
+                return Ok((response, token));
             }
             let errors = parse_error_details(&response.body, &self.secrets(token.access_token()));
             if !is_token_refusal(status, &errors) {

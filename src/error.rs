@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::secret::{redact, redact_authorization};
+use crate::text::one_line;
 
 /// One element of the `errors[]` list GoPay answers a refused request with.
 ///
@@ -198,6 +199,62 @@ pub enum Error {
     },
 }
 
+/// What kind of failure an [`Error`] is, from [`Error::kind`]: the one classification the
+/// `gopay` command's exit codes and the C library's `"kind"` are derived from. More kinds
+/// may come in later releases, so a `match` on it needs a `_` arm.
+///
+/// ```
+/// # fn pay(client: &gopay::Client) -> Result<(), gopay::Error> {
+/// match client.get_status(3000006529) {
+///     Ok(payment) => println!("{:?}", payment.state),
+///     Err(err) => match err.kind() {
+///         gopay::ErrorKind::Transport => eprintln!("try again later: {err}"),
+///         gopay::ErrorKind::Auth | gopay::ErrorKind::Config => eprintln!("check the set-up: {err}"),
+///         _ => eprintln!("failed: {err}"),
+///     },
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// GoPay answered with an error status ([`Error::Api`]), other than a refused token.
+    Api,
+    /// The credentials, the scope or the token were refused ([`Error::Auth`], or an
+    /// [`Error::Api`] refusing the access token: see [`Error::is_auth`]).
+    Auth,
+    /// The request or its answer did not make it over the network, or the time ran out
+    /// ([`Error::Transport`]).
+    Transport,
+    /// An answer could not be decoded ([`Error::Decode`]).
+    Decode,
+    /// The input was refused before anything was sent ([`Error::InvalidInput`]).
+    InvalidInput,
+    /// The configuration is wrong ([`Error::Config`]).
+    Config,
+}
+
+impl ErrorKind {
+    /// The kind's name in `snake_case`: `"api"`, `"auth"`, `"transport"`, `"decode"`,
+    /// `"invalid_input"` or `"config"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Api => "api",
+            ErrorKind::Auth => "auth",
+            ErrorKind::Transport => "transport",
+            ErrorKind::Decode => "decode",
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Config => "config",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Error {
     /// An [`Error::InvalidInput`] for `field`.
     pub fn invalid_input(field: &'static str, message: impl Into<String>) -> Error {
@@ -220,6 +277,21 @@ impl Error {
             timeout: true,
             request_sent: false,
             source: None,
+        }
+    }
+
+    /// What kind of failure this is: the one classification callers and the workspace's
+    /// tools decide by. An API answer that refused the access token is
+    /// [`ErrorKind::Auth`], like an [`Error::Auth`].
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Api { status, errors } if is_token_refusal(*status, errors) => ErrorKind::Auth,
+            Error::Api { .. } => ErrorKind::Api,
+            Error::Auth { .. } => ErrorKind::Auth,
+            Error::Transport { .. } => ErrorKind::Transport,
+            Error::Decode { .. } => ErrorKind::Decode,
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::Config { .. } => ErrorKind::Config,
         }
     }
 
@@ -287,11 +359,7 @@ impl Error {
     /// [`Error::Api`] whose answer refused the access token (401, or 403 with one of
     /// GoPay's authentication codes 200–203).
     pub fn is_auth(&self) -> bool {
-        match self {
-            Error::Auth { .. } => true,
-            Error::Api { status, errors } => is_token_refusal(*status, errors),
-            _ => false,
-        }
+        self.kind() == ErrorKind::Auth
     }
 }
 
@@ -364,27 +432,6 @@ impl std::error::Error for Error {
 /// client's re-authentication and [`Error::is_auth`].
 pub(crate) fn is_token_refusal(status: u16, errors: &[ApiErrorDetail]) -> bool {
     status == 401 || (status == 403 && errors.iter().any(ApiErrorDetail::is_auth_code))
-}
-
-/// `text` with newlines and control characters (which would break one-line messages) and
-/// bidirectional overrides (which would reorder what a terminal shows) replaced by spaces:
-/// for any text from the network or a user's code that goes into a message.
-pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| c.is_control() || is_bidi_control(c);
-    if text.chars().any(unsafe_char) {
-        text.chars()
-            .map(|c| if unsafe_char(c) { ' ' } else { c })
-            .collect::<String>()
-            .into()
-    } else {
-        text.into()
-    }
-}
-
-/// The Unicode bidirectional formatting characters (embeddings, overrides, isolates and
-/// marks), which make a terminal show text in another order than it is.
-pub(crate) fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
 /// GoPay's error details with every form of every secret in `secrets` replaced (see
@@ -491,6 +538,44 @@ mod tests {
         assert!(parse_error_body(b"<html>502</html>").is_none());
         assert!(parse_error_body(br#"{"id":1}"#).is_none());
         assert!(parse_error_body(b"").is_none());
+    }
+
+    #[test]
+    fn kind_is_the_one_classification() {
+        let api = |status, codes: &[u32]| Error::Api {
+            status,
+            errors: codes
+                .iter()
+                .map(|code| ApiErrorDetail {
+                    scope: None,
+                    field: None,
+                    error_code: *code,
+                    error_name: None,
+                    message: None,
+                    description: None,
+                })
+                .collect(),
+        };
+        assert_eq!(api(409, &[330]).kind(), ErrorKind::Api);
+        assert_eq!(api(500, &[]).kind(), ErrorKind::Api);
+        assert_eq!(
+            api(403, &[]).kind(),
+            ErrorKind::Api,
+            "403 without an auth code"
+        );
+        // A refused token is an authentication failure, whichever variant carries it.
+        assert_eq!(api(401, &[]).kind(), ErrorKind::Auth);
+        assert_eq!(api(403, &[202]).kind(), ErrorKind::Auth);
+        assert_eq!(Error::timed_out("x").kind(), ErrorKind::Transport);
+        assert_eq!(Error::config("x").kind(), ErrorKind::Config);
+        assert_eq!(
+            Error::invalid_input("f", "x").kind(),
+            ErrorKind::InvalidInput
+        );
+        for kind in [ErrorKind::Api, ErrorKind::Auth, ErrorKind::InvalidInput] {
+            assert!(!kind.as_str().is_empty() && kind.to_string() == kind.as_str());
+        }
+        assert_eq!(ErrorKind::InvalidInput.as_str(), "invalid_input");
     }
 
     #[test]

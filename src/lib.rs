@@ -4,8 +4,9 @@
 // On docs.rs, items behind a feature carry a badge naming it.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-// Internals for the crate's own benchmarks: hidden, outside the API, may change in any
-// release.
+// Internals for the crate's own benchmarks (feature `__bench`): hidden, outside the API,
+// may change in any release.
+#[cfg(feature = "__bench")]
 #[doc(hidden)]
 #[path = "bench_hooks.rs"]
 pub mod __bench;
@@ -15,20 +16,17 @@ mod client;
 mod config;
 mod error;
 mod event;
-mod exchange;
 #[cfg(test)]
-#[allow(deprecated)] // it fuzzes the EET receipt decoder too
+#[cfg_attr(feature = "eet", allow(deprecated))] // it fuzzes the EET receipt decoder too
 mod fuzz;
-mod http;
 mod model;
-mod network;
 mod notification;
 mod operations;
 #[cfg(feature = "extra-roots")]
 mod pem_roots;
-mod resolve;
-mod retry;
 mod secret;
+pub mod text;
+mod transport;
 
 #[cfg(feature = "memcached")]
 #[cfg_attr(docsrs, doc(cfg(feature = "memcached")))]
@@ -45,10 +43,10 @@ pub use builder::{
 };
 pub use client::Client;
 pub use config::{Config, PRODUCTION_URL, SANDBOX_URL};
-pub use error::{ApiErrorDetail, Error};
+pub use error::{ApiErrorDetail, Error, ErrorKind};
 pub use event::{Event, ExchangeKind};
 pub use notification::notification_payment_id;
-pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BASE, DEFAULT_RETRY_CAP};
+pub use transport::retry::{DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BASE, DEFAULT_RETRY_CAP};
 
 // The wire models, one name each at the crate root (the `model` module itself is private, so
 // every name has exactly one public path and moving a model between files breaks nobody).
@@ -62,6 +60,7 @@ pub use model::{
     RecurrenceRequest, RecurrenceState, Refund, RefundRequest, RefundState, ResultCode, Scope,
     StatementFormat, SubState, Swift, Target, TargetType, ThreeDsResult,
 };
-// EET (abolished in 2023): deprecated, still exported so that old code keeps compiling.
+// EET (abolished in 2023): deprecated, only with the `eet` feature, for old integrations.
+#[cfg(feature = "eet")]
 #[allow(deprecated)]
 pub use model::{Eet, EetCode, EetMode, EetReceipt, EetReceiptFilter, EetReceiptState};

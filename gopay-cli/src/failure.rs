@@ -1,6 +1,6 @@
 //! Why a run failed, and its exit code (the codes `--help` lists).
 
-use gopay::Error;
+use gopay::{Error, ErrorKind};
 
 /// Anything else (e.g. an output file could not be written).
 pub const OTHER: u8 = 1;
@@ -69,18 +69,24 @@ impl From<Error> for Failure {
     /// The failure of a request that changes nothing (or of one GoPay surely did not carry
     /// out).
     fn from(error: Error) -> Failure {
-        let code = match &error {
-            Error::Config { .. } => USAGE,
-            Error::Api { status, .. } if *status == 429 || *status >= 500 => NO_ANSWER,
-            Error::Api { .. } | Error::Auth { .. } | Error::InvalidInput { .. } => REFUSED,
-            Error::Transport { .. } | Error::Decode { .. } => NO_ANSWER,
-            _ => OTHER,
-        };
+        let code = exit_code(error.kind(), error.status());
         // `Error`'s Display is one line and never holds the secret or a token.
         Failure {
             code,
             message: error.to_string(),
         }
+    }
+}
+
+/// The exit code of a failure of `kind`, answered with `status` when GoPay answered.
+fn exit_code(kind: ErrorKind, status: Option<u16>) -> u8 {
+    match kind {
+        ErrorKind::Config => USAGE,
+        // GoPay could not handle it now: like no answer at all.
+        ErrorKind::Api if status.is_some_and(|s| s == 429 || s >= 500) => NO_ANSWER,
+        ErrorKind::Api | ErrorKind::Auth | ErrorKind::InvalidInput => REFUSED,
+        ErrorKind::Transport | ErrorKind::Decode => NO_ANSWER,
+        _ => OTHER,
     }
 }
 
@@ -90,6 +96,16 @@ mod tests {
 
     #[test]
     fn codes_by_kind_of_error() {
+        assert_eq!(exit_code(ErrorKind::Config, None), USAGE);
+        assert_eq!(exit_code(ErrorKind::Api, Some(409)), REFUSED);
+        assert_eq!(exit_code(ErrorKind::Api, Some(429)), NO_ANSWER);
+        assert_eq!(exit_code(ErrorKind::Api, Some(503)), NO_ANSWER);
+        assert_eq!(exit_code(ErrorKind::Auth, Some(401)), REFUSED);
+        assert_eq!(exit_code(ErrorKind::Auth, None), REFUSED);
+        assert_eq!(exit_code(ErrorKind::InvalidInput, None), REFUSED);
+        assert_eq!(exit_code(ErrorKind::Transport, None), NO_ANSWER);
+        assert_eq!(exit_code(ErrorKind::Decode, Some(200)), NO_ANSWER);
+
         let api = |status| Error::Api {
             status,
             errors: Vec::new(),

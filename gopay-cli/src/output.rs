@@ -13,6 +13,7 @@
 
 use std::io::{ErrorKind, Write};
 
+use gopay::text::{escape_json, is_unsafe_char};
 use serde::Serialize;
 
 use crate::args::Format;
@@ -32,16 +33,9 @@ pub fn show<T: Serialize + ?Sized>(
         // The table functions sanitize every value; this catches any they missed.
         Format::Table => Ok(sanitize_lines(&table(answer))),
         Format::Json => serde_json::to_string_pretty(answer)
-            .map(|json| escape_json(&json))
+            .map(|json| escape_json(&json).into_owned())
             .map_err(|e| Failure::other(format!("could not print the answer: {e}"))),
     }
-}
-
-/// Characters a terminal acts on instead of showing: control characters (C0 with ESC, CR
-/// and LF, DEL, C1) and the bidirectional embeddings, overrides, isolates and marks.
-fn is_unsafe_char(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
 /// `text` to show in a table cell: every unsafe character as a visible `\u{…}` escape.
@@ -89,22 +83,6 @@ pub fn to_stderr(message: &str) {
     let _ = stderr
         .write_all(line.as_bytes())
         .and_then(|()| stderr.flush());
-}
-
-/// JSON with the unsafe characters that serde_json leaves raw (DEL, C1 controls,
-/// bidirectional controls) written as `\uXXXX` escapes: the same JSON value, safe on a
-/// terminal. They can only occur inside strings, where the escape means the same; C0
-/// controls are escaped in strings already, and outside them are the layout's line breaks.
-fn escape_json(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if c > '\u{1f}' && is_unsafe_char(c) {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Two aligned columns; rows without a value are left out; values are sanitized.

@@ -138,8 +138,9 @@ void gopay_client_free(GopayClient *client);
  *                                   "format": "CSV_A"}}                  {"base64": "..."}
  *   embed_js_url                   {}                                    {"url": "..."}
  *   handle_notification            {"query": "id=3000006529"}            payment
- *   get_eet_receipt_by_payment_id  {"id": ...}           (deprecated: EET abolished in 2023)
- *   find_eet_receipts_by_filter    {"filter": {...}}     (deprecated)
+ *   get_eet_receipt_by_payment_id  {"id": ...}           (EET, abolished in 2023: only in a
+ *                                                        library built with feature eet)
+ *   find_eet_receipts_by_filter    {"filter": {...}}     (the same)
  *
  * A success is the operation's JSON: an object, or an array for the list operations; a
  * failure is always an object whose only key is "error". Ids are JSON integers, amounts

@@ -30,8 +30,10 @@ pub(crate) const OPERATIONS: &[(&str, &[&str])] = &[
     ("get_account_statement", &["request"]),
     ("embed_js_url", &[]),
     ("handle_notification", &["query"]),
-    // EET was abolished in 2023: the calls are deprecated but still offered.
+    // EET was abolished in 2023: the calls are deprecated, only with the `eet` feature.
+    #[cfg(feature = "eet")]
     ("get_eet_receipt_by_payment_id", &["id"]),
+    #[cfg(feature = "eet")]
     ("find_eet_receipts_by_filter", &["filter"]),
 ];
 
@@ -116,11 +118,13 @@ pub(crate) fn call(
             let query: String = args.model("query")?;
             answer(client.handle_notification(&query))
         }
-        // EET was abolished in 2023: the calls are deprecated but still offered.
+        // EET was abolished in 2023: the calls are deprecated, only with the `eet` feature.
+        #[cfg(feature = "eet")]
         #[allow(deprecated)]
         "get_eet_receipt_by_payment_id" => {
             answer(client.get_eet_receipt_by_payment_id(args.id("id")?))
         }
+        #[cfg(feature = "eet")]
         #[allow(deprecated)]
         "find_eet_receipts_by_filter" => {
             answer(client.find_eet_receipts_by_filter(&args.model("filter")?))

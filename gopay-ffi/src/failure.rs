@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use gopay::{ApiErrorDetail, Error};
+use gopay::{ApiErrorDetail, Error, ErrorKind};
 
 /// Longest piece of caller input (an operation or key name) quoted in a message.
 const MAX_QUOTED: usize = 64;
@@ -101,20 +101,10 @@ impl Failure {
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Failure {
-        let kind = if error.is_auth() {
-            "auth"
-        } else {
-            match &error {
-                Error::Api { .. } => "api",
-                Error::Auth { .. } => "auth",
-                Error::Transport { timeout: true, .. } => "timeout",
-                Error::Transport { .. } => "transport",
-                Error::Decode { .. } => "decode",
-                Error::InvalidInput { .. } => "invalid_input",
-                Error::Config { .. } => "config",
-                // A kind added to the client later: its message says what happened.
-                _ => "other",
-            }
+        let kind = match error.kind() {
+            // A C caller waits and tries again after a timeout, not after other failures.
+            ErrorKind::Transport if error.is_timeout() => "timeout",
+            kind => kind.as_str(),
         };
         Failure {
             kind,
@@ -129,27 +119,16 @@ impl From<Error> for Failure {
     }
 }
 
-/// `text` on one line and at most `max` characters, for quoting caller input: control
-/// characters (line breaks, escape sequences) and the bidirectional embeddings, overrides,
-/// isolates and marks (which make a terminal or a log viewer show text in another order than
-/// it is) replaced by spaces, as the client does.
+/// `text` on one line and at most `max` characters, for quoting caller input: every
+/// character a terminal or a log viewer would act on replaced by a space, by the client's
+/// rule ([`gopay::text::one_line`]).
 pub(crate) fn one_line(text: &str, max: usize) -> String {
-    let mut quoted: String = text
-        .chars()
-        .take(max)
-        .map(|c| if is_unsafe_char(c) { ' ' } else { c })
-        .collect();
+    let start: String = text.chars().take(max).collect();
+    let mut quoted = gopay::text::one_line(&start).into_owned();
     if text.chars().nth(max).is_some() {
         quoted.push('…');
     }
     quoted
-}
-
-/// Characters [`one_line`] replaces: control characters and the Unicode bidirectional
-/// formatting characters (the client's rule).
-pub(crate) fn is_unsafe_char(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
 /// `text` quoted for a message: one line, at most a few dozen characters.

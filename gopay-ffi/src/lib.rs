@@ -50,8 +50,8 @@
 //! | `get_account_statement` | `{"request": AccountStatementRequest}` | `{"base64": "…"}` |
 //! | `embed_js_url` | `{}` | `{"url": "…"}` |
 //! | `handle_notification` | `{"query": "id=3000006529"}` | `Payment` |
-//! | `get_eet_receipt_by_payment_id` (deprecated: EET was abolished in 2023) | `{"id": …}` | array of `EetReceipt` |
-//! | `find_eet_receipts_by_filter` (deprecated) | `{"filter": EetReceiptFilter}` | array of `EetReceipt` |
+//! | `get_eet_receipt_by_payment_id` (deprecated: EET was abolished in 2023; feature `eet`) | `{"id": …}` | array of `EetReceipt` |
+//! | `find_eet_receipts_by_filter` (deprecated; feature `eet`) | `{"filter": EetReceiptFilter}` | array of `EetReceipt` |
 //!
 //! The models are the crate's serde models with GoPay's wire field names. Unknown argument
 //! names are refused.
@@ -304,25 +304,13 @@ fn into_c_string(json: String) -> *mut c_char {
         .into_raw()
 }
 
-/// `json` with every [`failure::is_unsafe_char`] above U+001F as a `\uXXXX` escape. They
-/// can only occur inside strings, where the escape means the same; C0 controls are escaped
-/// there by serde_json already.
+/// `json` with every unsafe character serde_json leaves raw as a `\uXXXX` escape
+/// ([`gopay::text::escape_json`]): the same value, safe to print.
 fn escape_json(json: String) -> String {
-    if !json
-        .chars()
-        .any(|c| c > '\u{1f}' && failure::is_unsafe_char(c))
-    {
-        return json;
+    match gopay::text::escape_json(&json) {
+        std::borrow::Cow::Borrowed(_) => json,
+        std::borrow::Cow::Owned(escaped) => escaped,
     }
-    let mut escaped = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if c > '\u{1f}' && failure::is_unsafe_char(c) {
-            escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            escaped.push(c);
-        }
-    }
-    escaped
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::money::price_to_minor_units;
 use crate::pages;
 use crate::payments::{GatewayError, RefundOutcome};
 use crate::store::{NewOrder, Order, OrderStatus, OrderStore, StoreError};
@@ -230,7 +229,8 @@ pub(crate) async fn refund<S: OrderStore>(
     let left = order.amount - order.refunded;
     let amount = match form.amount.as_deref().map(str::trim) {
         None | Some("") => Some(left),
-        Some(text) => price_to_minor_units(text),
+        // Negative amounts are refused with the rest below.
+        Some(text) => gopay::minor_units(text).ok(),
     };
     let Some(amount) = amount.filter(|amount| (1..=left).contains(amount)) else {
         return page(

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use axum::routing::{get, post};
 use axum::Router;
 
-pub use money::{format_minor_units, price_to_minor_units};
+pub use money::format_minor_units;
 pub use payments::{GatewayError, Payments, RefundOutcome};
 pub use store::{MemoryOrders, Order, OrderStatus, OrderStore, StoreError};
 

@@ -1,7 +1,9 @@
-//! Routing: which endpoint a request is for, the faults it suffers, the token check, the
-//! handler that answers it, and the recording of the answer.
+//! Routing: which endpoint a request is for, the faults it suffers, the firewall, the
+//! content type and token checks, the handler that answers it, and the recording of the
+//! answer.
 
-mod firewall;
+pub(crate) mod firewall;
+mod media;
 
 use std::sync::atomic::Ordering;
 
@@ -13,6 +15,7 @@ use super::page;
 use super::record::{Answer, RecordedRequest};
 use super::responses::{Refusal, Reply, INVALID_REQUEST, SYSTEM_ERROR, UNAUTHORIZED};
 use super::shared::Shared;
+pub(crate) use media::Media;
 
 /// Path of the token endpoint.
 const TOKEN_PATH: &str = "/api/oauth2/token";
@@ -64,24 +67,29 @@ impl<'a> Endpoint<'a> {
         })
     }
 
-    fn run(&self, shared: &Shared, request: &RecordedRequest) -> Result<Reply, Refusal> {
+    fn run(
+        &self,
+        shared: &Shared,
+        request: &RecordedRequest,
+        media: Media,
+    ) -> Result<Reply, Refusal> {
         use Endpoint as E;
         match *self {
-            E::CreatePayment => endpoints::create_payment(shared, request),
+            E::CreatePayment => endpoints::create_payment(shared, request, media),
             E::Status(id) => endpoints::status(shared, id),
-            E::Refund(id) => endpoints::refund(shared, request, id),
+            E::Refund(id) => endpoints::refund(shared, request, media, id),
             E::Refunds(id) => endpoints::refunds(shared, id),
-            E::CreateRecurrence(id) => endpoints::create_recurrence(shared, request, id),
+            E::CreateRecurrence(id) => endpoints::create_recurrence(shared, request, media, id),
             E::VoidRecurrence(id) => endpoints::void_recurrence(shared, id),
-            E::Capture(id) => endpoints::capture(shared, request, id),
+            E::Capture(id) => endpoints::capture(shared, request, media, id),
             E::VoidAuthorization(id) => endpoints::void_authorization(shared, id),
             E::QrPayment(id) => endpoints::qr_payment(shared, request, id),
             E::EetReceipts(id) => endpoints::eet_receipts(shared, id),
             E::Instruments(goid, currency) => endpoints::instruments(shared, goid, currency),
-            E::AccountStatement => endpoints::account_statement(shared, request),
+            E::AccountStatement => endpoints::account_statement(shared, request, media),
             E::Card(id) => endpoints::card(shared, id),
             E::DeleteCard(id) => endpoints::delete_card(shared, id),
-            E::FindEetReceipts => endpoints::find_eet_receipts(shared, request),
+            E::FindEetReceipts => endpoints::find_eet_receipts(shared, request, media),
         }
     }
 }
@@ -153,11 +161,16 @@ fn route(shared: &Shared, request: &RecordedRequest) -> Reply {
         .filter(|s| !s.is_empty())
         .collect();
     let method = request.method.as_str();
-    if segments.first() == Some(&"api") && firewall::blocks(request) {
+    if segments.first() == Some(&"api") && firewall::blocks(shared.settings.firewall, request) {
         return firewall::refusal().into_reply();
     }
     match segments.as_slice() {
-        ["api", "oauth2", "token"] if method == "POST" => token(shared, request),
+        ["api", "oauth2", "token"] if method == "POST" => {
+            match media::negotiate(media::TOKEN, request) {
+                Ok(_) => token(shared, request),
+                Err(refusal) => refusal.into_reply(),
+            }
+        }
         ["api", rest @ ..] => api(shared, request, method, rest),
         // The customer page: opened by a link (GET) or by the shop's form (POST).
         ["gw", "v3", key] if method == "GET" || method == "POST" => {
@@ -213,6 +226,12 @@ fn api(shared: &Shared, request: &RecordedRequest, method: &str, segments: &[&st
     let Some(endpoint) = Endpoint::resolve(method, segments) else {
         return not_found(method);
     };
+    // Like GoPay's gateway, the content type is matched with the endpoint, before the token
+    // is looked at.
+    let media = match media::negotiate(media::consumes(&endpoint), request) {
+        Ok(media) => media,
+        Err(refusal) => return refusal.into_reply(),
+    };
     let need = if endpoint == Endpoint::CreatePayment {
         Need::Create
     } else {
@@ -226,7 +245,7 @@ fn api(shared: &Shared, request: &RecordedRequest, method: &str, segments: &[&st
         return refusal.into_reply();
     }
     let reply = endpoint
-        .run(shared, request)
+        .run(shared, request, media)
         .unwrap_or_else(Refusal::into_reply);
     if endpoint == Endpoint::CreatePayment && reply.status == 200 {
         keep_create_body(shared, request, &reply);

@@ -4,7 +4,10 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use clap::Parser;
-use gopay_simulator::{Simulator, SimulatorBuilder, CLIENT_ID, CLIENT_SECRET, DEFAULT_GOID};
+use clap::ValueEnum;
+use gopay_simulator::{
+    Firewall, Simulator, SimulatorBuilder, CLIENT_ID, CLIENT_SECRET, DEFAULT_GOID,
+};
 
 use crate::bin_log::LogFormat;
 
@@ -70,6 +73,34 @@ pub struct Args {
     /// The format of the line logged per exchange.
     #[arg(long, env = "GOPAY_SIMULATOR_LOG", value_enum, default_value_t = LogFormat::Text)]
     pub log: LogFormat,
+
+    /// strict: JSON whose non-ASCII text is \u-escaped is refused with 403, as GoPay's
+    /// firewall does; off: such JSON is accepted (for clients that escape, until fixed).
+    #[arg(
+        long,
+        env = "GOPAY_SIMULATOR_FIREWALL",
+        value_enum,
+        default_value_t = FirewallMode::Strict
+    )]
+    pub firewall: FirewallMode,
+}
+
+/// The values of `--firewall`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FirewallMode {
+    /// GoPay's firewall: `\u`-escaped non-ASCII JSON is refused with 403.
+    Strict,
+    /// `\u`-escaped non-ASCII JSON is accepted.
+    Off,
+}
+
+impl From<FirewallMode> for Firewall {
+    fn from(mode: FirewallMode) -> Firewall {
+        match mode {
+            FirewallMode::Strict => Firewall::Strict,
+            FirewallMode::Off => Firewall::Off,
+        }
+    }
 }
 
 impl Args {
@@ -82,7 +113,8 @@ impl Args {
             .client_id(self.client_id.clone())
             .client_secret(self.client_secret.clone())
             .token_lifetime(Duration::from_secs(self.token_lifetime))
-            .notify_hosts(self.notify_hosts.clone());
+            .notify_hosts(self.notify_hosts.clone())
+            .firewall(self.firewall.into());
         if let Some(url) = &self.public_url {
             builder = builder.public_url(url.clone());
         }

@@ -1,6 +1,7 @@
 //! The simulated payer's card and bank account, and saved (tokenised) cards.
 
 use super::clock::Date;
+use super::ids::Exhausted;
 use super::random::Random;
 use super::store::Store;
 use gopay::{BankAccount, Card, CardStatus, Contact, PaymentCard, ThreeDsResult};
@@ -12,18 +13,22 @@ const ISSUER_BANK: &str = "SIMULATED BANK, A.S.";
 
 /// The card a simulated customer pays with: saved when `save` (request_card_token), reused
 /// when `token` names an active saved card. Returns the card's details and its saved id.
+///
+/// # Errors
+///
+/// [`Exhausted`] when a card is to be saved and every card id has been handed out.
 pub(crate) fn card_for_payment(
     store: &mut Store,
     random: &Random,
     token: Option<&str>,
     save: bool,
-) -> (PaymentCard, Option<u64>) {
+) -> Result<(PaymentCard, Option<u64>), Exhausted> {
     if let Some(token) = token {
         let saved = store.cards.values().find(|card| {
             card.status == Some(CardStatus::Active) && card.card_token.as_deref() == Some(token)
         });
         if let Some(card) = saved {
-            return (details_of(card), Some(card.card_id));
+            return Ok((details_of(card), Some(card.card_id)));
         }
     }
     let fingerprint = random.hex(8);
@@ -37,9 +42,9 @@ pub(crate) fn card_for_payment(
     details.three_ds_result = Some(ThreeDsResult::Authenticated);
     details.card_fingerprint = Some(fingerprint.clone());
     if !save {
-        return (details, None);
+        return Ok((details, None));
     }
-    let card_id = store.new_card_id();
+    let card_id = store.new_card_id()?;
     let card_token = random.card_token();
     details.card_token = Some(card_token.clone());
     store.cards.insert(
@@ -55,7 +60,7 @@ pub(crate) fn card_for_payment(
             .status(CardStatus::Active)
             .real_masked_pan(MASKED_PAN),
     );
-    (details, Some(card_id))
+    Ok((details, Some(card_id)))
 }
 
 fn details_of(card: &Card) -> PaymentCard {
@@ -116,18 +121,18 @@ mod tests {
     fn saved_cards_are_reused_by_token_until_deleted() {
         let mut store = Store::new();
         let random = Random::new();
-        let (plain, none) = card_for_payment(&mut store, &random, None, false);
+        let (plain, none) = card_for_payment(&mut store, &random, None, false).unwrap();
         assert!(none.is_none() && plain.card_token.is_none());
         assert_eq!(plain.card_expiration.as_deref().map(str::len), Some(4));
-        let (saved, id) = card_for_payment(&mut store, &random, None, true);
+        let (saved, id) = card_for_payment(&mut store, &random, None, true).unwrap();
         let id = id.unwrap();
         let token = saved.card_token.clone().unwrap();
-        let (again, same) = card_for_payment(&mut store, &random, Some(&token), false);
+        let (again, same) = card_for_payment(&mut store, &random, Some(&token), false).unwrap();
         assert_eq!(same, Some(id));
         assert_eq!(again.card_fingerprint, saved.card_fingerprint);
         assert!(delete(&mut store, id));
         assert!(!delete(&mut store, id + 100));
-        let (_, other) = card_for_payment(&mut store, &random, Some(&token), false);
+        let (_, other) = card_for_payment(&mut store, &random, Some(&token), false).unwrap();
         assert_eq!(other, None);
         assert_eq!(store.cards[&id].status, Some(CardStatus::Deleted));
     }

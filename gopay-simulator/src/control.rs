@@ -245,7 +245,7 @@ fn seed_payment(shared: &Shared, request: &RecordedRequest) -> Result<Reply, Ref
         shared,
         payment,
         notification_url,
-    )))
+    )?))
 }
 
 /// `POST /_simulator/cards`: a card as GoPay's card details call answers it.
@@ -256,7 +256,7 @@ fn seed_card(shared: &Shared, request: &RecordedRequest) -> Result<Reply, Refusa
     if card.card_id == 0 {
         return Err(bad_request("a seeded card needs a card_id greater than 0"));
     }
-    Ok(Reply::ok(&ops::seed_card(shared, card)))
+    Ok(Reply::ok(&ops::seed_card(shared, card)?))
 }
 
 #[derive(Debug, Default, Deserialize)]

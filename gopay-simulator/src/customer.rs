@@ -1,5 +1,5 @@
 //! What the customer does on the (simulated) payment gateway: choose a method, pay,
-//! authorise, cancel, let the payment expire; and GoPay's automatic recurring charges.
+//! authorise, cancel, let the payment expire.
 
 use std::time::SystemTime;
 
@@ -10,8 +10,7 @@ use super::responses::{payment_not_found, Refusal, PAYMENT_WRONG_STATE, WRONG_FO
 use super::store::{Record, Store};
 use gopay::Error;
 use gopay::{
-    BnplType, Payment, PaymentInstrument, PaymentState, PreAuthState, RecurrenceCycle,
-    RecurrenceState, SubState, Swift,
+    BnplType, PaymentInstrument, PaymentState, PreAuthState, RecurrenceState, SubState, Swift,
 };
 
 /// Why a customer action was not done. One type for both callers: the Rust API turns it
@@ -29,7 +28,7 @@ pub(crate) enum Denied {
 }
 
 impl Denied {
-    fn refused(field: &'static str, message: String) -> Denied {
+    pub(crate) fn refused(field: &'static str, message: String) -> Denied {
         Denied::Refused { field, message }
     }
 
@@ -286,7 +285,8 @@ pub(crate) fn pay_as(
         PaymentInstrument::PaymentCard => {
             let save = payer.request_card_token == Some(true);
             let (card, card_id) =
-                cards::card_for_payment(store, random, payer.allowed_card_token.as_deref(), save);
+                cards::card_for_payment(store, random, payer.allowed_card_token.as_deref(), save)
+                    .map_err(|exhausted| Denied::refused("id", exhausted.message()))?;
             if card_id.is_some() {
                 payer.masked_pan = card.card_number.clone();
             }
@@ -352,76 +352,4 @@ fn finish_unpaid(
         .set_state(state, Some(sub_state))
         .into_iter()
         .collect())
-}
-
-/// GoPay charges the next payment of an automatic (DAY/WEEK/MONTH) recurrence: a new PAID
-/// child payment of the parent's amount. Returns the child's id.
-pub(crate) fn recur(store: &mut Store, id: u64) -> Result<(Payment, Vec<Notice>), Denied> {
-    let parent = record(store, id)?;
-    match parent.recurrence_cycle() {
-        Some(RecurrenceCycle::Day | RecurrenceCycle::Week | RecurrenceCycle::Month) => {}
-        _ => {
-            return Err(Denied::refused(
-                "id",
-                format!(
-                    "payment {id} has no automatic (DAY/WEEK/MONTH) recurrence; \
-                     ON_DEMAND recurrences are charged with create_recurrence"
-                ),
-            ))
-        }
-    }
-    if parent.recurrence_state() != Some(RecurrenceState::Started) || !parent.was_paid() {
-        return Err(Denied::refused(
-            "state",
-            format!("the recurrence of payment {id} is not running (the parent must be paid and the recurrence not stopped)"),
-        ));
-    }
-    let amount = parent.amount;
-    let order_number = parent.payment.order_number.clone().unwrap_or_default();
-    let params = parent.payment.additional_params.clone();
-    let (child, notice) =
-        charge_child(store, id, amount, order_number, params).ok_or(Denied::Unknown(id))?;
-    Ok((child, notice.into_iter().collect()))
-}
-
-/// Creates a PAID child payment of `parent_id` charged to the parent's payer without the
-/// customer (recurrences); `None` when the parent does not exist.
-pub(crate) fn charge_child(
-    store: &mut Store,
-    parent_id: u64,
-    amount: i64,
-    order_number: String,
-    additional_params: Vec<gopay::AdditionalParam>,
-) -> Option<(Payment, Option<Notice>)> {
-    let parent = store.get(parent_id).ok()?.clone();
-    let id = store.new_payment_id();
-    let mut payment = Payment::new(id);
-    payment.parent_id = Some(parent_id);
-    payment.order_number = Some(order_number);
-    payment.state = Some(PaymentState::Paid);
-    payment.amount = Some(amount);
-    payment.currency = Some(parent.currency.clone());
-    payment.payment_instrument = parent.payment.payment_instrument.clone();
-    payment.payer = parent.payment.payer.clone();
-    payment.target = parent.payment.target.clone();
-    payment.recurrence = parent.payment.recurrence.clone();
-    payment.additional_params = additional_params;
-    payment.lang = parent.payment.lang.clone();
-    let record = Record {
-        payment: payment.clone(),
-        amount,
-        currency: parent.currency,
-        notification_url: parent.notification_url,
-        // An automatic charge: no customer ever sees a page for it.
-        return_url: None,
-        items: Vec::new(),
-        created: SystemTime::now(),
-        paid: Some(SystemTime::now()),
-        refunds: Vec::new(),
-        refunded: 0,
-        eet: None,
-    };
-    let notice = record.notice();
-    store.insert(record, None);
-    Some((payment, notice))
 }

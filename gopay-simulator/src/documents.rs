@@ -7,9 +7,10 @@ use super::clock::{self, Date};
 use super::picture;
 use super::store::{Record, Store};
 // EET was abolished in 2023; the simulator still answers its endpoints like GoPay does.
+use super::wire::{EetFilter, Statement};
 use gopay::{
-    AccountStatementRequest, Currency, QrAddress, QrBankAccount, QrCodes, QrFormat,
-    QrInternationalAccount, QrLocalAccount, QrPayment, QrRecipient,
+    Currency, QrAddress, QrBankAccount, QrCodes, QrFormat, QrInternationalAccount, QrLocalAccount,
+    QrPayment, QrRecipient,
 };
 #[allow(deprecated)]
 use gopay::{EetMode, EetReceipt, EetReceiptState};
@@ -29,18 +30,22 @@ struct Row {
     instrument: String,
 }
 
+/// The content type of every statement file, whatever its format: GoPay's documentation of
+/// `POST /accounts/account-statement` gives the response as `application/octet-stream`
+/// (GOPAY_API §4.12), and clients that keep the raw body only for that type lose the file
+/// otherwise.
+pub(crate) const STATEMENT_CONTENT_TYPE: &str = "application/octet-stream";
+
 /// The account statement: a row per payment paid and per refund made from `from` to `to`
-/// (inclusive, UTC days) in the request's currency. CSV formats come as `text/csv`; XLS
-/// formats as tab-separated text (`application/vnd.ms-excel`); the others as the CSV text
-/// with `application/octet-stream`.
-pub(crate) fn statement(
-    store: &Store,
-    request: &AccountStatementRequest,
-    from: Date,
-    to: Date,
-) -> (&'static str, Vec<u8>) {
+/// (inclusive, UTC days) in the request's currency, comma-separated for CSV and ABO formats
+/// and tab-separated for XLS formats. Always [`STATEMENT_CONTENT_TYPE`].
+pub(crate) fn statement(store: &Store, request: &Statement) -> Vec<u8> {
+    let (from, to) = (request.from, request.to);
     let mut rows = Vec::new();
-    for record in store.payments().filter(|r| r.currency == request.currency) {
+    for record in store
+        .payments()
+        .filter(|r| r.currency.as_str() == request.currency)
+    {
         let order_number = record.payment.order_number.clone().unwrap_or_default();
         let instrument = record
             .payment
@@ -79,13 +84,7 @@ pub(crate) fn statement(
     rows.retain(|row| from <= row.day && row.day <= to);
     rows.sort_by_key(|row| (row.day, row.id));
     let format = request.format.as_str();
-    let (content_type, separator) = if format.starts_with("CSV") {
-        ("text/csv;charset=UTF-8", ",")
-    } else if format.starts_with("XLS") {
-        ("application/vnd.ms-excel", "\t")
-    } else {
-        ("application/octet-stream", ",")
-    };
+    let separator = if format.starts_with("XLS") { "\t" } else { "," };
     let mut out = [
         "date",
         "payment_id",
@@ -104,13 +103,13 @@ pub(crate) fn statement(
             quote(&row.order_number),
             row.kind.to_owned(),
             row.amount.to_string(),
-            request.currency.as_str().to_owned(),
+            request.currency.clone(),
             row.instrument,
         ];
         out.push_str(&fields.join(separator));
         out.push_str("\r\n");
     }
-    (content_type, out.into_bytes())
+    out.into_bytes()
 }
 
 /// A CSV field in double quotes, inner quotes doubled.
@@ -229,15 +228,11 @@ pub(crate) fn eet_receipts(record: &Record) -> Vec<EetReceipt> {
     vec![receipt]
 }
 
-/// EET receipts of establishment `establishment` for sales from `from` to `to`.
+/// EET receipts of the filter's establishment for sales in its date range.
 #[allow(deprecated)]
-pub(crate) fn find_eet_receipts(
-    store: &Store,
-    from: Date,
-    to: Date,
-    establishment: u32,
-) -> Vec<EetReceipt> {
-    if establishment != EET_ESTABLISHMENT {
+pub(crate) fn find_eet_receipts(store: &Store, filter: &EetFilter) -> Vec<EetReceipt> {
+    let (from, to) = (filter.from, filter.to);
+    if filter.establishment != EET_ESTABLISHMENT {
         return Vec::new();
     }
     let mut found: Vec<(SystemTime, EetReceipt)> = store

@@ -1,28 +1,17 @@
 //! One handler per API endpoint: decode the path parameters and body as GoPay does, run the
 //! operation on the store, and answer.
 
-use serde::de::DeserializeOwned;
-use serde_json::Value;
-
+use super::api::Media;
 use super::cards;
-use super::clock::Date;
 use super::create;
 use super::documents;
 use super::form;
 use super::merchant;
 use super::record::RecordedRequest;
-use super::responses::{
-    payment_not_found, FieldError, Refusal, Reply, CARD_NOT_FOUND, INVALID_REQUEST, REQUIRED,
-    WRONG_FORMAT,
-};
+use super::responses::{payment_not_found, Refusal, Reply, CARD_NOT_FOUND, WRONG_FORMAT};
 use super::shared::Shared;
-// EET was abolished in 2023; the simulator still answers its endpoints like GoPay does.
-#[allow(deprecated)]
-use gopay::EetReceiptFilter;
-use gopay::{
-    AccountStatementRequest, CaptureRequest, Currency, PaymentRequest, QrFormat, RecurrenceRequest,
-    RefundRequest,
-};
+use super::wire;
+use gopay::{Currency, QrFormat};
 
 /// At most this much of a path parameter is quoted back in a message.
 const QUOTE_LIMIT: usize = 40;
@@ -44,86 +33,6 @@ fn payment_id(text: &str) -> Result<u64, Refusal> {
     parse_id(text).ok_or_else(|| payment_not_found(quoted(text)))
 }
 
-fn media_type(request: &RecordedRequest) -> String {
-    request
-        .header("Content-Type")
-        .and_then(|ct| ct.split(';').next())
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
-}
-
-fn has_json_body(request: &RecordedRequest) -> bool {
-    let media = media_type(request);
-    media == "application/json"
-        || media.ends_with("+json")
-        || (media.is_empty() && request.body.trim_ascii_start().starts_with(b"{"))
-}
-
-/// The body as a JSON object (400 `INVALID_REQUEST` otherwise).
-fn json_object(request: &RecordedRequest) -> Result<Value, Refusal> {
-    let value: Value = serde_json::from_slice(&request.body).map_err(|e| {
-        Refusal::global(
-            400,
-            INVALID_REQUEST,
-            format!("the body is not valid JSON: {e}"),
-        )
-    })?;
-    if value.is_object() {
-        Ok(value)
-    } else {
-        Err(Refusal::global(
-            400,
-            INVALID_REQUEST,
-            "the body must be a JSON object",
-        ))
-    }
-}
-
-/// The JSON object `body` as `T`, after checking `required` fields are present.
-fn decode<T: DeserializeOwned>(body: Value, required: &[&'static str]) -> Result<T, Refusal> {
-    let missing = create::missing(&body, required);
-    if !missing.is_empty() {
-        return Err(Refusal::fields(missing));
-    }
-    serde_json::from_value(body).map_err(|e| {
-        Refusal::global(
-            409,
-            WRONG_FORMAT,
-            format!("a field has the wrong type or format: {e}"),
-        )
-    })
-}
-
-/// A `yyyy-MM-dd` field.
-fn date(field: &'static str, text: &str) -> Result<Date, FieldError> {
-    Date::parse(text).ok_or_else(|| {
-        FieldError::new(
-            WRONG_FORMAT,
-            field,
-            format!("{field} must be a yyyy-MM-dd date"),
-        )
-    })
-}
-
-/// A date range whose start is not after its end.
-fn date_range(from: &str, to: &str) -> Result<(Date, Date), Refusal> {
-    let from = date("date_from", from);
-    let to = date("date_to", to);
-    match (from, to) {
-        (Ok(from), Ok(to)) if from <= to => Ok((from, to)),
-        (Ok(_), Ok(_)) => Err(Refusal::field(
-            409,
-            WRONG_FORMAT,
-            "date_to",
-            "date_to must not be before date_from",
-        )),
-        (from, to) => Err(Refusal::fields(
-            [from.err(), to.err()].into_iter().flatten().collect(),
-        )),
-    }
-}
-
 /// The e-shop GoID of a path or body: must be the simulator's.
 fn own_goid(shared: &Shared, goid: Option<u64>, shown: &str) -> Result<(), Refusal> {
     if goid == Some(shared.settings.goid) {
@@ -141,32 +50,15 @@ fn own_goid(shared: &Shared, goid: Option<u64>, shown: &str) -> Result<(), Refus
     }
 }
 
-/// An amount from a form body.
-fn form_amount(request: &RecordedRequest) -> Result<Option<i64>, Refusal> {
-    let fields = form::parse(&request.body).ok_or_else(|| {
-        Refusal::global(
-            400,
-            INVALID_REQUEST,
-            "the body must be application/x-www-form-urlencoded UTF-8",
-        )
-    })?;
-    match form::get(&fields, "amount") {
-        None => Ok(None),
-        Some(text) => text.trim().parse().map(Some).map_err(|_| {
-            Refusal::field(409, WRONG_FORMAT, "amount", "amount must be a whole number")
-        }),
-    }
-}
-
 /// `POST /payments/payment`.
-pub(crate) fn create_payment(shared: &Shared, request: &RecordedRequest) -> Result<Reply, Refusal> {
-    let body = json_object(request)?;
-    let payment: PaymentRequest = decode(body, &["amount", "currency", "order_number"])?;
-    let errors = create::check_payment(&payment, shared.settings.goid);
-    if !errors.is_empty() {
-        return Err(Refusal::fields(errors));
-    }
-    let created = create::create(&mut shared.store.lock(), payment, &shared.context());
+pub(crate) fn create_payment(
+    shared: &Shared,
+    request: &RecordedRequest,
+    media: Media,
+) -> Result<Reply, Refusal> {
+    let body = wire::object(request, media)?;
+    let payment = wire::new_payment(&body, shared.settings.goid).map_err(Refusal::fields)?;
+    let created = create::create(&mut shared.store.lock(), payment, &shared.context())?;
     Ok(Reply::ok(&created))
 }
 
@@ -181,15 +73,11 @@ pub(crate) fn status(shared: &Shared, id: &str) -> Result<Reply, Refusal> {
 pub(crate) fn refund(
     shared: &Shared,
     request: &RecordedRequest,
+    media: Media,
     id: &str,
 ) -> Result<Reply, Refusal> {
     let id = payment_id(id)?;
-    let amount = if has_json_body(request) {
-        decode::<RefundRequest>(json_object(request)?, &["amount"])?.amount
-    } else {
-        form_amount(request)?
-            .ok_or_else(|| Refusal::field(409, REQUIRED, "amount", "amount is required"))?
-    };
+    let amount = wire::refund(&wire::object(request, media)?).map_err(Refusal::fields)?;
     let mut notices = Vec::new();
     let result = merchant::refund(&mut shared.store.lock(), id, amount, &mut notices);
     shared.notifier.send(notices);
@@ -207,16 +95,12 @@ pub(crate) fn refunds(shared: &Shared, id: &str) -> Result<Reply, Refusal> {
 pub(crate) fn capture(
     shared: &Shared,
     request: &RecordedRequest,
+    media: Media,
     id: &str,
 ) -> Result<Reply, Refusal> {
     let id = payment_id(id)?;
-    let amount = if request.body.trim_ascii().is_empty() {
-        None
-    } else if has_json_body(request) {
-        Some(decode::<CaptureRequest>(json_object(request)?, &["amount"])?.amount)
-    } else {
-        form_amount(request)?
-    };
+    let body = wire::object(request, media)?;
+    let amount = wire::capture(&body, media).map_err(Refusal::fields)?;
     let mut notices = Vec::new();
     let result = merchant::capture(&mut shared.store.lock(), id, amount, &mut notices);
     shared.notifier.send(notices);
@@ -236,15 +120,21 @@ pub(crate) fn void_authorization(shared: &Shared, id: &str) -> Result<Reply, Ref
 pub(crate) fn create_recurrence(
     shared: &Shared,
     request: &RecordedRequest,
+    media: Media,
     id: &str,
 ) -> Result<Reply, Refusal> {
     let id = payment_id(id)?;
-    let next: RecurrenceRequest = decode(
-        json_object(request)?,
-        &["amount", "currency", "order_number"],
-    )?;
+    let body = wire::object(request, media)?;
+    // The fields' own errors come first, before what the parent allows.
+    wire::next_fields(&body).map_err(Refusal::fields)?;
     let mut notices = Vec::new();
-    let result = merchant::create_recurrence(&mut shared.store.lock(), id, next, &mut notices);
+    let result = merchant::create_recurrence(
+        &mut shared.store.lock(),
+        id,
+        &body,
+        &shared.context(),
+        &mut notices,
+    );
     shared.notifier.send(notices);
     Ok(Reply::ok(&result?))
 }
@@ -289,18 +179,13 @@ pub(crate) fn eet_receipts(shared: &Shared, id: &str) -> Result<Reply, Refusal> 
 }
 
 /// `POST /eet-receipts`.
-#[allow(deprecated)]
 pub(crate) fn find_eet_receipts(
     shared: &Shared,
     request: &RecordedRequest,
+    media: Media,
 ) -> Result<Reply, Refusal> {
-    let filter: EetReceiptFilter = decode(
-        json_object(request)?,
-        &["date_from", "date_to", "id_provozovny"],
-    )?;
-    let (from, to) = date_range(&filter.date_from, &filter.date_to)?;
-    let receipts =
-        documents::find_eet_receipts(&shared.store.lock(), from, to, filter.id_provozovny);
+    let filter = wire::eet_filter(&wire::object(request, media)?).map_err(Refusal::fields)?;
+    let receipts = documents::find_eet_receipts(&shared.store.lock(), &filter);
     Ok(Reply::ok(&receipts))
 }
 
@@ -331,33 +216,12 @@ pub(crate) fn instruments(
 pub(crate) fn account_statement(
     shared: &Shared,
     request: &RecordedRequest,
+    media: Media,
 ) -> Result<Reply, Refusal> {
-    let statement: AccountStatementRequest = decode(
-        json_object(request)?,
-        &["date_from", "date_to", "goid", "currency", "format"],
-    )?;
-    let (from, to) = date_range(&statement.date_from, &statement.date_to)?;
+    let statement = wire::statement(&wire::object(request, media)?).map_err(Refusal::fields)?;
     own_goid(shared, Some(statement.goid), &statement.goid.to_string())?;
-    let mut errors = Vec::new();
-    if statement.currency.is_unknown() {
-        errors.push(FieldError::new(
-            WRONG_FORMAT,
-            "currency",
-            "unknown currency",
-        ));
-    }
-    if statement.format.is_unknown() {
-        errors.push(FieldError::new(
-            WRONG_FORMAT,
-            "format",
-            "unknown statement format",
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(Refusal::fields(errors));
-    }
-    let (content_type, body) = documents::statement(&shared.store.lock(), &statement, from, to);
-    Ok(Reply::file(content_type, body))
+    let body = documents::statement(&shared.store.lock(), &statement);
+    Ok(Reply::file(documents::STATEMENT_CONTENT_TYPE, body))
 }
 
 fn card_not_found(id: &str) -> Refusal {
@@ -401,16 +265,5 @@ mod tests {
         for bad in ["", "0", "-1", "+1", "1x", "99999999999999999999", "١"] {
             assert_eq!(parse_id(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn date_ranges() {
-        assert!(date_range("2025-01-01", "2025-01-01").is_ok());
-        assert_eq!(
-            date_range("2025-01-02", "2025-01-01").unwrap_err().status,
-            409
-        );
-        let both = date_range("x", "2025-02-30").unwrap_err();
-        assert_eq!(both.errors.len(), 2);
     }
 }

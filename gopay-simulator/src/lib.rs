@@ -38,15 +38,30 @@
 //!   [token lifetime](SimulatorBuilder::token_lifetime). An unknown, expired or missing
 //!   bearer token is `401` with error 200; a `payment-create` token used for anything but
 //!   creating a payment is `403` with error 200.
-//! - **Payments**: creation checks the body as GoPay does and answers `409` with field
-//!   errors (110 required, 111 wrong format, 321 `target.goid` not the simulator's, 360
-//!   items not adding up to `amount`). States follow GoPay's life cycle: CREATED →
+//! - **Content types**: each endpoint consumes the types GoPay's does (JSON, the form, either,
+//!   or anything for GETs and DELETE; a missing `Content-Type` is read as the endpoint's);
+//!   any other is `500` with GoPay's "RESTEASY003065: Cannot consume content type".
+//! - **Request bodies** are read with definitions of the simulator's own, written from
+//!   GoPay's documentation (fields, JSON types, required or optional, lengths, enumerations,
+//!   nesting), never with the `gopay` client's models, so a field name one side gets wrong
+//!   fails against the other. GoPay's lenient numbers and booleans (`"amount": "1000"`) are
+//!   accepted; unknown fields are ignored. A body that does not fit is `409` with every field
+//!   error at once, named by its dotted path (110 required, 111 wrong format, 321
+//!   `target.goid` not the simulator's, 360 items not adding up to `amount`).
+//! - **Payments**: states follow GoPay's life cycle: CREATED →
 //!   PAYMENT_METHOD_CHOSEN → PAID / AUTHORIZED / CANCELED / TIMEOUTED; AUTHORIZED → capture
 //!   → PAID, or void → CANCELED; PAID → refunds → PARTIALLY_REFUNDED / REFUNDED.
 //!   Illegal operations are `409` with GoPay's codes (330 refund not possible, 332 wrong
 //!   amount, 341/342 recurrence not possible / stopped, 303 parent not paid, 350/351
 //!   capture failed / done, 352/353 void failed / done); an unknown payment is `404` with
 //!   304. Unknown paths are `404` with error 116.
+//! - **Recurrences**: the e-shop's on-demand charge (`create-recurrence`) answers the child
+//!   payment as GoPay does, state CREATED with a `gw_url`; GoPay then charges the saved card
+//!   on its own and tells the shop by notification. The simulator charges it at once, before
+//!   the answer leaves: every status call after the answer sees the child PAID, and its
+//!   notification is already on its way. Automatic (DAY/WEEK/MONTH) recurrences are charged
+//!   when the test says so ([`recur`](Simulator::recur)). `recurrence_date_to` may be any
+//!   date after today.
 //! - **Notifications**: every state change except to CREATED and PAYMENT_METHOD_CHOSEN (and
 //!   every refund) sends `GET {notification_url}?id={payment id}` from a background thread,
 //!   retried every [retry delay](SimulatorBuilder::notification_retry_delay) until answered
@@ -86,10 +101,12 @@ mod control;
 mod create;
 mod customer;
 mod documents;
+mod echo;
 mod endpoints;
 mod exchange;
 mod faults;
 mod form;
+mod ids;
 mod merchant;
 mod notify;
 mod origin;
@@ -97,10 +114,12 @@ mod page;
 mod picture;
 mod random;
 mod record;
+mod recurring;
 mod responses;
 mod server;
 mod shared;
 mod store;
+mod wire;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -108,6 +127,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use api::firewall::Firewall;
 pub use exchange::Exchange;
 pub use faults::{Fault, FaultTarget};
 pub use notify::Notification;
@@ -183,6 +203,7 @@ pub struct SimulatorBuilder {
     notify_hosts: Vec<String>,
     notification_attempts: u32,
     notification_retry_delay: Duration,
+    firewall: Firewall,
     on_exchange: Option<exchange::ExchangeHook>,
     head_timeout: Duration,
     max_connections: Option<usize>,
@@ -201,6 +222,7 @@ impl fmt::Debug for SimulatorBuilder {
             .field("notify_hosts", &self.notify_hosts)
             .field("notification_attempts", &self.notification_attempts)
             .field("notification_retry_delay", &self.notification_retry_delay)
+            .field("firewall", &self.firewall)
             .field("on_exchange", &self.on_exchange.is_some())
             .field("head_timeout", &self.head_timeout)
             .field("max_connections", &self.max_connections)
@@ -326,6 +348,22 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Whether JSON bodies whose non-ASCII text is `\u`-escaped are refused with `403`, as
+    /// GoPay's firewall does ([`Firewall::Strict`], the default), or read like raw UTF-8
+    /// ([`Firewall::Off`]).
+    ///
+    /// ```
+    /// use gopay_simulator::{Firewall, Simulator};
+    ///
+    /// let sim = Simulator::builder().firewall(Firewall::Off).start()?;
+    /// assert_eq!(sim.firewall(), Firewall::Off);
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
+    pub fn firewall(mut self, firewall: Firewall) -> SimulatorBuilder {
+        self.firewall = firewall;
+        self
+    }
+
     /// Starts the simulator.
     ///
     /// Fails with [`Error::InvalidInput`] for a token lifetime that is not a whole number
@@ -382,6 +420,7 @@ impl SimulatorBuilder {
             own_origins: origin::OwnOrigins::new(&origin, addr),
             origin,
             notify_hosts: self.notify_hosts,
+            firewall: self.firewall,
         };
         let shared = Arc::new(Shared::new(settings, notifier));
         let limits = server::Limits {
@@ -447,6 +486,7 @@ impl Simulator {
             notify_hosts: Vec::new(),
             notification_attempts: DEFAULT_NOTIFICATION_ATTEMPTS,
             notification_retry_delay: DEFAULT_NOTIFICATION_RETRY_DELAY,
+            firewall: Firewall::Strict,
             on_exchange: None,
             head_timeout: DEFAULT_HEAD_TIMEOUT,
             max_connections: None,
@@ -506,6 +546,11 @@ impl Simulator {
     /// another).
     pub fn client_secret(&self) -> &str {
         &self.shared.settings.client_secret
+    }
+
+    /// Whether `\u`-escaped non-ASCII JSON is refused ([`SimulatorBuilder::firewall`]).
+    pub fn firewall(&self) -> Firewall {
+        self.shared.settings.firewall
     }
 
     // ----- the customer ---------------------------------------------------------------
@@ -614,15 +659,18 @@ impl Simulator {
             .target
             .get_or_insert_with(|| Recipient::account(self.goid()));
         request.lang.get_or_insert(Language::En);
-        let errors = create::check_payment(&request, self.goid());
-        if !errors.is_empty() {
-            return Err(api_error(Refusal::fields(errors)));
-        }
-        Ok(create::create(
+        // What a client would send, read as the API reads it: one reading of the wire.
+        let body = serde_json::to_vec(&request)
+            .map_err(|e| Error::invalid_input("request", format!("cannot be sent as JSON: {e}")))?;
+        let body = wire::json_object(&body).map_err(api_error)?;
+        let request = wire::new_payment(&body, self.goid())
+            .map_err(|errors| api_error(Refusal::fields(errors)))?;
+        create::create(
             &mut self.shared.store.lock(),
             request,
             &self.shared.context(),
-        ))
+        )
+        .map_err(|exhausted| api_error(exhausted.into()))
     }
 
     /// The simulator's current view of a payment (what a status call would return).
@@ -712,14 +760,33 @@ impl Simulator {
     /// suites that hard-code ids; later payment ids continue after the highest seeded one.
     /// Its notifications go to `notification_url`, when given. (`POST /_simulator/payments`
     /// does the same over HTTP.)
-    pub fn seed_payment(&self, payment: Payment, notification_url: Option<String>) {
-        ops::seed_payment(&self.shared, payment, notification_url);
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] (field `id`, nothing stored) for an id of `i64::MAX` or
+    /// above: GoPay's ids are signed 64-bit numbers, and no id could follow it (ids never
+    /// wrap).
+    pub fn seed_payment(
+        &self,
+        payment: Payment,
+        notification_url: Option<String>,
+    ) -> Result<(), Error> {
+        ops::seed_payment(&self.shared, payment, notification_url)
+            .map(drop)
+            .map_err(ids::NoRoom::into_error)
     }
 
     /// Stores `card` exactly as given, as if a payment had saved it; later card ids continue
     /// after the highest seeded one. (`POST /_simulator/cards` does the same over HTTP.)
-    pub fn seed_card(&self, card: Card) {
-        ops::seed_card(&self.shared, card);
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] (field `card_id`, nothing stored) for an id of `i64::MAX`
+    /// or above, as for [`seed_payment`](Simulator::seed_payment).
+    pub fn seed_card(&self, card: Card) -> Result<(), Error> {
+        ops::seed_card(&self.shared, card)
+            .map(drop)
+            .map_err(ids::NoRoom::into_error)
     }
 }
 

@@ -4,18 +4,21 @@
 use std::time::SystemTime;
 
 use super::clock::{self, Date};
-use super::create;
-use super::customer;
+use super::create::Context;
+use super::echo;
 use super::notify::Notice;
+use super::recurring::{self, Charge, Child};
 use super::responses::{
     Refusal, AUTH_VOID_DONE, AUTH_VOID_FAILED, CAPTURE_DONE, CAPTURE_FAILED, PAYMENT_WRONG_STATE,
     RECURRENCE_NOT_SUPPORTED, RECURRENCE_STOPPED, REFUND_NOT_SUPPORTED, WRONG_AMOUNT,
 };
 use super::store::Store;
+use super::wire;
 use gopay::{
-    Payment, PaymentResult, PaymentState, PreAuthState, RecurrenceCycle, RecurrenceRequest,
-    RecurrenceState, Refund, RefundState, ResultCode,
+    Payment, PaymentResult, PaymentState, PreAuthState, RecurrenceCycle, RecurrenceState, Refund,
+    RefundState, ResultCode,
 };
+use serde_json::{Map, Value};
 
 fn finished(id: u64) -> PaymentResult {
     PaymentResult::new(id, ResultCode::Finished)
@@ -28,7 +31,7 @@ pub(crate) fn refund(
     amount: i64,
     notices: &mut Vec<Notice>,
 ) -> Result<PaymentResult, Refusal> {
-    let refund_id = store.new_refund_id();
+    let refund_id = store.new_refund_id()?;
     let record = store.get_mut(id)?;
     let state = record.state();
     if !matches!(state, PaymentState::Paid | PaymentState::PartiallyRefunded) {
@@ -146,11 +149,13 @@ pub(crate) fn void_authorization(
     Ok(finished(id))
 }
 
-/// Charges the next payment of a paid ON_DEMAND recurrence: a new PAID child payment.
+/// Charges the next payment of a paid ON_DEMAND recurrence: a new child payment, answered
+/// CREATED with its `gw_url` and charged at once (see [`recurring::create_on_demand`]).
 pub(crate) fn create_recurrence(
     store: &mut Store,
     parent_id: u64,
-    next: RecurrenceRequest,
+    next: &Map<String, Value>,
+    context: &Context<'_>,
     notices: &mut Vec<Notice>,
 ) -> Result<Payment, Refusal> {
     let parent = store.get(parent_id)?;
@@ -190,20 +195,16 @@ pub(crate) fn create_recurrence(
             format!("payment {parent_id} is {state}: the parent must be paid first"),
         ));
     }
-    let errors = create::check_next(&next, &parent.currency);
-    if !errors.is_empty() {
-        return Err(Refusal::fields(errors));
-    }
-    let (child, notice) = customer::charge_child(
-        store,
-        parent_id,
-        next.amount,
-        next.order_number,
-        next.additional_params,
-    )
-    .ok_or_else(|| super::responses::payment_not_found(parent_id))?;
+    let next = wire::next_payment(next, parent.currency.as_str()).map_err(Refusal::fields)?;
+    let parent = parent.clone();
+    let charge = Charge {
+        amount: next.amount,
+        order_number: next.order_number,
+        additional_params: echo::params(&next.additional_params),
+    };
+    let Child { answer, notice } = recurring::create_on_demand(store, &parent, charge, context)?;
     notices.extend(notice);
-    Ok(child)
+    Ok(answer)
 }
 
 /// Stops the recurrence of a recurring payment.
@@ -230,24 +231,29 @@ pub(crate) fn void_recurrence(store: &mut Store, id: u64) -> Result<PaymentResul
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::create::{create, Context};
+    use crate::create::create;
+    use crate::customer;
     use crate::random::Random;
-    use gopay::{Currency, PaymentRequest, Recurrence, Target};
+    use serde_json::json;
 
-    fn setup(request: PaymentRequest) -> (Store, Random, u64) {
+    /// A store with one payment created from `body` (the e-shop is GoID 8).
+    fn setup(mut body: Value) -> (Store, Random, u64) {
+        body["target"] = json!({"type": "ACCOUNT", "goid": 8});
+        let request = wire::new_payment(body.as_object().unwrap(), 8).unwrap();
         let mut store = Store::new();
         let random = Random::new();
         let context = Context {
             origin: "http://127.0.0.1:1",
             random: &random,
         };
-        let id = create(&mut store, request.target(Target::account(8)), &context).id;
+        let id = create(&mut store, request, &context).unwrap().id;
         (store, random, id)
     }
 
     #[test]
     fn refunds_follow_the_remaining_amount() {
-        let (mut store, random, id) = setup(PaymentRequest::new(1000, Currency::Czk, "o"));
+        let (mut store, random, id) =
+            setup(json!({"amount": 1000, "currency": "CZK", "order_number": "o"}));
         let mut notices = Vec::new();
         let code = |r: Result<PaymentResult, Refusal>| r.map(|_| ()).map_err(|r| r.code());
         assert_eq!(code(refund(&mut store, id, 100, &mut notices)), Err(330));
@@ -271,8 +277,9 @@ mod tests {
 
     #[test]
     fn preauthorisation_capture_and_void() {
-        let request = PaymentRequest::new(1000, Currency::Eur, "o").preauthorization(true);
-        let (mut store, random, id) = setup(request);
+        let (mut store, random, id) = setup(json!({
+            "amount": 1000, "currency": "EUR", "order_number": "o", "preauthorization": true
+        }));
         let mut n = Vec::new();
         let code = |r: Result<PaymentResult, Refusal>| r.map(|_| ()).map_err(|r| r.code());
         assert_eq!(code(capture(&mut store, id, None, &mut n)), Err(350));
@@ -288,30 +295,48 @@ mod tests {
 
     #[test]
     fn on_demand_recurrence() {
-        let request = PaymentRequest::new(500, Currency::Czk, "o")
-            .recurrence(Recurrence::on_demand("2099-12-31"));
-        let (mut store, random, id) = setup(request);
+        let (mut store, random, id) = setup(json!({
+            "amount": 500, "currency": "CZK", "order_number": "o",
+            "recurrence": {"recurrence_cycle": "ON_DEMAND", "recurrence_date_to": "2100-04-01"}
+        }));
         let mut n = Vec::new();
-        let next = || RecurrenceRequest::new(200, Currency::Czk, "o-2");
+        let body = |currency: &str| {
+            json!({"amount": 200, "currency": currency, "order_number": "o-2"})
+                .as_object()
+                .unwrap()
+                .clone()
+        };
+        let next = || body("CZK");
         let code = |r: Result<Payment, Refusal>| r.map(|p| p.id).map_err(|r| r.code());
+        let context = Context {
+            origin: "http://127.0.0.1:1",
+            random: &random,
+        };
         assert_eq!(
-            code(create_recurrence(&mut store, id, next(), &mut n)),
+            code(create_recurrence(&mut store, id, &next(), &context, &mut n)),
             Err(303)
         );
         customer::pay(&mut store, &random, id, None, false).unwrap();
-        let wrong = RecurrenceRequest::new(200, Currency::Eur, "o-2");
         assert_eq!(
-            code(create_recurrence(&mut store, id, wrong, &mut n)),
+            code(create_recurrence(
+                &mut store,
+                id,
+                &body("EUR"),
+                &context,
+                &mut n
+            )),
             Err(111)
         );
-        let child = code(create_recurrence(&mut store, id, next(), &mut n)).unwrap();
-        let child = store.get(child).unwrap();
+        let answer = create_recurrence(&mut store, id, &next(), &context, &mut n).unwrap();
+        assert_eq!(answer.state, Some(PaymentState::Created));
+        let child = store.get(answer.id).unwrap();
         assert_eq!(child.payment.parent_id, Some(id));
         assert_eq!(child.state(), PaymentState::Paid);
+        assert_eq!(child.payment.gw_url, answer.gw_url);
         assert!(void_recurrence(&mut store, id).is_ok());
         assert_eq!(void_recurrence(&mut store, id).unwrap_err().code(), 342);
         assert_eq!(
-            code(create_recurrence(&mut store, id, next(), &mut n)),
+            code(create_recurrence(&mut store, id, &next(), &context, &mut n)),
             Err(342)
         );
     }

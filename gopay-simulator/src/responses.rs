@@ -103,6 +103,7 @@ pub(crate) const INVALID_REQUEST: Code = code(116, "INVALID_REQUEST");
 pub(crate) const UNAUTHORIZED: Code = code(200, "UNAUTHORIZED_ACCESS");
 pub(crate) const GRANT_NOT_SUPPORTED: Code = code(201, "GRANT_TYPE_NOT_SUPPORTED");
 pub(crate) const WRONG_CREDENTIALS: Code = code(202, "WRONG_ACCESS_CREDENTIALS");
+pub(crate) const PAYMENT_CREATE_FAILED: Code = code(301, "PAYMENT_CREATE_FAILED");
 pub(crate) const PAYMENT_WRONG_STATE: Code = code(303, "PAYMENT_WRONG_STATE");
 pub(crate) const PAYMENT_NOT_FOUND: Code = code(304, "PAYMENT_NOT_FOUND");
 pub(crate) const CARD_NOT_FOUND: Code = code(304, "CARD_NOT_FOUND");
@@ -123,7 +124,8 @@ pub(crate) struct ErrorElement {
     scope: &'static str,
     field: Option<String>,
     error_code: u32,
-    error_name: &'static str,
+    /// `null` for the errors GoPay reports by number only.
+    error_name: Option<&'static str>,
     message: String,
     description: Option<String>,
 }
@@ -150,8 +152,24 @@ impl Refusal {
                 scope: "G",
                 field: None,
                 error_code: code.number,
-                error_name: code.name,
+                error_name: Some(code.name),
                 message: message.into(),
+                description: None,
+            }],
+        }
+    }
+
+    /// An error GoPay reports by number only, without a name or a field (its gateway's own
+    /// failures, such as a content type an endpoint does not consume).
+    pub(crate) fn unnamed(status: u16, scope: &'static str, number: u32, message: &str) -> Refusal {
+        Refusal {
+            status,
+            errors: vec![ErrorElement {
+                scope,
+                field: None,
+                error_code: number,
+                error_name: None,
+                message: message.to_owned(),
                 description: None,
             }],
         }
@@ -180,7 +198,7 @@ impl Refusal {
                     scope: "F",
                     field: Some(e.field),
                     error_code: e.code.number,
-                    error_name: e.code.name,
+                    error_name: Some(e.code.name),
                     message: e.message,
                     description: None,
                 })
@@ -228,6 +246,15 @@ impl FieldError {
             message: message.into(),
         }
     }
+}
+
+/// Each error's code and field, to compare with a list in tests.
+#[cfg(test)]
+pub(crate) fn named(errors: &[FieldError]) -> Vec<(u32, &str)> {
+    errors
+        .iter()
+        .map(|e| (e.code.number, e.field.as_str()))
+        .collect()
 }
 
 /// The standard "no such payment" answer.

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use parking_lot::{Condvar, Mutex};
 use tokio::runtime::RuntimeFlavor;
 
+use super::api::firewall::Firewall;
 use super::auth::Tokens;
 use super::create::Context;
 use super::faults::Faults;
@@ -30,6 +31,8 @@ pub(crate) struct Settings {
     pub(crate) notify_hosts: Vec<String>,
     /// The browser origins allowed to change state through the control API.
     pub(crate) own_origins: OwnOrigins,
+    /// Whether `\u`-escaped non-ASCII JSON is refused as GoPay's firewall does.
+    pub(crate) firewall: Firewall,
 }
 
 pub(crate) struct Shared {

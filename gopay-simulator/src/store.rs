@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
+use super::ids::{Counter, Exhausted, IdKind, NoRoom};
 use super::notify::Notice;
 use super::responses::{payment_not_found, Refusal};
 // EET was abolished in 2023; the simulator still keeps the data for its EET endpoints.
@@ -142,9 +143,9 @@ pub(crate) struct Store {
     deadlines: HashMap<u64, SystemTime>,
     /// How far the test clock is ahead of the real one.
     clock_offset: Duration,
-    next_payment: u64,
-    next_card: u64,
-    next_refund: u64,
+    payment_ids: Counter,
+    card_ids: Counter,
+    refund_ids: Counter,
 }
 
 impl Store {
@@ -156,28 +157,27 @@ impl Store {
             requests: HashMap::new(),
             deadlines: HashMap::new(),
             clock_offset: Duration::ZERO,
-            next_payment: FIRST_PAYMENT_ID,
-            next_card: FIRST_CARD_ID,
-            next_refund: FIRST_REFUND_ID,
+            payment_ids: Counter::starting_at(IdKind::Payment, FIRST_PAYMENT_ID),
+            card_ids: Counter::starting_at(IdKind::Card, FIRST_CARD_ID),
+            refund_ids: Counter::starting_at(IdKind::Refund, FIRST_REFUND_ID),
         }
     }
 
-    pub(crate) fn new_payment_id(&mut self) -> u64 {
-        let id = self.next_payment;
-        self.next_payment += 1;
-        id
+    /// An id no payment has: never one already stored, never wrapped.
+    pub(crate) fn new_payment_id(&mut self) -> Result<u64, Exhausted> {
+        let payments = &self.payments;
+        self.payment_ids.next(|id| payments.contains_key(&id))
     }
 
-    pub(crate) fn new_card_id(&mut self) -> u64 {
-        let id = self.next_card;
-        self.next_card += 1;
-        id
+    /// An id no card has.
+    pub(crate) fn new_card_id(&mut self) -> Result<u64, Exhausted> {
+        let cards = &self.cards;
+        self.card_ids.next(|id| cards.contains_key(&id))
     }
 
-    pub(crate) fn new_refund_id(&mut self) -> u64 {
-        let id = self.next_refund;
-        self.next_refund += 1;
-        id
+    /// A refund id not handed out before.
+    pub(crate) fn new_refund_id(&mut self) -> Result<u64, Exhausted> {
+        self.refund_ids.next(|_| false)
     }
 
     /// Adds a payment (its id must come from [`Store::new_payment_id`], or be seeded with
@@ -201,18 +201,32 @@ impl Store {
 
     /// Stores a payment with the id it names (replacing one of that id), and lets later
     /// ids continue after it.
-    pub(crate) fn seed(&mut self, record: Record, gateway_key: Option<String>) {
+    ///
+    /// # Errors
+    ///
+    /// [`NoRoom`] (nothing stored) when no payment id could follow the seeded one.
+    pub(crate) fn seed(
+        &mut self,
+        record: Record,
+        gateway_key: Option<String>,
+    ) -> Result<(), NoRoom> {
         let id = record.payment.id;
-        self.next_payment = self.next_payment.max(id.saturating_add(1));
+        self.payment_ids.seeded(id)?;
         self.requests.remove(&id);
         self.gateway_pages.retain(|_, page| *page != id);
         self.insert(record, gateway_key);
+        Ok(())
     }
 
     /// Stores a card with the id it names, and lets later card ids continue after it.
-    pub(crate) fn seed_card(&mut self, card: Card) {
-        self.next_card = self.next_card.max(card.card_id.saturating_add(1));
+    ///
+    /// # Errors
+    ///
+    /// [`NoRoom`] (nothing stored) when no card id could follow the seeded one.
+    pub(crate) fn seed_card(&mut self, card: Card) -> Result<(), NoRoom> {
+        self.card_ids.seeded(card.card_id)?;
         self.cards.insert(card.card_id, card);
+        Ok(())
     }
 
     /// Keeps the create body the shop sent for payment `id`.
@@ -281,6 +295,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::LAST_ID;
 
     fn record(id: u64, state: PaymentState) -> Record {
         let mut payment = Payment::new(id);
@@ -303,13 +318,13 @@ mod tests {
     #[test]
     fn unpaid_payments_fall_due_on_the_test_clock_only() {
         let mut store = Store::new();
-        let open = store.new_payment_id();
+        let open = store.new_payment_id().unwrap();
         store.insert(record(open, PaymentState::Created), None);
-        store.seed(record(7, PaymentState::Paid), None);
+        store.seed(record(7, PaymentState::Paid), None).unwrap();
         assert!(store
             .advance_clock(PAYMENT_TIMEOUT - Duration::from_secs(1))
             .is_empty());
-        let late = store.new_payment_id();
+        let late = store.new_payment_id().unwrap();
         assert_eq!(late, open + 1, "seeding a lower id keeps the counter");
         store.insert(record(late, PaymentState::PaymentMethodChosen), None);
         assert_eq!(store.advance_clock(Duration::from_secs(1)), vec![open]);
@@ -320,9 +335,31 @@ mod tests {
     #[test]
     fn seeding_moves_the_counters_past_the_seeded_ids() {
         let mut store = Store::new();
-        store.seed(record(FIRST_PAYMENT_ID + 41, PaymentState::Paid), None);
-        assert_eq!(store.new_payment_id(), FIRST_PAYMENT_ID + 42);
-        store.seed_card(Card::new(FIRST_CARD_ID + 9));
-        assert_eq!(store.new_card_id(), FIRST_CARD_ID + 10);
+        store
+            .seed(record(FIRST_PAYMENT_ID + 41, PaymentState::Paid), None)
+            .unwrap();
+        assert_eq!(store.new_payment_id(), Ok(FIRST_PAYMENT_ID + 42));
+        store.seed_card(Card::new(FIRST_CARD_ID + 9)).unwrap();
+        assert_eq!(store.new_card_id(), Ok(FIRST_CARD_ID + 10));
+    }
+
+    #[test]
+    fn a_new_id_never_replaces_a_stored_payment() {
+        let mut store = Store::new();
+        // A payment inserted under the counter's next id (as a restored state could hold).
+        store.insert(record(FIRST_PAYMENT_ID, PaymentState::Paid), None);
+        assert_eq!(store.new_payment_id(), Ok(FIRST_PAYMENT_ID + 1));
+        store
+            .seed(record(LAST_ID - 1, PaymentState::Paid), None)
+            .unwrap();
+        assert_eq!(store.new_payment_id(), Ok(LAST_ID));
+        assert!(store.new_payment_id().is_err());
+        assert!(store
+            .seed(record(u64::MAX, PaymentState::Paid), None)
+            .is_err());
+        assert!(
+            store.get(u64::MAX).is_err(),
+            "a refused seed stores nothing"
+        );
     }
 }

@@ -289,6 +289,67 @@ fn the_public_url_names_the_gateway() {
     assert_eq!(sim.terminate().code(), Some(0));
 }
 
+/// Posts a create-payment body whose Czech letters are `\u`-escaped; the answer's status.
+fn create_escaped(gateway_url: &str) -> u16 {
+    let token = fetch_token(
+        gateway_url,
+        gopay_simulator::CLIENT_ID,
+        gopay_simulator::CLIENT_SECRET,
+    );
+    let body = format!(
+        r#"{{"target":{{"type":"ACCOUNT","goid":{DEFAULT_GOID}}},"amount":100,"currency":"CZK","order_number":"esc-1","order_description":"\u017dlu\u0165ou\u010dk\u00fd k\u016f\u0148"}}"#
+    );
+    let agent = ureq::Agent::config_builder()
+        .proxy(None)
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    agent
+        .post(format!("{gateway_url}/payments/payment"))
+        .header("Authorization", format!("Bearer {token}"))
+        .content_type("application/json")
+        .send(body)
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[test]
+fn the_firewall_is_strict_unless_turned_off_by_flag_or_variable() {
+    for (args, env, expected) in [
+        (&["--port", "0"][..], &[][..], 403),
+        (&["--port", "0", "--firewall", "off"][..], &[][..], 200),
+        (
+            &["--port", "0"][..],
+            &[("GOPAY_SIMULATOR_FIREWALL", "off")][..],
+            200,
+        ),
+        (
+            &["--port", "0", "--firewall", "strict"][..],
+            &[("GOPAY_SIMULATOR_FIREWALL", "off")][..],
+            403,
+        ),
+    ] {
+        let mut sim = Running::start(args, env);
+        let url = sim.gateway_url().to_owned();
+        assert_eq!(create_escaped(&url), expected, "{args:?} {env:?}");
+        assert_eq!(sim.terminate().code(), Some(0));
+    }
+    // Anything but strict or off is refused at start.
+    let refused = Command::new(env!("CARGO_BIN_EXE_gopay-simulator"))
+        .args(["--port", "0", "--firewall", "lenient"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("strict") && stderr.contains("off"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn the_access_log_never_shows_a_query() {
     let agent = ureq::Agent::config_builder()

@@ -269,6 +269,72 @@ fn seeded_payments_and_cards_keep_their_ids() {
 }
 
 #[test]
+fn seeded_ids_leave_room_and_created_ids_never_wrap_or_overwrite() {
+    let sim = Simulator::start().unwrap();
+    let client = Client::new(sim.config()).unwrap();
+    let control = Control::new(&sim);
+    let seed = |id: u64, order_number: &str| {
+        control.post(
+            "/payments",
+            json!({"id": id, "order_number": order_number, "state": "PAID",
+                   "amount": 100, "currency": "CZK"}),
+        )
+    };
+    // u64::MAX and every id from i64::MAX on leave no room for a next id (and no GoPay id is
+    // above a signed 64-bit number): refused in GoPay's envelope, nothing stored.
+    for id in [u64::MAX, 1 << 63, i64::MAX as u64] {
+        let (status, refused) = seed(id, "too-high");
+        assert_eq!(status, 409, "{id}: {refused}");
+        assert_eq!(error_code(&refused), 111, "{refused}");
+        assert_eq!(refused["errors"][0]["field"], "id", "{refused}");
+        let message = refused["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains("no room for the next one"), "{message}");
+        assert!(refused["date_issued"].is_string());
+        let (status, _) = control.call("GET", &format!("/payments/{id}"), None);
+        assert_eq!(status, 404, "a refused seed stores nothing ({id})");
+    }
+    let (status, refused) =
+        control.post("/cards", json!({"card_id": u64::MAX, "status": "ACTIVE"}));
+    assert_eq!(
+        (status, refused["errors"][0]["field"].clone()),
+        (409, json!("card_id"))
+    );
+    assert!(matches!(
+        sim.seed_card(gopay::Card::new(u64::MAX)).unwrap_err(),
+        gopay::Error::InvalidInput {
+            field: "card_id",
+            ..
+        }
+    ));
+
+    // The last id with room: the next create takes the very last id, the one after has none.
+    let last = i64::MAX as u64;
+    let (status, seeded) = seed(last - 1, "seeded");
+    assert_eq!(status, 200, "{seeded}");
+    let created = client.create_payment(&order("the-last")).unwrap();
+    assert_eq!(created.id, last);
+    let err = client.create_payment(&order("no-id-left")).unwrap_err();
+    assert_eq!(err.status(), Some(409), "{err:?}");
+    assert_eq!(err.api_errors()[0].error_code, 301, "{err:?}");
+    // Nothing was overwritten, nothing wrapped to 0.
+    let (_, kept) = control.call("GET", &format!("/payments/{}", last - 1), None);
+    assert_eq!(kept["order_number"], "seeded");
+    let (_, newest) = control.call("GET", &format!("/payments/{last}"), None);
+    assert_eq!(newest["order_number"], "the-last");
+    let (_, all) = control.call("GET", "/payments", None);
+    let ids: Vec<u64> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, [last - 1, last]);
+    // A reset gives the ids back.
+    control.call("POST", "/reset", None);
+    assert!(client.create_payment(&order("again")).unwrap().id < last);
+}
+
+#[test]
 fn the_request_log_records_answers_and_redacts_credentials() {
     let sim = Simulator::start().unwrap();
     let client = Client::new(sim.config()).unwrap();

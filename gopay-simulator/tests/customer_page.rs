@@ -5,7 +5,7 @@
 mod support;
 
 use gopay::{Client, Currency, Item, PaymentInstrument, PaymentRequest, PaymentState};
-use gopay_simulator::Simulator;
+use gopay_simulator::{Firewall, Simulator};
 use support::http::{send as http, Answer};
 use support::shop::Shop;
 
@@ -360,6 +360,46 @@ fn the_firewall_refuses_escaped_non_ascii_json_only() {
         .unwrap()
         .contains("firewall"));
     assert!(envelope["date_issued"].is_string());
+}
+
+#[test]
+fn with_the_firewall_off_escaped_non_ascii_json_is_read_like_raw_utf8() {
+    let strict = Simulator::start().unwrap();
+    assert_eq!(strict.firewall(), Firewall::Strict, "strict by default");
+    let sim = Simulator::builder()
+        .firewall(Firewall::Off)
+        .start()
+        .unwrap();
+    let request = PaymentRequest::new(15000, Currency::Czk, "ORD-16")
+        .order_description("Žluťoučký kůň")
+        .item(Item::new("Žluťoučký kůň", 15000));
+    let mut body = serde_json::to_value(&request).unwrap();
+    for target in [&strict, &sim] {
+        body["target"] = serde_json::json!({"type": "ACCOUNT", "goid": target.goid()});
+        let escaped = escape_non_ascii(&serde_json::to_string(&body).unwrap());
+        assert!(escaped.contains("\\u017d"), "{escaped}");
+        let token = bearer(target);
+        let headers = [
+            ("Authorization", token.as_str()),
+            ("Content-Type", "application/json"),
+        ];
+        let url = format!("{}/payments/payment", target.gateway_url());
+        let answer = http("POST", &url, &headers, escaped.as_bytes());
+        if target.firewall() == Firewall::Strict {
+            assert_eq!(answer.status, 403, "{}", answer.body);
+            continue;
+        }
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let created: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+        let id = created["id"].as_u64().unwrap();
+        // Read as the text it escapes, like GoPay reads raw UTF-8.
+        let page = get(created["gw_url"].as_str().unwrap());
+        assert!(page.body.contains("Žluťoučký kůň"), "{}", page.body);
+        assert_eq!(
+            target.payment(id).unwrap().state,
+            Some(PaymentState::Created)
+        );
+    }
 }
 
 /// A bearer header of a fresh `payment-create` token, fetched by hand.

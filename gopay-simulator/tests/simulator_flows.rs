@@ -13,6 +13,7 @@ use gopay::{
     Scope, StatementFormat, SubState,
 };
 use gopay_simulator::Simulator;
+use support::gateway::{self, Gateway};
 use support::shop::{Shop, WAIT};
 
 fn client(sim: &Simulator) -> Client {
@@ -42,31 +43,8 @@ fn raw(
     content_type: Option<&str>,
     body: &[u8],
 ) -> (u16, String, Vec<u8>) {
-    let agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .proxy(None)
-        .timeout_global(Some(WAIT))
-        .build()
-        .new_agent();
-    let url = format!("http://127.0.0.1:{}{path}", sim.port());
-    let mut request = ureq::http::Request::builder().method(method).uri(url);
-    if let Some(value) = authorization {
-        request = request.header("Authorization", value);
-    }
-    if let Some(value) = content_type {
-        request = request.header("Content-Type", value);
-    }
-    let request = request.body(body.to_vec()).expect("a valid request");
-    let mut response = agent.run(request).expect("an answer");
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    let body = response.body_mut().read_to_vec().expect("a body");
-    (status, content_type, body)
+    let answer = gateway::raw(sim.port(), method, path, authorization, content_type, body);
+    (answer.status, answer.content_type, answer.body)
 }
 
 fn basic(sim: &Simulator) -> String {
@@ -365,16 +343,49 @@ fn on_demand_recurrence_charges_children_until_voided() {
         Some(RecurrenceState::Started)
     );
 
+    // GoPay answers the next payment as created, with a gw_url (its `recurrence_ondemand`
+    // example: "state":"CREATED", "gw_url":…; gopay-api-documentation,
+    // data/example/recurrence_ondemand.yml), and informs the shop of its final state by
+    // notification (GOPAY_API §4.5). The simulator charges the saved card at once.
     let child = client.create_recurrence(parent.id, &next()).unwrap();
     assert_eq!(child.parent_id, Some(parent.id));
-    assert_eq!(child.state, Some(PaymentState::Paid));
+    assert_eq!(child.state, Some(PaymentState::Created));
+    let gw_url = child
+        .gw_url
+        .clone()
+        .expect("a gw_url, as in GoPay's example");
+    let origin = format!("http://127.0.0.1:{}/gw/v3/", sim.port());
+    assert!(gw_url.starts_with(&origin), "{gw_url}");
     assert_eq!(child.amount, Some(9900));
     assert_ne!(child.id, parent.id);
     assert_eq!(shop.next(), format!("/notify?id={}", child.id));
     let status = client.get_status(child.id).unwrap();
     assert_eq!(status.parent_id, Some(parent.id));
     assert_eq!(status.state, Some(PaymentState::Paid));
+    assert_eq!(status.gw_url, Some(gw_url));
     assert!(status.payer.unwrap().payment_card.is_some());
+    // On the wire, as a PHP or Python shop reads it.
+    let auth = bearer(&sim, "payment-all");
+    let (code, _, answer) = raw(
+        &sim,
+        "POST",
+        &format!("/api/payments/payment/{}/create-recurrence", parent.id),
+        Some(&auth),
+        Some("application/json"),
+        br#"{"amount":"500","currency":"CZK","order_number":"002","order_description":"pojisteni02","items":[{"name":"item01","amount":"500"}],"additional_params":[{"name":"invoicenumber","value":"2015001004"}]}"#,
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&answer).unwrap();
+    assert_eq!(code, 200, "{answer}");
+    assert_eq!(answer["state"], "CREATED", "{answer}");
+    assert_eq!(answer["parent_id"], parent.id, "{answer}");
+    assert!(answer["gw_url"].as_str().unwrap().starts_with(&origin));
+    assert_eq!(answer["additional_params"][0]["value"], "2015001004");
+    let second = answer["id"].as_u64().unwrap();
+    assert_eq!(shop.next(), format!("/notify?id={second}"));
+    assert_eq!(
+        client.get_status(second).unwrap().state,
+        Some(PaymentState::Paid)
+    );
 
     let voided = client.void_recurrence(parent.id).unwrap();
     assert_eq!(voided.result, ResultCode::Finished);
@@ -402,6 +413,45 @@ fn on_demand_recurrence_charges_children_until_voided() {
     assert_eq!(
         refusal(&client.void_recurrence(plain).unwrap_err()),
         (Some(409), 341)
+    );
+}
+
+#[test]
+fn recurrences_until_2100_are_created_as_gopays_own_sdk_ci_expects() {
+    // GoPay's PHP SDK creates recurrences with `recurrence_date_to` 2100-04-01 against
+    // GoPay's sandbox in its integration tests (gopay-php-api, tests/integration/
+    // RecurrentPaymentTest.php and OnDemandPaymentTest.php) and expects them created: the
+    // help page's "lower than 2099-12-31" is not enforced by the gateway.
+    let sim = Simulator::start().unwrap();
+    let gateway = Gateway::new(&sim);
+    for recurrence in [
+        serde_json::json!({"recurrence_cycle": "WEEK", "recurrence_period": "1",
+                           "recurrence_date_to": "2100-04-01"}),
+        serde_json::json!({"recurrence_cycle": "ON_DEMAND", "recurrence_date_to": "2100-04-01"}),
+        serde_json::json!({"recurrence_cycle": "MONTH", "recurrence_period": 1,
+                           "recurrence_date_to": "9999-12-31"}),
+    ] {
+        let body = serde_json::json!({
+            "target": {"type": "ACCOUNT", "goid": sim.goid()},
+            "amount": 2300, "currency": "CZK", "order_number": "9876",
+            "items": [{"name": "item01", "amount": 2300, "count": 1}],
+            "recurrence": recurrence,
+        });
+        let answer = gateway.post_json("/api/payments/payment", &body);
+        let created = answer.json();
+        assert_eq!(answer.status, 200, "{created}");
+        assert_eq!(created["recurrence"]["recurrence_state"], "REQUESTED");
+        assert_eq!(
+            created["recurrence"]["recurrence_date_to"],
+            recurrence["recurrence_date_to"]
+        );
+    }
+    // Today and earlier are still refused.
+    let client = client(&sim);
+    let past = order(100, "past").recurrence(Recurrence::on_demand("2001-01-01"));
+    assert_eq!(
+        refusal(&client.create_payment(&past).unwrap_err()),
+        (Some(409), 111)
     );
 }
 
@@ -536,7 +586,7 @@ fn payment_instruments_decode_per_currency_and_all() {
 }
 
 #[test]
-fn account_statement_is_a_csv_file() {
+fn account_statement_is_an_octet_stream_file() {
     let sim = Simulator::start().unwrap();
     let client = client(&sim);
     let id = client
@@ -579,19 +629,27 @@ fn account_statement_is_a_csv_file() {
             .count(),
         1
     );
-    // The answer is text/csv.
+    // GoPay's documentation of the account statement: "Response in type
+    // application/octet-stream" (gopay-api-documentation, statement.md.erb; GOPAY_API §4.12),
+    // whatever the format.
     let auth = bearer(&sim, "payment-all");
-    let body = serde_json::to_vec(&request).unwrap();
-    let (status, content_type, _) = raw(
-        &sim,
-        "POST",
-        "/api/accounts/account-statement",
-        Some(&auth),
-        Some("application/json"),
-        &body,
-    );
-    assert_eq!(status, 200);
-    assert!(content_type.starts_with("text/csv"), "{content_type}");
+    for format in ["CSV_A", "XLS_B", "ABO_A"] {
+        let body = serde_json::json!({
+            "date_from": "2000-01-01", "date_to": "2099-12-31", "goid": sim.goid(),
+            "currency": "CZK", "format": format,
+        });
+        let (status, content_type, file) = raw(
+            &sim,
+            "POST",
+            "/api/accounts/account-statement",
+            Some(&auth),
+            Some("application/json"),
+            &serde_json::to_vec(&body).unwrap(),
+        );
+        assert_eq!(status, 200, "{format}");
+        assert_eq!(content_type, "application/octet-stream", "{format}");
+        assert!(file.starts_with(b"date"), "{format}");
+    }
     // Bad dates are refused.
     for (from, to) in [("2025-02-30", "2025-03-01"), ("2025-03-02", "2025-03-01")] {
         let bad = AccountStatementRequest::new(
@@ -754,7 +812,13 @@ fn create_payment_is_validated_like_gopay() {
             )
         })
         .collect();
-    assert_eq!(fields, [(110, "order_number".to_owned())]);
+    // Every field error at once, in GoPay's `errors[]` list.
+    let expected = [(111, "amount"), (110, "order_number"), (321, "target.goid")];
+    let expected: Vec<(u64, String)> = expected
+        .iter()
+        .map(|(code, field)| (*code, (*field).to_owned()))
+        .collect();
+    assert_eq!(fields, expected);
     let (status, envelope) = post(&serde_json::json!({
         "target": {"type": "ACCOUNT", "goid": goid + 1},
         "amount": 0, "currency": "CZK", "order_number": "x"
@@ -794,7 +858,8 @@ fn create_payment_is_validated_like_gopay() {
         "/api/payments/payment",
         Some(&auth),
         Some("application/json"),
-        br#"{"amount": "lots", "currency": "CZK", "order_number": "x"}"#,
+        br#"{"amount": "lots", "currency": "CZK", "order_number": "x",
+              "target": {"type": "ACCOUNT", "goid": 8123456789}}"#,
     );
     assert_eq!((status, error_code(&answer)), (409, 111));
     // The simulator's own seeding refuses the same way.

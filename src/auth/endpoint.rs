@@ -9,9 +9,9 @@ use ureq::http::Method;
 use super::cache::CachedToken;
 use crate::error::{parse_error_details, Error};
 use crate::event::ExchangeKind;
-use crate::exchange::{Exchanger, Request};
-use crate::http::Payload;
 use crate::secret::Secret;
+use crate::transport::Payload;
+use crate::transport::{Exchanger, Request};
 
 /// GoPay documents a 30 minute lifetime; used when an answer omits `expires_in`.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(1800);

@@ -19,8 +19,9 @@ use parking_lot::{Condvar, Mutex};
 
 use super::cache::{CachedToken, TokenCache};
 use super::clock::Clock;
-use crate::error::{one_line, Error};
+use crate::error::Error;
 use crate::event::{Event, EventHook, ExchangeKind};
+use crate::text::one_line;
 
 /// While another thread refreshes, an old token is still used if it stays valid this long
 /// (at most half the refresh margin, so that a refresh always starts with the old token

@@ -37,7 +37,7 @@ macro_rules! string_enum {
             Unknown(String),
         }
 
-        #[allow(deprecated)]
+        #[cfg_attr(feature = "eet", allow(deprecated))]
         impl $name {
             /// Every known (non-`Unknown`) value, in declaration order.
             pub const KNOWN: &'static [$name] = &[$($name::$variant),+];
@@ -65,14 +65,14 @@ macro_rules! string_enum {
             }
         }
 
-        #[allow(deprecated)]
+        #[cfg_attr(feature = "eet", allow(deprecated))]
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        #[allow(deprecated)]
+        #[cfg_attr(feature = "eet", allow(deprecated))]
         impl ::std::str::FromStr for $name {
             type Err = ::std::convert::Infallible;
 
@@ -81,14 +81,14 @@ macro_rules! string_enum {
             }
         }
 
-        #[allow(deprecated)]
+        #[cfg_attr(feature = "eet", allow(deprecated))]
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        #[allow(deprecated)]
+        #[cfg_attr(feature = "eet", allow(deprecated))]
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<$name, D::Error> {
                 struct WireVisitor;
@@ -574,6 +574,7 @@ string_enum! {
     }
 }
 
+#[cfg(feature = "eet")]
 string_enum! {
     /// Delivery state of an EET receipt (obsolete EET).
     #[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
@@ -587,6 +588,7 @@ string_enum! {
     }
 }
 
+#[cfg(feature = "eet")]
 string_enum! {
     /// EET registration mode of a receipt (`eet_mode`, obsolete EET).
     #[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
@@ -599,7 +601,7 @@ string_enum! {
 }
 
 #[cfg(test)]
-#[allow(deprecated)] // The EET enums are tested like the others while they exist.
+#[cfg_attr(feature = "eet", allow(deprecated))] // The EET enums are tested like the others.
 mod tests {
     use super::*;
     use serde::de::DeserializeOwned;
@@ -654,8 +656,11 @@ mod tests {
         round_trips(TargetType::KNOWN, TargetType::Unknown);
         round_trips(ThreeDsResult::KNOWN, ThreeDsResult::Unknown);
         round_trips(QrFormat::KNOWN, QrFormat::Unknown);
-        round_trips(EetReceiptState::KNOWN, EetReceiptState::Unknown);
-        round_trips(EetMode::KNOWN, EetMode::Unknown);
+        #[cfg(feature = "eet")]
+        {
+            round_trips(EetReceiptState::KNOWN, EetReceiptState::Unknown);
+            round_trips(EetMode::KNOWN, EetMode::Unknown);
+        }
     }
 
     #[test]

@@ -29,6 +29,7 @@ macro_rules! option_setters {
 
 mod amount;
 mod card;
+#[cfg(feature = "eet")]
 mod eet;
 mod enums;
 mod instruments;
@@ -44,6 +45,7 @@ mod validate;
 
 pub use amount::minor_units;
 pub use card::*;
+#[cfg(feature = "eet")]
 pub use eet::*;
 pub use enums::*;
 pub use instruments::*;

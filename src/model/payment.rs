@@ -6,6 +6,7 @@ use super::{
     Contact, Currency, ItemType, Language, Payer, PaymentInstrument, PaymentState, PreAuthState,
     Recurrence, ResultCode, SubState, TargetType,
 };
+#[cfg(feature = "eet")]
 #[allow(deprecated)] // the obsolete EET data stays on the wire for old integrations
 use super::{Eet, EetCode};
 use serde::{Deserialize, Serialize};
@@ -24,7 +25,7 @@ use serde::{Deserialize, Serialize};
 /// ```
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-#[allow(deprecated)] // the `eet` field
+#[cfg_attr(feature = "eet", allow(deprecated))] // the `eet` field
 pub struct PaymentRequest {
     /// The payer and the payment methods offered (GoPay requires it since 3-D Secure 2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,6 +77,7 @@ pub struct PaymentRequest {
     pub preauthorization: Option<bool>,
     /// EET data (obsolete: EET was abolished in 2023).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg(feature = "eet")]
     pub eet: Option<Eet>,
 }
 
@@ -97,6 +99,7 @@ impl PaymentRequest {
             lang: None,
             recurrence: None,
             preauthorization: None,
+            #[cfg(feature = "eet")]
             eet: None,
         }
     }
@@ -211,6 +214,7 @@ impl PaymentRequest {
     #[must_use]
     #[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
     #[allow(deprecated)] // its parameter
+    #[cfg(feature = "eet")]
     pub fn eet(mut self, eet: Eet) -> PaymentRequest {
         self.eet = Some(eet);
         self
@@ -273,7 +277,9 @@ impl PaymentRequest {
             )?;
         }
         validate::additional_params(&self.additional_params)?;
-        validate::eet(self.eet.as_ref())
+        #[cfg(feature = "eet")]
+        validate::eet(self.eet.as_ref())?;
+        Ok(())
     }
 }
 
@@ -490,7 +496,7 @@ where
 /// [`Payment::new`] or `Payment::default()` and set the fields.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
-#[allow(deprecated)] // the `eet_code` field
+#[cfg_attr(feature = "eet", allow(deprecated))] // the `eet_code` field
 pub struct Payment {
     /// Payment id.
     #[serde(deserialize_with = "lenient::int")]
@@ -555,6 +561,7 @@ pub struct Payment {
     pub gw_url: Option<String>,
     /// EET codes (obsolete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg(feature = "eet")]
     pub eet_code: Option<EetCode>,
     /// Order rows, when GoPay returns them.
     #[serde(
@@ -607,7 +614,7 @@ option_setters!(PaymentResult {
 });
 
 #[cfg(test)]
-#[allow(deprecated)] // the EET field is checked like the others
+#[cfg_attr(feature = "eet", allow(deprecated))] // the EET field is checked like the others
 mod tests {
     use super::*;
     use crate::model::validate::InvalidParts;
@@ -781,7 +788,7 @@ mod tests {
     #[test]
     fn control_characters_in_any_text_field_are_refused() {
         type Edit = fn(&mut PaymentRequest, String);
-        let edits: [(&str, Edit); 17] = [
+        let edits: &[(&str, Edit)] = &[
             ("order_number", |r, v| r.order_number = v),
             ("order_description", |r, v| r.order_description = Some(v)),
             ("items.name", |r, v| r.items[1].name = v),
@@ -824,6 +831,7 @@ mod tests {
             ("recurrence.recurrence_date_to", |r, v| {
                 r.recurrence = Some(Recurrence::on_demand(v))
             }),
+            #[cfg(feature = "eet")]
             ("eet.dic_poverujiciho", |r, v| {
                 r.eet = Some(Eet {
                     dic_poverujiciho: Some(v),
@@ -831,7 +839,7 @@ mod tests {
                 })
             }),
         ];
-        for (field, edit) in edits {
+        for (field, edit) in edits.iter().copied() {
             for bad in [
                 "a\u{1}b",
                 "a\nb",

@@ -2,6 +2,7 @@
 
 use super::lenient;
 use super::validate;
+#[cfg(feature = "eet")]
 #[allow(deprecated)] // the obsolete EET data stays on the wire for old integrations
 use super::Eet;
 use super::{AdditionalParam, Currency, Item, RecurrenceCycle, RecurrenceState};
@@ -23,7 +24,7 @@ pub struct Recurrence {
         deserialize_with = "lenient::opt_int"
     )]
     pub recurrence_period: Option<u32>,
-    /// Last day of the recurrence, `yyyy-MM-dd` (after today, before 2099-12-31).
+    /// Last day of the recurrence, `yyyy-MM-dd`, after today.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence_date_to: Option<String>,
     /// State of the recurrence (responses only).
@@ -58,7 +59,7 @@ impl Recurrence {
 /// of a paid `ON_DEMAND` parent payment again.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-#[allow(deprecated)] // the `eet` field
+#[cfg_attr(feature = "eet", allow(deprecated))] // the `eet` field
 pub struct RecurrenceRequest {
     /// Amount in hundredths of the currency unit, in every currency (HUF included); must be
     /// more than zero.
@@ -87,6 +88,7 @@ pub struct RecurrenceRequest {
     pub additional_params: Vec<AdditionalParam>,
     /// EET data (obsolete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg(feature = "eet")]
     pub eet: Option<Eet>,
 }
 
@@ -105,6 +107,7 @@ impl RecurrenceRequest {
             order_description: None,
             items: Vec::new(),
             additional_params: Vec::new(),
+            #[cfg(feature = "eet")]
             eet: None,
         }
     }
@@ -139,6 +142,7 @@ impl RecurrenceRequest {
     #[must_use]
     #[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
     #[allow(deprecated)] // its parameter
+    #[cfg(feature = "eet")]
     pub fn eet(mut self, eet: Eet) -> RecurrenceRequest {
         self.eet = Some(eet);
         self
@@ -160,7 +164,9 @@ impl RecurrenceRequest {
         validate::items(&self.items)?;
         validate::items_sum(&self.items, self.amount)?;
         validate::additional_params(&self.additional_params)?;
-        validate::eet(self.eet.as_ref())
+        #[cfg(feature = "eet")]
+        validate::eet(self.eet.as_ref())?;
+        Ok(())
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::lenient;
 use super::validate;
+#[cfg(feature = "eet")]
 #[allow(deprecated)] // the obsolete EET data stays on the wire for old integrations
 use super::Eet;
 use super::{Currency, Item, RefundState};
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 /// gives the refunded items negative amounts, so items are not summed.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
-#[allow(deprecated)] // the `eet` field
+#[cfg_attr(feature = "eet", allow(deprecated))] // the `eet` field
 pub struct RefundRequest {
     /// Amount to refund in hundredths of the currency unit, in every currency (HUF
     /// included); must be more than zero.
@@ -28,6 +29,7 @@ pub struct RefundRequest {
     pub items: Vec<Item>,
     /// EET data of the refund (obsolete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg(feature = "eet")]
     pub eet: Option<Eet>,
 }
 
@@ -52,6 +54,7 @@ impl RefundRequest {
     #[must_use]
     #[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
     #[allow(deprecated)] // its parameter
+    #[cfg(feature = "eet")]
     pub fn eet(mut self, eet: Eet) -> RefundRequest {
         self.eet = Some(eet);
         self
@@ -67,7 +70,9 @@ impl RefundRequest {
     pub fn validate(&self) -> Result<(), crate::Error> {
         validate::positive_amount(self.amount)?;
         validate::items(&self.items)?;
-        validate::eet(self.eet.as_ref())
+        #[cfg(feature = "eet")]
+        validate::eet(self.eet.as_ref())?;
+        Ok(())
     }
 }
 
@@ -76,7 +81,7 @@ impl RefundRequest {
 /// The rest of the held amount is released to the card. A full capture needs no body.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
-#[allow(deprecated)] // the `eet` field
+#[cfg_attr(feature = "eet", allow(deprecated))] // the `eet` field
 pub struct CaptureRequest {
     /// Amount to capture in hundredths of the currency unit, in every currency (HUF
     /// included); more than zero, at most the authorised amount.
@@ -91,6 +96,7 @@ pub struct CaptureRequest {
     pub items: Vec<Item>,
     /// EET data, replacing the payment's original EET data (obsolete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg(feature = "eet")]
     pub eet: Option<Eet>,
 }
 
@@ -115,6 +121,7 @@ impl CaptureRequest {
     #[must_use]
     #[deprecated(note = "EET was abolished in Czechia on 1 January 2023")]
     #[allow(deprecated)] // its parameter
+    #[cfg(feature = "eet")]
     pub fn eet(mut self, eet: Eet) -> CaptureRequest {
         self.eet = Some(eet);
         self
@@ -130,7 +137,9 @@ impl CaptureRequest {
     pub fn validate(&self) -> Result<(), crate::Error> {
         validate::positive_amount(self.amount)?;
         validate::items(&self.items)?;
-        validate::eet(self.eet.as_ref())
+        #[cfg(feature = "eet")]
+        validate::eet(self.eet.as_ref())?;
+        Ok(())
     }
 }
 

@@ -1,6 +1,7 @@
 //! Pure checks behind the request models' `validate` methods (no network).
 
 #[allow(deprecated)] // the obsolete EET data is still checked
+#[cfg(feature = "eet")]
 use super::Eet;
 use super::{AdditionalParam, Contact, Item};
 use crate::Error;
@@ -123,6 +124,7 @@ pub(crate) fn additional_params(params: &[AdditionalParam]) -> Check {
 }
 
 /// No control character in the (obsolete) EET data's text.
+#[cfg(feature = "eet")]
 #[allow(deprecated)]
 pub(crate) fn eet(eet: Option<&Eet>) -> Check {
     opt_no_control(

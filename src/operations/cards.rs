@@ -3,8 +3,8 @@
 use ureq::http::Method;
 
 use crate::error::Error;
-use crate::http::{Payload, MAX_JSON_BODY};
 use crate::model::Card;
+use crate::transport::{Payload, MAX_JSON_BODY};
 use crate::Client;
 
 impl Client {

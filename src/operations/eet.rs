@@ -7,8 +7,8 @@ use ureq::http::Method;
 
 use super::payments::payment_id;
 use crate::error::Error;
-use crate::http::Payload;
 use crate::model::{EetReceipt, EetReceiptFilter};
+use crate::transport::Payload;
 use crate::Client;
 
 impl Client {

@@ -4,8 +4,8 @@ use ureq::http::Method;
 
 use super::payments::payment_id;
 use crate::error::Error;
-use crate::http::Payload;
 use crate::model::{AccountStatementRequest, Currency, PaymentInstruments, QrFormat, QrPayment};
+use crate::transport::Payload;
 use crate::Client;
 
 /// Statements are files; allow far more than a JSON answer.
@@ -101,7 +101,7 @@ impl Client {
             payload,
             MAX_STATEMENT_BODY,
         )
-        .map(|response| response.body)
+        .map(|(response, _)| response.body)
     }
 
     /// QR payment details (recipient account, amount, QR images in base64):

@@ -3,8 +3,8 @@
 use ureq::http::Method;
 
 use crate::error::Error;
-use crate::http::Payload;
 use crate::model::{Payment, PaymentRequest, Target};
+use crate::transport::Payload;
 use crate::Client;
 
 impl Client {

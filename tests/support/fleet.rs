@@ -1,8 +1,8 @@
 //! Child processes sharing one token cache, for the cross-process single-flight tests.
 //!
-//! A fleet test starts copies of its own test binary running only its ignored
+//! A fleet test starts copies of its own test binary running only the ignored
 //! `fleet_child` test, which calls the gateway from several threads through a client whose
-//! token cache the parent describes in environment variables.
+//! token cache the parent describes in environment variables (see [`described_cache`]).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -16,7 +16,7 @@ use gopay::{CacheError, CachedToken, Client, Config, RefreshLock, TokenCache};
 const MARKS_VAR: &str = "GOPAY_FLEET_MARKS";
 
 /// Starts one child: `threads` threads, each one `get_status` call, through a client with
-/// the cache `cache` (interpreted by the test's `fleet_child`) and `timeout`.
+/// the cache `cache` (see [`described_cache`]) and `timeout`.
 pub fn spawn_child(gateway_url: &str, cache: &str, threads: usize, timeout: Duration) -> Child {
     child_command(gateway_url, cache, threads, timeout)
         .spawn()
@@ -116,19 +116,53 @@ pub fn child_main(make_cache: impl Fn(&str) -> Arc<dyn TokenCache>) {
     }
 }
 
-/// The shared cache a `cache` URL names, for a `fleet_child` to pass to [`child_main`]:
-/// `memcache://` or `memcaches://` (feature `memcached`), `redis://` or `rediss://`
-/// (feature `redis`).
-pub fn shared_cache(url: &str) -> Arc<dyn TokenCache> {
+/// The cache a fleet test describes for its children: a directory (a `FileTokenCache`), or
+/// a `memcache(s)://` (feature `memcached`) or `redis(s)://` (feature `redis`) URL followed
+/// by optional words `ca=PEM-FILE` (a private CA, feature `extra-roots`) and `prefix=KEY`.
+pub fn described_cache(described: &str) -> Arc<dyn TokenCache> {
+    let mut words = described.split(' ');
+    let target = words.next().unwrap();
+    let words: Vec<(&str, &str)> = words
+        .map(|word| {
+            word.split_once('=')
+                .unwrap_or_else(|| panic!("no = in {word}"))
+        })
+        .collect();
+    if target.starts_with('/') {
+        assert!(words.is_empty(), "a file cache takes no words");
+        return Arc::new(gopay::FileTokenCache::new(target));
+    }
     #[cfg(feature = "memcached")]
-    if url.starts_with("memcache://") || url.starts_with("memcaches://") {
-        return Arc::new(gopay::MemcachedTokenCache::new(url).unwrap());
+    if target.starts_with("memcache://") || target.starts_with("memcaches://") {
+        let mut cache = gopay::MemcachedTokenCache::new(target).unwrap();
+        for (name, value) in words {
+            cache = match name {
+                #[cfg(feature = "extra-roots")]
+                "ca" => cache
+                    .add_root_certificate_pem(std::fs::read(value).unwrap())
+                    .unwrap(),
+                "prefix" => cache.key_prefix(value),
+                _ => panic!("unknown cache word {name}"),
+            };
+        }
+        return Arc::new(cache);
     }
     #[cfg(feature = "redis")]
-    if url.starts_with("redis://") || url.starts_with("rediss://") {
-        return Arc::new(gopay::RedisTokenCache::new(url).unwrap());
+    if target.starts_with("redis://") || target.starts_with("rediss://") {
+        let mut cache = gopay::RedisTokenCache::new(target).unwrap();
+        for (name, value) in words {
+            cache = match name {
+                #[cfg(feature = "extra-roots")]
+                "ca" => cache
+                    .add_root_certificate_pem(std::fs::read(value).unwrap())
+                    .unwrap(),
+                "prefix" => cache.key_prefix(value),
+                _ => panic!("unknown cache word {name}"),
+            };
+        }
+        return Arc::new(cache);
     }
-    panic!("no shared cache for this URL in this build: {url}");
+    panic!("no shared cache for this description in this build: {target}");
 }
 
 /// A cache that leaves a mark each time its lock is found held.

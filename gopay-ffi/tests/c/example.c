@@ -4,7 +4,7 @@
  *
  * The credentials come from the environment (GOPAY_GOID, GOPAY_CLIENT_ID,
  * GOPAY_CLIENT_SECRET, GOPAY_GATEWAY_URL), never from the source. tests/c/run.sh compiles
- * it against the installed library and tests/ffi_c.rs runs it against the simulator.
+ * it against the installed library and tests/ffi/ffi_c.rs runs it against the simulator.
  */
 
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
  * ffi_test.c - drives the gopay C ABI (include/gopay.h) against the gopay simulator.
  *
- * Run by tests/ffi_c.rs (cargo test -p gopay-ffi --test ffi_c), which starts the
+ * Run by tests/ffi/ffi_c.rs (cargo test -p gopay-ffi --test ffi), which starts the
  * simulator, passes its address and credentials in GOPAY_GOID, GOPAY_CLIENT_ID,
  * GOPAY_CLIENT_SECRET and GOPAY_GATEWAY_URL, and plays the customer: when this program
  * writes "pay <id>" on stdout, the driver pays that payment in the simulator and answers

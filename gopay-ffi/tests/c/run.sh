@@ -4,7 +4,7 @@
 # library must carry its SONAME; tests/c/ffi_test.c and the README's tests/c/example.c are
 # compiled with pkg-config's flags, once against the shared library (rpath into the prefix)
 # and once against the static one, and each build runs against the simulator that
-# tests/ffi_c.rs starts (it also plays the customer who pays). The root README's C commands
+# tests/ffi/ffi_c.rs starts (it also plays the customer who pays). The root README's C commands
 # are extracted and run as written, and the program they build runs against the simulator
 # too.
 #
@@ -87,10 +87,10 @@ readelf -d "$readme/app" | grep -q "(NEEDED).*\[libgopay_ffi\.so\.$major\]" ||
 
 echo "--- the root README's program" >&2
 GOPAY_FFI_EXAMPLE_EXE="$readme/app" \
-    cargo test -p gopay-ffi --test ffi_c -- --nocapture --exact readme_example_creates_a_payment_with_credentials_from_its_environment
+    cargo test -p gopay-ffi --test ffi -- --nocapture --exact ffi_c::readme_example_creates_a_payment_with_credentials_from_its_environment
 
 for linkage in shared static; do
     echo "--- the C programs linked to the $linkage library" >&2
     GOPAY_FFI_TEST_EXE="$work/ffi_test-$linkage" GOPAY_FFI_EXAMPLE_EXE="$work/example-$linkage" \
-        cargo test -p gopay-ffi --test ffi_c -- --nocapture
+        cargo test -p gopay-ffi --test ffi ffi_c:: -- --nocapture
 done

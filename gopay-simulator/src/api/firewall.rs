@@ -1,13 +1,32 @@
 //! GoPay's web application firewall: it answers `403` to JSON bodies whose non-ASCII text is
 //! `\uXXXX`-escaped (it took such escapes for SQL injection; GoPay's PHP SDK switched to raw
 //! UTF-8 because of it). Raw UTF-8 and escapes of ASCII characters (`\"`, `\\`, `\n`,
-//! `\u0041`) pass.
+//! `\u0041`) pass. [`Firewall::Off`] lets escaped bodies through, for shops whose client
+//! escapes while they fix it.
 
 use crate::record::RecordedRequest;
 use crate::responses::{Refusal, SYSTEM_ERROR};
 
-/// Whether `request` has a JSON body the firewall blocks.
-pub(super) fn blocks(request: &RecordedRequest) -> bool {
+/// Whether the simulator refuses JSON bodies with `\u`-escaped non-ASCII text as GoPay's
+/// firewall does ([`SimulatorBuilder::firewall`](crate::SimulatorBuilder::firewall), the
+/// binary's `--firewall strict|off`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Firewall {
+    /// GoPay's behaviour: such a body is answered `403` (error 100) and never reaches the
+    /// API. The default.
+    #[default]
+    Strict,
+    /// Such bodies are read like raw UTF-8 ones: for suites whose client escapes every
+    /// non-ASCII character (some community PHP clients do) and must run until it is fixed.
+    /// GoPay itself would refuse them.
+    Off,
+}
+
+/// Whether `request` has a JSON body the firewall, set to `firewall`, blocks.
+pub(super) fn blocks(firewall: Firewall, request: &RecordedRequest) -> bool {
+    if firewall == Firewall::Off {
+        return false;
+    }
     let json = request
         .header("Content-Type")
         .is_some_and(|t| t.to_ascii_lowercase().contains("json"));

@@ -10,8 +10,10 @@ use gopay::{Card, Currency, Payment, PaymentState};
 use crate::auth::Tokens;
 use crate::customer::{self, Choice, Denied};
 use crate::faults::Fault;
+use crate::ids::NoRoom;
 use crate::page::PageTokens;
 use crate::record::Exchange;
+use crate::recurring;
 use crate::shared::Shared;
 use crate::store::{Record, Store};
 
@@ -67,7 +69,7 @@ pub(crate) fn expire(shared: &Shared, id: u64) -> Result<Payment, Denied> {
 
 /// GoPay charges the next payment of an automatic recurrence; returns the new child.
 pub(crate) fn recur(shared: &Shared, id: u64) -> Result<Payment, Denied> {
-    let (child, notices) = customer::recur(&mut shared.store.lock(), id)?;
+    let (child, notices) = recurring::recur(&mut shared.store.lock(), id)?;
     shared.notifier.send(notices);
     Ok(child)
 }
@@ -107,12 +109,13 @@ pub(crate) fn reset(shared: &Shared) {
 }
 
 /// Stores `payment` as given, with the notification URL its notifications go to; later
-/// payment ids continue after its id. Returns it as a status call will answer it.
+/// payment ids continue after its id. Returns it as a status call will answer it, or why
+/// its id cannot be seeded (nothing stored then).
 pub(crate) fn seed_payment(
     shared: &Shared,
     payment: Payment,
     notification_url: Option<String>,
-) -> Payment {
+) -> Result<Payment, NoRoom> {
     let gateway_prefix = format!("{}/gw/v3/", shared.settings.origin);
     let key = payment
         .gw_url
@@ -139,14 +142,14 @@ pub(crate) fn seed_payment(
         refunded: 0,
         eet: None,
     };
-    store.seed(record, key);
-    payment
+    store.seed(record, key)?;
+    Ok(payment)
 }
 
 /// Stores `card` as given; later card ids continue after its id.
-pub(crate) fn seed_card(shared: &Shared, card: Card) -> Card {
-    shared.store.lock().seed_card(card.clone());
-    card
+pub(crate) fn seed_card(shared: &Shared, card: Card) -> Result<Card, NoRoom> {
+    shared.store.lock().seed_card(card.clone())?;
+    Ok(card)
 }
 
 /// Queues faults, in order.

@@ -4,6 +4,7 @@ gopay-simulator binary: token, create, the customer pays (control API), notifica
 received, status, partial refund, refund history. What a PHP, Python or Node shop's CI does.
 
     python3 shop_flow.py path/to/gopay-simulator
+    python3 shop_flow.py gopay-simulator    # the command on PATH, after pip install gopay-simulator
 """
 import base64
 import http.server
