@@ -47,7 +47,7 @@ impl TokenCache for StringStore {
     }
 }
 
-fn main() -> Result<(), gopay::Error> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sim = Simulator::start()?;
     let store = Arc::new(StringStore::default());
     let first = Client::builder(sim.config())

@@ -8,7 +8,7 @@
 use gopay::{CaptureRequest, Client, Currency, Item, PaymentRequest};
 use gopay_simulator::Simulator;
 
-fn main() -> Result<(), gopay::Error> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sim = Simulator::start()?;
     let client = Client::new(sim.config())?;
     let order = |number: &str| {

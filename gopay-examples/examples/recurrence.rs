@@ -9,7 +9,7 @@
 use gopay::{Client, Currency, Item, PaymentRequest, Recurrence, RecurrenceRequest};
 use gopay_simulator::Simulator;
 
-fn main() -> Result<(), gopay::Error> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sim = Simulator::start()?;
     let client = Client::new(sim.config())?;
 

@@ -26,7 +26,7 @@
 //!
 //! let status = client.get_status(payment.id)?;
 //! assert_eq!(status.state, Some(PaymentState::Paid));
-//! # Ok::<(), gopay::Error>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # How it behaves
@@ -91,35 +91,12 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod api;
-mod auth;
-mod cards;
-mod catalog;
-mod clock;
-mod connections;
 mod control;
-mod create;
-mod customer;
-mod documents;
-mod echo;
-mod endpoints;
-mod exchange;
-mod faults;
-mod form;
-mod ids;
-mod merchant;
-mod notify;
-mod origin;
+mod error;
+mod gateway;
 mod page;
-mod picture;
-mod random;
-mod record;
-mod recurring;
-mod responses;
 mod server;
-mod shared;
-mod store;
-mod wire;
+mod state;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -127,21 +104,24 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use api::firewall::Firewall;
-pub use exchange::Exchange;
-pub use faults::{Fault, FaultTarget};
-pub use notify::Notification;
-pub use record::{RecordedRequest, MAX_RECORDED_BODY, MAX_RECORDED_BYTES, MAX_RECORDED_REQUESTS};
+pub use error::Error;
+pub use gateway::api::firewall::Firewall;
+pub use gateway::notify::Notification;
+pub use server::exchange::Exchange;
+pub use server::record::{
+    RecordedRequest, MAX_RECORDED_BODY, MAX_RECORDED_BYTES, MAX_RECORDED_REQUESTS,
+};
 pub use server::{DEFAULT_HEAD_TIMEOUT, MAX_REQUEST_BODY, WORKER_THREADS};
-pub use store::PAYMENT_TIMEOUT;
+pub use state::faults::{Fault, FaultTarget};
+pub use state::store::PAYMENT_TIMEOUT;
 
 use control::ops;
-use customer::{Choice, Denied};
+use gateway::customer::{Choice, Denied};
+use gateway::responses::Refusal;
+use gopay::ApiErrorDetail;
 use gopay::Config;
-use gopay::{ApiErrorDetail, Error};
 use gopay::{Card, Language, Payment, PaymentInstrument, PaymentRequest, Target as Recipient};
-use responses::Refusal;
-use shared::{Settings, Shared};
+use state::shared::{Settings, Shared};
 
 /// The OAuth2 client id the simulator accepts.
 pub const CLIENT_ID: &str = "gopay-simulator-client";
@@ -189,7 +169,7 @@ pub struct Simulator {
 ///     .notification_retry_delay(Duration::from_millis(10))
 ///     .start()?;
 /// assert_eq!(sim.config().goid(), 8_000_000_001);
-/// # Ok::<(), gopay::Error>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
 pub struct SimulatorBuilder {
@@ -204,7 +184,7 @@ pub struct SimulatorBuilder {
     notification_attempts: u32,
     notification_retry_delay: Duration,
     firewall: Firewall,
-    on_exchange: Option<exchange::ExchangeHook>,
+    on_exchange: Option<server::exchange::ExchangeHook>,
     head_timeout: Duration,
     max_connections: Option<usize>,
 }
@@ -297,7 +277,7 @@ impl SimulatorBuilder {
     /// assert!(client.get_status(1).is_err()); // an unknown payment: 404
     /// drop(sim); // stopping waits for the answers, so every hook call happened
     /// assert_eq!(*seen.lock().unwrap(), [200, 404]); // the token, then the status
-    /// # Ok::<(), gopay::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn on_exchange(
         mut self,
@@ -357,7 +337,7 @@ impl SimulatorBuilder {
     ///
     /// let sim = Simulator::builder().firewall(Firewall::Off).start()?;
     /// assert_eq!(sim.firewall(), Firewall::Off);
-    /// # Ok::<(), gopay::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn firewall(mut self, firewall: Firewall) -> SimulatorBuilder {
         self.firewall = firewall;
@@ -366,15 +346,15 @@ impl SimulatorBuilder {
 
     /// Starts the simulator.
     ///
-    /// Fails with [`Error::InvalidInput`] for a token lifetime that is not a whole number
+    /// Fails with [`Error::Config`] for a token lifetime that is not a whole number
     /// of seconds (at least one), a GoID of 0, an empty client id or secret, or a public URL
     /// that is not `http(s)://host[:port]`, a head timeout of zero or a connection limit of
-    /// zero, and with [`Error::Transport`] when the port cannot be bound or a thread cannot
+    /// zero, and with [`Error::Start`] when the port cannot be bound or a thread cannot
     /// be started.
     pub fn start(self) -> Result<Simulator, Error> {
         let lifetime = self.token_lifetime;
         if lifetime.as_secs() == 0 || lifetime.subsec_nanos() != 0 {
-            return Err(Error::invalid_input(
+            return Err(Error::config(
                 "token_lifetime",
                 format!(
                     "must be a whole number of seconds, at least 1 (expires_in is whole seconds), got {lifetime:?}"
@@ -382,30 +362,27 @@ impl SimulatorBuilder {
             ));
         }
         if self.goid == 0 {
-            return Err(Error::invalid_input("goid", "must not be 0"));
+            return Err(Error::config("goid", "must not be 0"));
         }
         if self.client_id.is_empty() {
-            return Err(Error::invalid_input("client_id", "must not be empty"));
+            return Err(Error::config("client_id", "must not be empty"));
         }
         if self.client_secret.is_empty() {
-            return Err(Error::invalid_input("client_secret", "must not be empty"));
+            return Err(Error::config("client_secret", "must not be empty"));
         }
         if self.head_timeout.is_zero() {
-            return Err(Error::invalid_input("head_timeout", "must not be zero"));
+            return Err(Error::config("head_timeout", "must not be zero"));
         }
         if self.max_connections == Some(0) {
-            return Err(Error::invalid_input("max_connections", "must not be zero"));
+            return Err(Error::config("max_connections", "must not be zero"));
         }
         let public_url = self.public_url.as_deref().map(check_origin).transpose()?;
         let requested = SocketAddr::new(self.bind, self.port);
-        let listener = std::net::TcpListener::bind(requested).map_err(|e| Error::Transport {
-            message: format!("the simulator could not listen on {requested}"),
-            timeout: false,
-            request_sent: false,
-            source: Some(Arc::new(e)),
+        let listener = std::net::TcpListener::bind(requested).map_err(|e| {
+            Error::start(format!("the simulator could not listen on {requested}"), e)
         })?;
         let addr = listener.local_addr().map_err(thread_error)?;
-        let notifier = notify::Notifier::start(
+        let notifier = gateway::notify::Notifier::start(
             self.notification_attempts,
             self.notification_retry_delay,
             &self.notify_hosts,
@@ -417,7 +394,7 @@ impl SimulatorBuilder {
             client_id: self.client_id,
             client_secret: self.client_secret,
             token_lifetime: lifetime,
-            own_origins: origin::OwnOrigins::new(&origin, addr),
+            own_origins: control::origin::OwnOrigins::new(&origin, addr),
             origin,
             notify_hosts: self.notify_hosts,
             firewall: self.firewall,
@@ -428,7 +405,7 @@ impl SimulatorBuilder {
             head_timeout: self.head_timeout.min(MAX_HEAD_TIMEOUT),
             max_connections: self
                 .max_connections
-                .unwrap_or_else(connections::default_limit),
+                .unwrap_or_else(server::connections::default_limit),
         };
         match server::Server::start(listener, Arc::clone(&shared), self.on_exchange, limits) {
             Ok(server) => Ok(Simulator { shared, server }),
@@ -450,7 +427,7 @@ fn check_origin(origin: &str) -> Result<String, Error> {
         Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', ' ', '@']) => {
             Ok(trimmed.to_owned())
         }
-        _ => Err(Error::invalid_input(
+        _ => Err(Error::config(
             "public_url",
             format!("must be http(s)://host[:port] without a path, got {origin:?}"),
         )),
@@ -458,12 +435,7 @@ fn check_origin(origin: &str) -> Result<String, Error> {
 }
 
 fn thread_error(e: std::io::Error) -> Error {
-    Error::Transport {
-        message: "the simulator could not start its server threads".into(),
-        timeout: false,
-        request_sent: false,
-        source: Some(Arc::new(e)),
-    }
+    Error::start("the simulator could not start its server threads", e)
 }
 
 impl Simulator {
@@ -559,11 +531,11 @@ impl Simulator {
     /// PAYMENT_METHOD_CHOSEN (`sub_state` `_101`, or `_102` for a bank transfer). GoPay sends
     /// no notification for this state.
     ///
-    /// Fails with [`Error::InvalidInput`] for an unknown payment (`id`), a payment no longer
+    /// Fails with [`Error::Refused`] for an unknown payment (`id`), a payment no longer
     /// waiting for the customer (`state`), or a method the payment does not allow
     /// (`instrument`).
     pub fn choose_method(&self, id: u64, instrument: PaymentInstrument) -> Result<(), Error> {
-        customer::choose_method(&mut self.shared.store.lock(), id, instrument)
+        gateway::customer::choose_method(&mut self.shared.store.lock(), id, instrument)
             .map_err(Denied::into_error)
     }
 
@@ -580,7 +552,7 @@ impl Simulator {
     /// card (`payer.payment_card`, and a saved card when `request_card_token` was set) or
     /// bank account (`payer.bank_account`) filled in; a recurrence starts. Notifies.
     ///
-    /// Fails with [`Error::InvalidInput`] for an unknown payment (`id`), a payment no longer
+    /// Fails with [`Error::Refused`] for an unknown payment (`id`), a payment no longer
     /// waiting for the customer (`state`), or a method the payment does not allow
     /// (`instrument`).
     pub fn pay_with(&self, id: u64, instrument: PaymentInstrument) -> Result<(), Error> {
@@ -590,7 +562,7 @@ impl Simulator {
     /// The customer confirms a pre-authorised payment by card: CREATED or
     /// PAYMENT_METHOD_CHOSEN → AUTHORIZED (`preauthorization.state` AUTHORIZED). Notifies.
     ///
-    /// Fails with [`Error::InvalidInput`] when the payment is unknown or was not created
+    /// Fails with [`Error::Refused`] when the payment is unknown or was not created
     /// with `preauthorization: true` (`id`) or no longer waits for the customer (`state`).
     pub fn authorize(&self, id: u64) -> Result<(), Error> {
         self.settle(id, Some(PaymentInstrument::PaymentCard), true)
@@ -614,7 +586,7 @@ impl Simulator {
     /// The customer cancels on the gateway: CREATED or PAYMENT_METHOD_CHOSEN → CANCELED
     /// (`sub_state` `_5043`). Notifies.
     ///
-    /// Fails with [`Error::InvalidInput`] for an unknown payment (`id`) or one no longer
+    /// Fails with [`Error::Refused`] for an unknown payment (`id`) or one no longer
     /// waiting for the customer (`state`).
     pub fn cancel(&self, id: u64) -> Result<(), Error> {
         ops::cancel(&self.shared, id)
@@ -625,7 +597,7 @@ impl Simulator {
     /// The payment's time runs out before the customer pays: CREATED or
     /// PAYMENT_METHOD_CHOSEN → TIMEOUTED (`sub_state` `_5024`). Notifies.
     ///
-    /// Fails with [`Error::InvalidInput`] for an unknown payment (`id`) or one no longer
+    /// Fails with [`Error::Refused`] for an unknown payment (`id`) or one no longer
     /// waiting for the customer (`state`).
     pub fn expire(&self, id: u64) -> Result<(), Error> {
         ops::expire(&self.shared, id)
@@ -638,7 +610,7 @@ impl Simulator {
     /// returns the new payment's id. (ON_DEMAND recurrences are charged by the e-shop with
     /// [`Client::create_recurrence`](gopay::Client::create_recurrence).)
     ///
-    /// Fails with [`Error::InvalidInput`] when the payment is unknown or has no automatic
+    /// Fails with [`Error::Refused`] when the payment is unknown or has no automatic
     /// recurrence (`id`), or its recurrence is not running (`state`).
     pub fn recur(&self, id: u64) -> Result<u64, Error> {
         ops::recur(&self.shared, id)
@@ -661,11 +633,11 @@ impl Simulator {
         request.lang.get_or_insert(Language::En);
         // What a client would send, read as the API reads it: one reading of the wire.
         let body = serde_json::to_vec(&request)
-            .map_err(|e| Error::invalid_input("request", format!("cannot be sent as JSON: {e}")))?;
-        let body = wire::json_object(&body).map_err(api_error)?;
-        let request = wire::new_payment(&body, self.goid())
+            .map_err(|e| Error::refused("request", format!("cannot be sent as JSON: {e}")))?;
+        let body = gateway::wire::json_object(&body).map_err(api_error)?;
+        let request = gateway::wire::new_payment(&body, self.goid())
             .map_err(|errors| api_error(Refusal::fields(errors)))?;
-        create::create(
+        gateway::create::create(
             &mut self.shared.store.lock(),
             request,
             &self.shared.context(),
@@ -763,7 +735,7 @@ impl Simulator {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`] (field `id`, nothing stored) for an id of `i64::MAX` or
+    /// [`Error::Refused`] (field `id`, nothing stored) for an id of `i64::MAX` or
     /// above: GoPay's ids are signed 64-bit numbers, and no id could follow it (ids never
     /// wrap).
     pub fn seed_payment(
@@ -773,7 +745,7 @@ impl Simulator {
     ) -> Result<(), Error> {
         ops::seed_payment(&self.shared, payment, notification_url)
             .map(drop)
-            .map_err(ids::NoRoom::into_error)
+            .map_err(state::ids::NoRoom::into_error)
     }
 
     /// Stores `card` exactly as given, as if a payment had saved it; later card ids continue
@@ -781,12 +753,12 @@ impl Simulator {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`] (field `card_id`, nothing stored) for an id of `i64::MAX`
+    /// [`Error::Refused`] (field `card_id`, nothing stored) for an id of `i64::MAX`
     /// or above, as for [`seed_payment`](Simulator::seed_payment).
     pub fn seed_card(&self, card: Card) -> Result<(), Error> {
         ops::seed_card(&self.shared, card)
             .map(drop)
-            .map_err(ids::NoRoom::into_error)
+            .map_err(state::ids::NoRoom::into_error)
     }
 }
 
@@ -843,8 +815,8 @@ mod tests {
             assert!(
                 matches!(
                     err,
-                    Error::InvalidInput {
-                        field: "token_lifetime",
+                    Error::Config {
+                        setting: "token_lifetime",
                         ..
                     }
                 ),
@@ -852,9 +824,15 @@ mod tests {
             );
         }
         let err = Simulator::builder().goid(0).start().unwrap_err();
-        assert!(matches!(err, Error::InvalidInput { field: "goid", .. }));
+        assert!(matches!(
+            err,
+            Error::Config {
+                setting: "goid",
+                ..
+            }
+        ));
         let refused = |builder: SimulatorBuilder| match builder.start() {
-            Err(Error::InvalidInput { field, .. }) => field,
+            Err(Error::Config { setting, .. }) => setting,
             other => panic!("{other:?}"),
         };
         let zero = Simulator::builder().head_timeout(Duration::ZERO);
@@ -876,6 +854,6 @@ mod tests {
     fn a_taken_port_is_a_transport_error() {
         let sim = Simulator::start().unwrap();
         let err = Simulator::builder().port(sim.port()).start().unwrap_err();
-        assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+        assert!(matches!(err, Error::Start { .. }), "{err:?}");
     }
 }

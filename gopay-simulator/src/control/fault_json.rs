@@ -24,7 +24,7 @@ use std::time::Duration;
 use parking_lot::Mutex;
 use serde::Deserialize;
 
-use crate::faults::{Fault, FaultTarget};
+use crate::state::faults::{Fault, FaultTarget};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -7,15 +7,15 @@ use std::time::Duration;
 
 use gopay::{Card, Currency, Payment, PaymentState};
 
-use crate::auth::Tokens;
-use crate::customer::{self, Choice, Denied};
-use crate::faults::Fault;
-use crate::ids::NoRoom;
+use crate::gateway::auth::Tokens;
+use crate::gateway::customer::{self, Choice, Denied};
+use crate::gateway::recurring;
 use crate::page::PageTokens;
-use crate::record::Exchange;
-use crate::recurring;
-use crate::shared::Shared;
-use crate::store::{Record, Store};
+use crate::server::record::LoggedExchange;
+use crate::state::faults::Fault;
+use crate::state::ids::NoRoom;
+use crate::state::shared::Shared;
+use crate::state::store::{Record, Store};
 
 /// The largest single step of the test clock (about a hundred years): far beyond any
 /// timeout, and small enough for the platform's clock arithmetic.
@@ -161,6 +161,6 @@ pub(crate) fn inject(shared: &Shared, faults: impl IntoIterator<Item = Fault>) {
 }
 
 /// Every recorded request with its answer, oldest first.
-pub(crate) fn exchanges(shared: &Shared) -> Vec<Exchange> {
+pub(crate) fn exchanges(shared: &Shared) -> Vec<LoggedExchange> {
     shared.log.lock().exchanges()
 }

@@ -1,6 +1,6 @@
 //! The static files of the gateway: the inline-gateway script and the instruments' images.
 
-use crate::responses::Reply;
+use crate::gateway::responses::Reply;
 
 /// `GET /gp-gw/js/embed.js`: the inline-gateway script (`_gopay.checkout`).
 pub(crate) fn embed_js() -> Reply {

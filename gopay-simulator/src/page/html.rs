@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use gopay::{PaymentInstrument, PaymentState};
 
 use super::{View, ACTION};
-use crate::documents::major_units;
+use crate::gateway::documents::major_units;
 
 /// Shared look of every page.
 const STYLE: &str = "\

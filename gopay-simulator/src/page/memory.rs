@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::random::Random;
+use crate::state::random::Random;
 
 /// How many unused form tokens are kept.
 const MAX_TOKENS: usize = 10_000;
@@ -44,7 +44,7 @@ impl<V> Bounded<V> {
 }
 
 /// The one-time tokens of the forms the page rendered: token → the gateway key of the page
-/// that issued it. One per simulator (in [`Shared`](crate::shared::Shared)), so a reset
+/// that issued it. One per simulator (in [`Shared`](crate::state::shared::Shared)), so a reset
 /// forgets them.
 pub(crate) struct PageTokens(Bounded<String>);
 

@@ -1,0 +1,123 @@
+//! The binary's flags, each also an environment variable `GOPAY_SIMULATOR_<FLAG>`.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use clap::Parser;
+use clap::ValueEnum;
+use gopay_simulator::{
+    Firewall, Simulator, SimulatorBuilder, CLIENT_ID, CLIENT_SECRET, DEFAULT_GOID,
+};
+
+use crate::log::LogFormat;
+
+/// The port the binary listens on unless `--port` says otherwise.
+pub const DEFAULT_PORT: u16 = 8899;
+
+/// A stateful offline GoPay gateway (REST API v3) for the tests of shops in any language.
+///
+/// Every flag can also be given as an environment variable GOPAY_SIMULATOR_<FLAG> (e.g.
+/// GOPAY_SIMULATOR_CLIENT_SECRET); a flag wins over its variable. SIGINT or SIGTERM stop it.
+#[derive(Debug, Parser)]
+#[command(name = "gopay-simulator", version)]
+pub struct Args {
+    /// The address to listen on; 0.0.0.0 for every interface (e.g. in a container).
+    #[arg(long, env = "GOPAY_SIMULATOR_BIND", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    pub bind: IpAddr,
+
+    /// The port to listen on; 0 for a free one (the first line of output names it).
+    #[arg(long, env = "GOPAY_SIMULATOR_PORT", default_value_t = DEFAULT_PORT)]
+    pub port: u16,
+
+    /// The origin browsers and clients reach the simulator at, e.g. http://sim.test:8899:
+    /// what the first line, gw_url and embed.js name. Defaults to http://BIND:PORT.
+    #[arg(long, env = "GOPAY_SIMULATOR_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+
+    /// The simulated e-shop's GoID.
+    #[arg(long, env = "GOPAY_SIMULATOR_GOID", value_name = "N", default_value_t = DEFAULT_GOID)]
+    pub goid: u64,
+
+    /// The OAuth2 client id the token endpoint accepts.
+    #[arg(long, env = "GOPAY_SIMULATOR_CLIENT_ID", value_name = "S", default_value = CLIENT_ID)]
+    pub client_id: String,
+
+    /// The OAuth2 client secret the token endpoint accepts.
+    #[arg(
+        long,
+        env = "GOPAY_SIMULATOR_CLIENT_SECRET",
+        value_name = "S",
+        default_value = CLIENT_SECRET,
+        hide_env_values = true
+    )]
+    pub client_secret: String,
+
+    /// Lifetime of the access tokens.
+    #[arg(
+        long,
+        env = "GOPAY_SIMULATOR_TOKEN_LIFETIME",
+        value_name = "SECONDS",
+        default_value_t = 1800
+    )]
+    pub token_lifetime: u64,
+
+    /// Hosts notifications may be sent to besides loopback ones.
+    #[arg(
+        long,
+        env = "GOPAY_SIMULATOR_NOTIFY_HOSTS",
+        value_name = "HOST[,HOST…]",
+        value_delimiter = ','
+    )]
+    pub notify_hosts: Vec<String>,
+
+    /// The format of the line logged per exchange.
+    #[arg(long, env = "GOPAY_SIMULATOR_LOG", value_enum, default_value_t = LogFormat::Text)]
+    pub log: LogFormat,
+
+    /// strict: JSON whose non-ASCII text is \u-escaped is refused with 403, as GoPay's
+    /// firewall does; off: such JSON is accepted (for clients that escape, until fixed).
+    #[arg(
+        long,
+        env = "GOPAY_SIMULATOR_FIREWALL",
+        value_enum,
+        default_value_t = FirewallMode::Strict
+    )]
+    pub firewall: FirewallMode,
+}
+
+/// The values of `--firewall`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FirewallMode {
+    /// GoPay's firewall: `\u`-escaped non-ASCII JSON is refused with 403.
+    Strict,
+    /// `\u`-escaped non-ASCII JSON is accepted.
+    Off,
+}
+
+impl From<FirewallMode> for Firewall {
+    fn from(mode: FirewallMode) -> Firewall {
+        match mode {
+            FirewallMode::Strict => Firewall::Strict,
+            FirewallMode::Off => Firewall::Off,
+        }
+    }
+}
+
+impl Args {
+    /// The simulator these flags describe; its `start` checks them.
+    pub fn builder(&self) -> SimulatorBuilder {
+        let mut builder = Simulator::builder()
+            .bind(self.bind)
+            .port(self.port)
+            .goid(self.goid)
+            .client_id(self.client_id.clone())
+            .client_secret(self.client_secret.clone())
+            .token_lifetime(Duration::from_secs(self.token_lifetime))
+            .notify_hosts(self.notify_hosts.clone())
+            .firewall(self.firewall.into());
+        if let Some(url) = &self.public_url {
+            builder = builder.public_url(url.clone());
+        }
+        builder
+    }
+}

@@ -1,0 +1,10 @@
+//! What the simulated gateway holds: payments and cards ([`store`]), the ids it hands out,
+//! its test clock, the queued faults, and [`shared`], the part every server thread and the
+//! [`Simulator`](crate::Simulator) handle share.
+
+pub(crate) mod clock;
+pub(crate) mod faults;
+pub(crate) mod ids;
+pub(crate) mod random;
+pub(crate) mod shared;
+pub(crate) mod store;

@@ -1,0 +1,115 @@
+//! The state every HTTP worker and the [`Simulator`](crate::Simulator) handle share; each part
+//! behind its own mutex, none held across I/O.
+
+use std::sync::atomic::AtomicUsize;
+use std::time::{Duration, Instant};
+
+use parking_lot::{Condvar, Mutex};
+use tokio::runtime::RuntimeFlavor;
+
+use crate::control::origin::OwnOrigins;
+use crate::gateway::api::firewall::Firewall;
+use crate::gateway::auth::Tokens;
+use crate::gateway::create::Context;
+use crate::gateway::notify::Notifier;
+use crate::page::PageTokens;
+use crate::server::record::Log;
+use crate::state::faults::Faults;
+use crate::state::random::Random;
+use crate::state::store::Store;
+
+/// Fixed settings of one simulator.
+pub(crate) struct Settings {
+    pub(crate) goid: u64,
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
+    /// Whole seconds, at least one.
+    pub(crate) token_lifetime: Duration,
+    /// The public origin without a trailing `/`, by default `http://127.0.0.1:PORT`.
+    pub(crate) origin: String,
+    /// Hosts notifications may be sent to besides loopback ones.
+    pub(crate) notify_hosts: Vec<String>,
+    /// The browser origins allowed to change state through the control API.
+    pub(crate) own_origins: OwnOrigins,
+    /// Whether `\u`-escaped non-ASCII JSON is refused as GoPay's firewall does.
+    pub(crate) firewall: Firewall,
+}
+
+pub(crate) struct Shared {
+    pub(crate) settings: Settings,
+    pub(crate) store: Mutex<Store>,
+    pub(crate) tokens: Mutex<Tokens>,
+    pub(crate) faults: Mutex<Faults>,
+    pub(crate) log: Mutex<Log>,
+    /// The one-time tokens of the customer page's forms.
+    pub(crate) page_tokens: Mutex<PageTokens>,
+    pub(crate) token_requests: AtomicUsize,
+    pub(crate) random: Random,
+    pub(crate) notifier: Notifier,
+    stopping: Mutex<bool>,
+    stop_signal: Condvar,
+}
+
+impl Shared {
+    pub(crate) fn new(settings: Settings, notifier: Notifier) -> Shared {
+        Shared {
+            settings,
+            store: Mutex::new(Store::new()),
+            tokens: Mutex::new(Tokens::default()),
+            faults: Mutex::new(Faults::default()),
+            log: Mutex::new(Log::default()),
+            page_tokens: Mutex::new(PageTokens::default()),
+            token_requests: AtomicUsize::new(0),
+            random: Random::new(),
+            notifier,
+            stopping: Mutex::new(false),
+            stop_signal: Condvar::new(),
+        }
+    }
+
+    /// What creating a payment needs.
+    pub(crate) fn context(&self) -> Context<'_> {
+        Context {
+            origin: &self.settings.origin,
+            random: &self.random,
+        }
+    }
+
+    /// Sleeps `delay`, or less when the simulator stops meanwhile. On the server's runtime
+    /// the thread first hands its other connections to another thread, so that only this
+    /// request waits.
+    pub(crate) fn pause(&self, delay: Duration) {
+        let on_workers = tokio::runtime::Handle::try_current()
+            .is_ok_and(|runtime| runtime.runtime_flavor() == RuntimeFlavor::MultiThread);
+        if on_workers {
+            tokio::task::block_in_place(|| self.sleep(delay));
+        } else {
+            self.sleep(delay);
+        }
+    }
+
+    fn sleep(&self, delay: Duration) {
+        let deadline = Instant::now().checked_add(delay);
+        let mut stopping = self.stopping.lock();
+        while !*stopping {
+            match deadline {
+                Some(deadline) => {
+                    if self
+                        .stop_signal
+                        .wait_until(&mut stopping, deadline)
+                        .timed_out()
+                    {
+                        return;
+                    }
+                }
+                None => self.stop_signal.wait(&mut stopping),
+            }
+        }
+    }
+
+    /// Marks the simulator as stopping and cuts every pause short.
+    pub(crate) fn stop(&self) {
+        *self.stopping.lock() = true;
+        self.stop_signal.notify_all();
+    }
+}

@@ -1,0 +1,19 @@
+//! The simulator's integration tests, one binary: each module is what used to be a test file
+//! of its own. The Python shop in `cross_language/` runs against the binary from outside.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod binary;
+mod browser;
+mod content_types;
+mod control_api;
+mod cross_origin;
+mod customer_page;
+mod keep_alive;
+mod request_log;
+mod simulator_concurrency;
+mod simulator_faults;
+mod simulator_flows;
+mod slow_clients;
+mod wire_reading;
