@@ -138,6 +138,7 @@ pub enum Error {
     ///   may be tried again later. A POST or DELETE may still have been carried out:
     ///   [`outcome_unknown`](Error::outcome_unknown) is true, and the operation's
     ///   documentation says how to find out before repeating it.
+    #[non_exhaustive]
     Api {
         /// The HTTP status GoPay answered with (4xx or 5xx).
         status: u16,
@@ -146,6 +147,7 @@ pub enum Error {
     },
     /// Authentication failed: the token endpoint refused the credentials or the scope, or
     /// the API refused a freshly obtained token. Check the client id, secret and scope.
+    #[non_exhaustive]
     Auth {
         /// The HTTP status, when a server answered.
         status: Option<u16>,
@@ -162,6 +164,7 @@ pub enum Error {
     /// before sending), `true` when it may have reached GoPay. Then GoPay may have carried it
     /// out ([`outcome_unknown`](Error::outcome_unknown)): for a POST, find out as the
     /// operation's documentation says before you repeat it.
+    #[non_exhaustive]
     Transport {
         /// What failed, in one line.
         message: String,
@@ -173,6 +176,7 @@ pub enum Error {
         source: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
     },
     /// The response could not be decoded into the expected type.
+    #[non_exhaustive]
     Decode {
         /// The HTTP status of the response.
         status: u16,
@@ -182,6 +186,7 @@ pub enum Error {
         snippet: String,
     },
     /// The input was refused before anything was sent.
+    #[non_exhaustive]
     InvalidInput {
         /// The field (or parameter) that was wrong.
         field: &'static str,
@@ -193,6 +198,7 @@ pub enum Error {
     /// [`Config::from_env`](crate::Config::from_env), or shown wrong by the gateway itself
     /// (the token endpoint answered a 404, a redirect or a web page: the gateway URL does not
     /// lead to GoPay's API, so the credentials were never checked).
+    #[non_exhaustive]
     Config {
         /// What is wrong with it.
         message: String,

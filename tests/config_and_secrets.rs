@@ -252,6 +252,7 @@ fn control_characters_are_refused_before_anything_is_sent() {
             Error::InvalidInput {
                 field: got,
                 message,
+                ..
             } => {
                 assert_eq!(got, field, "{message}");
                 assert!(message.contains("control character"), "{message}");

@@ -54,7 +54,7 @@ pub fn client(cli: &Cli) -> Result<Client, Failure> {
 /// one becomes the same refusal with the URL shown as [`shown_gateway_url`] shows it.
 fn without_the_gateway_url(error: Error, url: &str) -> Failure {
     let reason = match &error {
-        Error::Config { message } => message.strip_prefix("gateway URL ").map(|quoted| {
+        Error::Config { message, .. } => message.strip_prefix("gateway URL ").map(|quoted| {
             // The reason follows the quoted URL, `gateway URL "…" must use https`, or the
             // placeholder of a value that is no URL, `gateway URL (… not shown) has no scheme`.
             after_quoted(quoted)

@@ -99,13 +99,19 @@ impl Failure {
     }
 }
 
+/// The `"kind"` of a failure of the client's `kind`: its name, except that a transport
+/// failure that ran out of time is `"timeout"` (a C caller waits and tries again after a
+/// timeout, not after other failures).
+pub(crate) fn kind_name(kind: ErrorKind, timeout: bool) -> &'static str {
+    match kind {
+        ErrorKind::Transport if timeout => "timeout",
+        kind => kind.as_str(),
+    }
+}
+
 impl From<Error> for Failure {
     fn from(error: Error) -> Failure {
-        let kind = match error.kind() {
-            // A C caller waits and tries again after a timeout, not after other failures.
-            ErrorKind::Transport if error.is_timeout() => "timeout",
-            kind => kind.as_str(),
-        };
+        let kind = kind_name(error.kind(), error.is_timeout());
         Failure {
             kind,
             message: error.to_string(),

@@ -7,7 +7,6 @@ use std::ptr;
 use serde_json::{json, Value};
 
 use super::*;
-use gopay::ApiErrorDetail;
 use gopay::Error;
 
 const SECRET: &str = "SeCrEt-ffi-7Hq2";
@@ -311,96 +310,33 @@ fn an_unreachable_gateway_is_a_transport_error() {
 }
 
 #[test]
-fn crate_errors_map_to_kinds_with_status_and_details() {
-    let detail = ApiErrorDetail {
-        scope: Some("G".into()),
-        error_code: 303,
-        error_name: Some("PAYMENT_WRONG_STATE".into()),
-        message: Some("Wrong state".into()),
-        ..Default::default()
-    };
+fn kinds_are_the_clients_with_timeouts_apart() {
+    use gopay::ErrorKind;
     let cases = [
-        (
-            Error::Api {
-                status: 409,
-                errors: vec![detail.clone()],
-            },
-            "api",
-            Some(409),
-        ),
-        (
-            Error::Api {
-                status: 401,
-                errors: vec![],
-            },
-            "auth",
-            Some(401),
-        ),
-        (
-            Error::Auth {
-                status: Some(403),
-                errors: vec![],
-                message: "refused".into(),
-            },
-            "auth",
-            Some(403),
-        ),
-        (
-            Error::Transport {
-                message: "refused".into(),
-                timeout: false,
-                request_sent: false,
-                source: None,
-            },
-            "transport",
-            None,
-        ),
-        (
-            Error::Transport {
-                message: "timed out".into(),
-                timeout: true,
-                request_sent: true,
-                source: None,
-            },
-            "timeout",
-            None,
-        ),
-        (
-            Error::Decode {
-                status: 200,
-                message: "expected value".into(),
-                snippet: "<html>".into(),
-            },
-            "decode",
-            Some(200),
-        ),
-        (Error::invalid_input("amount", "bad"), "invalid_input", None),
-        (
-            Error::Config {
-                message: "bad".into(),
-            },
-            "config",
-            None,
-        ),
+        (ErrorKind::Api, false, "api"),
+        (ErrorKind::Auth, false, "auth"),
+        (ErrorKind::Transport, false, "transport"),
+        (ErrorKind::Transport, true, "timeout"),
+        (ErrorKind::Decode, false, "decode"),
+        (ErrorKind::InvalidInput, false, "invalid_input"),
+        (ErrorKind::Config, false, "config"),
     ];
-    for (error, kind, status) in cases {
-        let message = error.to_string();
-        let json = Failure::from(error).to_json();
-        let value = error_of(&json);
-        assert_eq!(value["kind"], kind, "{json}");
-        assert_eq!(value["status"], json!(status), "{json}");
-        assert_eq!(value["message"], message, "{json}");
+    for (kind, timeout, name) in cases {
+        assert_eq!(crate::failure::kind_name(kind, timeout), name, "{kind:?}");
     }
-    let json = Failure::from(Error::Api {
-        status: 409,
-        errors: vec![detail],
-    })
-    .to_json();
-    assert_eq!(
-        error_of(&json)["errors"],
-        json!([{"scope": "G", "error_code": 303, "error_name": "PAYMENT_WRONG_STATE",
-                "message": "Wrong state"}])
-    );
+}
+
+#[test]
+fn an_error_becomes_json_with_its_message_status_and_field() {
+    let error = Error::invalid_input("amount", "bad");
+    let message = error.to_string();
+    let json = Failure::from(error).to_json();
+    let value = error_of(&json);
+    assert_eq!(value["kind"], "invalid_input", "{json}");
+    assert_eq!(value["status"], json!(null), "{json}");
+    assert_eq!(value["message"], message, "{json}");
+    assert_eq!(value["field"], "amount", "{json}");
+    assert_eq!(value["errors"], json!([]), "{json}");
 }
 
 #[test]

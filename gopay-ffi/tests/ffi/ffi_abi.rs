@@ -148,6 +148,10 @@ fn create_pay_status_refund_and_history() {
         !refused["errors"].as_array().unwrap().is_empty(),
         "{refused}"
     );
+    // GoPay's error details, field by field as the client decoded them.
+    let detail = &refused["errors"][0];
+    assert!(detail["error_code"].as_u64().is_some(), "{refused}");
+    assert!(detail["scope"].is_string(), "{refused}");
 
     sim.pay(id).unwrap();
     assert_eq!(client.ok("get_status", json!({"id": id}))["state"], "PAID");
