@@ -1,6 +1,7 @@
 //! The customer page in a real browser: headless Chromium driven over the W3C WebDriver
 //! protocol opens `gw_url`, chooses a method, clicks `#pay` and follows the 303 back to the
-//! shop; and pages of another site that try to drive the control API through the browser.
+//! shop; and pages of another site that try to drive the control API (or the dashboard's
+//! buttons) through the browser.
 //! The driver is `support::browser`.
 
 use crate::support;
@@ -109,33 +110,38 @@ fn another_sites_pages_cannot_pay_through_the_browser_but_the_simulators_own_can
         sim.create_payment(&request).unwrap()
     };
     let (top, framed, own) = (order("XO-1"), order("XO-2"), order("XO-3"));
-    let form = |id: u64| {
+    let dashboard = order("XO-4");
+    let control = |id: u64| format!("/_simulator/payments/{id}/pay");
+    let button = |id: u64| format!("/_simulator/ui/payments/{id}/pay");
+    let form = |path: &str| {
         format!(
-            "<form method='post' enctype='text/plain' action='http://127.0.0.1:{}/_simulator/payments/{id}/pay'></form><script>document.forms[0].submit()</script>",
+            "<form method='post' enctype='text/plain' action='http://127.0.0.1:{}{path}'></form><script>document.forms[0].submit()</script>",
             sim.port()
         )
     };
-    // A plain cross-site form, and one in a sandboxed frame (which sends `Origin: null`).
+    // A plain cross-site form, one in a sandboxed frame (which sends `Origin: null`), and
+    // one copying a dashboard button.
     let framed_page = format!(
         "<iframe sandbox='allow-forms allow-scripts' srcdoc=\"{}\"></iframe>",
-        form(framed.id)
+        form(&control(framed.id))
     );
     let site = Site::start(vec![
-        ("/top".to_owned(), form(top.id)),
+        ("/top".to_owned(), form(&control(top.id))),
         ("/framed".to_owned(), framed_page),
+        ("/dashboard".to_owned(), form(&button(dashboard.id))),
     ]);
     let driver = Driver::start();
     let session = driver.session();
-    for (page, id) in [("/top", top.id), ("/framed", framed.id)] {
+    for (page, id, target) in [
+        ("/top", top.id, control(top.id)),
+        ("/framed", framed.id, control(framed.id)),
+        ("/dashboard", dashboard.id, button(dashboard.id)),
+    ] {
         session.open(&format!("{}{page}", site.url));
         let (path, status) = answered
             .recv_timeout(BROWSER_WAIT)
             .expect("the form was sent");
-        assert_eq!(
-            (path.as_str(), status),
-            (format!("/_simulator/payments/{id}/pay").as_str(), 403),
-            "{page}"
-        );
+        assert_eq!((path, status), (target, 403), "{page}");
         assert_eq!(sim.payment(id).unwrap().state, Some(PaymentState::Created));
     }
 
