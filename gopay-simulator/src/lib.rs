@@ -72,6 +72,9 @@
 //!   PAYMENT_CARD saves a card; the payment's `payer.card_id` and
 //!   `payer.payment_card.card_token` name it, and a later payment with that
 //!   `payer.allowed_card_token` is paid with it.
+//! - **Dashboard**: `/_simulator/` in a browser lists the payments; each payment's page
+//!   shows its notification attempts, refunds, request and exchanges, with buttons for the
+//!   customer's actions and for sending the notification again. Plain HTML, no JavaScript.
 //! - **Threads**: the server speaks HTTP/1.1 with keep-alive on a runtime of its own
 //!   ([`WORKER_THREADS`] threads that read, answer and write; a delay fault hands its
 //!   thread's other connections to another thread); state sits behind mutexes that are never
@@ -92,6 +95,7 @@
 #![deny(missing_docs)]
 
 mod control;
+mod dashboard;
 mod error;
 mod gateway;
 mod page;

@@ -3,7 +3,8 @@
 //! faults, move the test clock, reset. JSON in and out; errors in GoPay's envelope (an
 //! unknown payment 404, an action its state does not allow 409, a state-changing request
 //! from another site's page 403). Each handler calls the same operation ([`ops`]) as the
-//! matching [`Simulator`](crate::Simulator) method.
+//! matching [`Simulator`](crate::Simulator) method. The dashboard's pages share the prefix
+//! and the origin rule ([`crate::dashboard`]).
 
 pub(crate) mod fault_json;
 pub(crate) mod ops;
@@ -45,6 +46,9 @@ pub(crate) fn answer(shared: &Shared, request: &RecordedRequest) -> Reply {
         .filter(|s| !s.is_empty())
         .skip(1)
         .collect();
+    if let Some(reply) = crate::dashboard::answer(shared, request, &segments) {
+        return reply;
+    }
     handle(shared, request, &segments).unwrap_or_else(Refusal::into_reply)
 }
 
@@ -287,7 +291,7 @@ fn advance_clock(shared: &Shared, request: &RecordedRequest) -> Result<Reply, Re
 }
 
 /// A header value as shown in the request log: credentials are replaced, their scheme kept.
-fn shown_header(name: &str, value: &str) -> String {
+pub(crate) fn shown_header(name: &str, value: &str) -> String {
     if name.eq_ignore_ascii_case("authorization")
         || name.eq_ignore_ascii_case("proxy-authorization")
     {

@@ -164,3 +164,25 @@ pub(crate) fn inject(shared: &Shared, faults: impl IntoIterator<Item = Fault>) {
 pub(crate) fn exchanges(shared: &Shared) -> Vec<LoggedExchange> {
     shared.log.lock().exchanges()
 }
+
+/// Sends the notification of the payment's current state again now, as a new entry of the
+/// notification log; refused when the payment has no notification URL or is in a state
+/// GoPay does not notify (CREATED, PAYMENT_METHOD_CHOSEN).
+pub(crate) fn notify_again(shared: &Shared, id: u64) -> Result<(), Denied> {
+    let notice = {
+        let store = shared.store.lock();
+        let record = store.get(id).map_err(|_| Denied::Unknown(id))?;
+        record.notice().ok_or_else(|| {
+            Denied::refused(
+                "state",
+                format!(
+                    "payment {id} has nothing to notify: no notification URL, or {} is not a \
+                     state GoPay notifies",
+                    record.state()
+                ),
+            )
+        })?
+    };
+    shared.notifier.send(vec![notice]);
+    Ok(())
+}

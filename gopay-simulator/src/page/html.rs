@@ -47,11 +47,18 @@ pub(crate) fn escape(text: &str) -> String {
 }
 
 fn document(title: &str, body: &str) -> String {
+    frame(title, "", "<small>simulated gateway</small>", body)
+}
+
+/// A whole page in the gateway's look: `title` (escaped here), the shared style followed by
+/// `style`, a header with GoPay's name and then `header`, and `body` in `<main>`. `style`,
+/// `header` and `body` are HTML the caller has already escaped.
+pub(crate) fn frame(title: &str, style: &str, header: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{}</title><style>{STYLE}</style></head>\
-         <body><main><header><b>GoPay</b><small>simulated gateway</small></header>{body}</main></body></html>\n",
+         <title>{}</title><style>{STYLE}{style}</style></head>\
+         <body><main><header><b>GoPay</b>{header}</header>{body}</main></body></html>\n",
         escape(title)
     )
 }
@@ -72,7 +79,8 @@ fn label(instrument: &PaymentInstrument) -> &str {
     }
 }
 
-fn money(amount: i64, currency: &str) -> String {
+/// `amount` (hundredths) in major units with its currency, escaped.
+pub(crate) fn money(amount: i64, currency: &str) -> String {
     format!("{} {}", major_units(amount), escape(currency))
 }
 

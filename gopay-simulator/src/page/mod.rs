@@ -16,6 +16,7 @@ use crate::state::shared::Shared;
 use crate::state::store::Record;
 
 pub(crate) use assets::{embed_js, image};
+pub(crate) use html::{escape, frame, money};
 pub(crate) use memory::PageTokens;
 
 /// The path of a page's actions under `gw_url`: `/gw/v3/{key}/act`.

@@ -10,6 +10,8 @@ mod content_types;
 mod control_api;
 mod cross_origin;
 mod customer_page;
+mod dashboard;
+mod dashboard_browser;
 mod keep_alive;
 mod request_log;
 mod simulator_concurrency;
