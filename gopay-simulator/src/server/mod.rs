@@ -327,7 +327,9 @@ impl Service {
             });
         }
         admitted.waiting();
-        Ok(response(reply))
+        let route = recorded.route();
+        let own_pages = route == CONTROL_ROOT || route.starts_with(&format!("{CONTROL_ROOT}/"));
+        Ok(response(reply, own_pages))
     }
 }
 
@@ -362,7 +364,14 @@ fn exchange(shared: &Shared, recorded: &Arc<RecordedRequest>, refusal: Option<Re
     }
 }
 
-fn response(reply: Reply) -> Response<Full<Bytes>> {
+/// Where the control API and the dashboard live: pages no other site may frame.
+const CONTROL_ROOT: &str = "/_simulator";
+
+/// `reply` as hyper's response. `unframeable` (the control API and the dashboard) forbids
+/// other pages to frame it: a foreign page could otherwise show the dashboard in a frame and
+/// trick a click on one of its buttons, which would then carry the simulator's own origin.
+/// The customer page stays frameable: GoPay's inline gateway frames it.
+fn response(reply: Reply, unframeable: bool) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(reply.body)));
     *response.status_mut() =
         StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -378,6 +387,13 @@ fn response(reply: Reply) -> Response<Full<Bytes>> {
         if let Ok(value) = HeaderValue::from_str(location) {
             headers.insert(LOCATION, value);
         }
+    }
+    if unframeable {
+        headers.insert(
+            "content-security-policy",
+            HeaderValue::from_static("frame-ancestors 'none'"),
+        );
+        headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     }
     response
 }

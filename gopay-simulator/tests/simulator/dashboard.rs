@@ -342,3 +342,28 @@ fn shop_and_client_text_is_shown_as_text() {
     assert!(seeded.contains("class=\"state &lt;script&gt;"), "{seeded}");
     assert!(log.contains("text/&lt;i&gt;"));
 }
+
+#[test]
+fn no_other_page_may_frame_the_dashboard_but_the_customer_page_stays_frameable() {
+    let sim = Simulator::start().unwrap();
+    let client = Client::new(sim.config()).unwrap();
+    let payment = client.create_payment(&order("frame-1", 100)).unwrap();
+    // A foreign page that framed the dashboard could trick a click on its buttons.
+    for path in [
+        "/_simulator",
+        "/_simulator/",
+        &format!("/_simulator/ui/payments/{}", payment.id),
+    ] {
+        let answer = get(&sim, path);
+        assert_eq!(answer.status, 200, "{path}");
+        assert_eq!(
+            answer.security_policy.as_deref(),
+            Some("frame-ancestors 'none'"),
+            "{path}"
+        );
+    }
+    // GoPay's inline gateway shows the customer page in a frame on the shop's site.
+    let page = send("GET", payment.gw_url.as_deref().unwrap(), &[], b"");
+    assert_eq!(page.status, 200);
+    assert_eq!(page.security_policy, None);
+}

@@ -3,11 +3,13 @@
 
 use super::shop::WAIT;
 
-/// One answer: status, `Content-Type`, `Location`, body.
+/// One answer: status, `Content-Type`, `Location`, the framing rule, body.
 pub struct Answer {
     pub status: u16,
     pub content_type: String,
     pub location: Option<String>,
+    /// `Content-Security-Policy`, when sent.
+    pub security_policy: Option<String>,
     pub body: String,
 }
 
@@ -42,10 +44,12 @@ pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> A
     };
     let content_type = header("content-type").unwrap_or_default();
     let location = header("location");
+    let security_policy = header("content-security-policy");
     Answer {
         status: response.status().as_u16(),
         content_type,
         location,
+        security_policy,
         body: response.body_mut().read_to_string().expect("a text body"),
     }
 }
