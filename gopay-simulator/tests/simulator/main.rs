@@ -11,6 +11,7 @@ mod control_api;
 mod cross_origin;
 mod customer_page;
 mod keep_alive;
+mod notifications;
 mod request_log;
 mod simulator_concurrency;
 mod simulator_faults;
