@@ -96,30 +96,33 @@ mod tests {
         );
 
         // A shop that reads the request and hangs up without answering.
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}/n", listener.local_addr().unwrap());
-        let shop = std::thread::spawn(move || {
-            let (mut socket, _) = listener.accept().unwrap();
-            let mut head = [0u8; 1024];
-            let _ = socket.read(&mut head);
-        });
-        let closed = attempt(&agent, &url);
-        shop.join().unwrap();
+        let closed = attempt(&agent, &one_connection(b""));
         assert_eq!(closed.status, None);
         assert_eq!(closed.error.as_deref(), Some("closed without an answer"));
 
         // A shop that answers something other than HTTP.
+        let garbled = attempt(&agent, &one_connection(b"SSH-2.0-OpenSSH\r\n\r\n"));
+        assert_eq!(garbled.status, None);
+        assert_eq!(garbled.error.as_deref(), Some("not an HTTP answer"));
+
+        // A shop that takes the connection (the kernel's backlog does) and never answers.
+        let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/n", silent.local_addr().unwrap());
+        let timeout = attempt(&agent, &url);
+        assert_eq!(timeout.error.as_deref(), Some("timeout"));
+        assert!(timeout.took >= ATTEMPT_TIMEOUT, "{:?}", timeout.took);
+    }
+
+    /// A URL whose server takes one connection, reads the request, writes `reply` and closes.
+    fn one_connection(reply: &'static [u8]) -> String {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/n", listener.local_addr().unwrap());
-        let shop = std::thread::spawn(move || {
+        std::thread::spawn(move || {
             let (mut socket, _) = listener.accept().unwrap();
             let mut head = [0u8; 1024];
             let _ = socket.read(&mut head);
-            let _ = socket.write_all(b"SSH-2.0-OpenSSH\r\n\r\n");
+            let _ = socket.write_all(reply);
         });
-        let garbled = attempt(&agent, &url);
-        shop.join().unwrap();
-        assert_eq!(garbled.status, None);
-        assert!(garbled.error.is_some());
+        url
     }
 }
