@@ -64,10 +64,16 @@
 //!   date after today.
 //! - **Notifications**: every state change except to CREATED and PAYMENT_METHOD_CHOSEN (and
 //!   every refund) sends `GET {notification_url}?id={payment id}` from a background thread,
-//!   retried every [retry delay](SimulatorBuilder::notification_retry_delay) until answered
-//!   `200`, at most [`notification_attempts`](SimulatorBuilder::notification_attempts) times.
+//!   repeated until answered `200`, at most
+//!   [`notification_attempts`](SimulatorBuilder::notification_attempts) times, on a growing
+//!   schedule: the first pause is the [retry delay](SimulatorBuilder::notification_retry_delay)
+//!   (50 ms), each next one twice as long, at most four hours (so twenty attempts span about
+//!   seven hours); [`advance_clock`](Simulator::advance_clock) moves it as real time does.
 //!   Only loopback hosts and the [notification hosts](SimulatorBuilder::notify_hosts) are
-//!   called; a notification to any other host is logged, never sent (see [`Notification`]).
+//!   called; a notification to any other host is recorded, never sent. Every notification and
+//!   each attempt (when, the shop's status or why there was none, how long) is kept
+//!   ([`notifications`](Simulator::notifications)), and [`notify`](Simulator::notify) sends a
+//!   payment's notification again.
 //! - **Cards**: a payment created with `payer.request_card_token: true` and paid by
 //!   PAYMENT_CARD saves a card; the payment's `payer.card_id` and
 //!   `payer.payment_card.card_token` name it, and a later payment with that
@@ -110,7 +116,7 @@ use std::time::Duration;
 
 pub use error::Error;
 pub use gateway::api::firewall::Firewall;
-pub use gateway::notify::Notification;
+pub use gateway::notify::{Notification, NotificationAttempt};
 pub use server::exchange::Exchange;
 pub use server::record::{
     RecordedRequest, MAX_RECORDED_BODY, MAX_RECORDED_BYTES, MAX_RECORDED_REQUESTS,
@@ -144,8 +150,9 @@ pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(1800);
 /// another (GoPay's 20).
 pub const DEFAULT_NOTIFICATION_ATTEMPTS: u32 = 20;
 
-/// Pause between notification attempts unless
-/// [`SimulatorBuilder::notification_retry_delay`] sets another (short, so tests stay fast).
+/// The first pause between notification attempts unless
+/// [`SimulatorBuilder::notification_retry_delay`] sets another (short, so tests stay fast;
+/// later pauses grow from it).
 pub const DEFAULT_NOTIFICATION_RETRY_DELAY: Duration = Duration::from_millis(50);
 
 /// The longest [head timeout](SimulatorBuilder::head_timeout): a day.
@@ -304,8 +311,12 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Pause between two attempts of a notification that was not answered `200`. Defaults
-    /// to [`DEFAULT_NOTIFICATION_RETRY_DELAY`] (50 ms).
+    /// The pause after a notification's first attempt that was not answered `200`; each
+    /// later pause is twice the one before, at most four hours (or `delay`, if longer).
+    /// Defaults to [`DEFAULT_NOTIFICATION_RETRY_DELAY`] (50 ms: 50 ms, 100 ms, 200 ms, …,
+    /// 3.6 h; twenty attempts span about seven hours). A minute paces them like a production
+    /// gateway (1 min, 2 min, … 4 h; about two days), for tests that move the schedule with
+    /// [`Simulator::advance_clock`].
     pub fn notification_retry_delay(mut self, delay: Duration) -> SimulatorBuilder {
         self.notification_retry_delay = delay;
         self
@@ -386,12 +397,12 @@ impl SimulatorBuilder {
             Error::start(format!("the simulator could not listen on {requested}"), e)
         })?;
         let addr = listener.local_addr().map_err(thread_error)?;
-        let notifier = gateway::notify::Notifier::start(
-            self.notification_attempts,
-            self.notification_retry_delay,
-            &self.notify_hosts,
-        )
-        .map_err(thread_error)?;
+        let pacing = gateway::notify::Pacing {
+            max_attempts: self.notification_attempts,
+            retry_delay: self.notification_retry_delay,
+        };
+        let notifier =
+            gateway::notify::Notifier::start(pacing, &self.notify_hosts).map_err(thread_error)?;
         let origin = public_url.unwrap_or_else(|| format!("http://{addr}"));
         let settings = Settings {
             goid: self.goid,
@@ -682,9 +693,57 @@ impl Simulator {
         self.shared.log.lock().clear();
     }
 
-    /// Every notification so far, oldest first, with its delivery progress.
+    /// Every notification so far, oldest first, with every attempt to deliver it.
+    /// (`GET /_simulator/notifications` answers the same as JSON.)
     pub fn notifications(&self) -> Vec<Notification> {
-        self.shared.notifier.log()
+        let all = ops::notifications(&self.shared, None);
+        all.unwrap_or_default()
+            .iter()
+            .map(Notification::from)
+            .collect()
+    }
+
+    /// The notifications of payment `id`, oldest first. (`GET
+    /// /_simulator/payments/{id}/notifications` answers the same as JSON.)
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Refused`] (field `id`) for an unknown payment.
+    pub fn payment_notifications(&self, id: u64) -> Result<Vec<Notification>, Error> {
+        ops::notifications(&self.shared, Some(id))
+            .map(|records| records.iter().map(Notification::from).collect())
+            .map_err(Denied::into_error)
+    }
+
+    /// Sends payment `id`'s notification again, now, as a new notification of its current
+    /// state, and returns it after its first attempt (at most 3 s); retries follow as for
+    /// any notification. (`POST /_simulator/payments/{id}/notify` does the same over HTTP.)
+    ///
+    /// ```
+    /// use gopay::{Currency, Item, PaymentRequest};
+    /// use gopay_simulator::Simulator;
+    ///
+    /// let sim = Simulator::start()?;
+    /// let order = PaymentRequest::new(100, Currency::Czk, "o-1")
+    ///     .item(Item::new("Tea", 100))
+    ///     .callback("https://shop.example/return", "https://shop.example/notify");
+    /// let id = sim.create_payment(&order)?.id;
+    /// sim.pay(id)?;
+    /// let again = sim.notify(id)?;
+    /// // shop.example is not a host the simulator calls: recorded, not sent.
+    /// assert_eq!((again.id, again.sent, again.attempts), (2, false, 0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Refused`] for an unknown payment (`id`), one whose state GoPay does not
+    /// notify (CREATED, PAYMENT_METHOD_CHOSEN: `state`), or one without a notification URL
+    /// (`notification_url`).
+    pub fn notify(&self, id: u64) -> Result<Notification, Error> {
+        ops::notify(&self.shared, id)
+            .map(|record| Notification::from(&record))
+            .map_err(Denied::into_error)
     }
 
     /// Waits until every notification so far is [`finished`](Notification::finished)
@@ -717,17 +776,18 @@ impl Simulator {
     /// time; more counts as that), as if that much time passed: access tokens expire once
     /// their lifetime has passed on this clock, and payments still waiting for the customer
     /// [`PAYMENT_TIMEOUT`] after their creation become TIMEOUTED (`sub_state` `_5024`) and
-    /// notify. Returns the ids of the payments that timed out, in id order.
+    /// notify. Notification attempts fall due as if that time passed; this returns once the
+    /// attempts due by then are made (each at most 3 s, all at most 30 s), so a test sees
+    /// them at once. Returns the ids of the payments that timed out, in id order.
     /// (`POST /_simulator/clock/advance` does the same over HTTP.)
     pub fn advance_clock(&self, by: Duration) -> Vec<u64> {
         ops::advance_clock(&self.shared, by)
     }
 
     /// Forgets payments, cards, access tokens, recorded requests (and the
-    /// [token request count](Simulator::token_requests)), faults and the test clock: ids
-    /// start again from the first. Notifications already sent stay in
-    /// [`notifications`](Simulator::notifications). (`POST /_simulator/reset` does the same
-    /// over HTTP.)
+    /// [token request count](Simulator::token_requests)), faults, notifications (pending
+    /// attempts are dropped) and the test clock: ids start again from the first.
+    /// (`POST /_simulator/reset` does the same over HTTP.)
     pub fn reset(&self) {
         ops::reset(&self.shared);
     }

@@ -1,12 +1,13 @@
 //! The control API under `/_simulator/`: what a test of any language does to the simulator
-//! over HTTP — play the customer, seed and inspect payments, read the request log, inject
-//! faults, move the test clock, reset. JSON in and out; errors in GoPay's envelope (an
+//! over HTTP — play the customer, seed and inspect payments, see and resend notifications,
+//! read the request log, inject faults, move the test clock, reset. JSON in and out; errors in GoPay's envelope (an
 //! unknown payment 404, an action its state does not allow 409, a state-changing request
 //! from another site's page 403). Each handler calls the same operation ([`ops`]) as the
 //! matching [`Simulator`](crate::Simulator) method. The dashboard's pages share the prefix
 //! and the origin rule ([`crate::dashboard`]).
 
 pub(crate) mod fault_json;
+pub(crate) mod notifications;
 pub(crate) mod ops;
 pub(crate) mod origin;
 
@@ -57,6 +58,11 @@ fn handle(shared: &Shared, request: &RecordedRequest, segments: &[&str]) -> Resu
         ("GET", ["payments"]) => Ok(list_payments(shared)),
         ("POST", ["payments"]) => seed_payment(shared, request),
         ("GET", ["payments", id]) => show_payment(shared, id),
+        ("GET", ["payments", id, "notifications"]) => {
+            notifications::list(shared, Some(payment_id(id)?))
+        }
+        ("POST", ["payments", id, "notify"]) => notifications::resend(shared, payment_id(id)?),
+        ("GET", ["notifications"]) => notifications::list(shared, None),
         ("POST", ["payments", id, action]) => customer_action(shared, request, id, action),
         ("POST", ["cards"]) => seed_card(shared, request),
         ("GET", ["requests"]) => Ok(Reply::ok(
@@ -219,7 +225,7 @@ fn customer_action(
             return Err(Refusal::global(
                 404,
                 INVALID_REQUEST,
-                "no such customer action (pay, authorize, cancel, expire, recur)",
+                "no such payment action (pay, authorize, cancel, expire, recur, notify)",
             ))
         }
     };

@@ -9,6 +9,7 @@ use gopay::{Card, Currency, Payment, PaymentState};
 
 use crate::gateway::auth::Tokens;
 use crate::gateway::customer::{self, Choice, Denied};
+use crate::gateway::notify::NotificationRecord;
 use crate::gateway::recurring;
 use crate::page::PageTokens;
 use crate::server::record::LoggedExchange;
@@ -75,11 +76,13 @@ pub(crate) fn recur(shared: &Shared, id: u64) -> Result<Payment, Denied> {
 }
 
 /// Moves the test clock `by` forward (at most [`MAX_CLOCK_STEP`]): tokens come closer to
-/// their expiry and payments whose time runs out become TIMEOUTED and notify. Returns the
-/// ids of those payments.
+/// their expiry, payments whose time runs out become TIMEOUTED and notify, and notification
+/// attempts fall due; returns once the attempts due by then are made. Returns the ids of
+/// those payments.
 pub(crate) fn advance_clock(shared: &Shared, by: Duration) -> Vec<u64> {
     let by = by.min(MAX_CLOCK_STEP);
     shared.tokens.lock().advance_clock(by);
+    shared.notifier.advance_clock(by);
     let (timed_out, notices) = {
         let mut store = shared.store.lock();
         let mut notices = Vec::new();
@@ -94,13 +97,15 @@ pub(crate) fn advance_clock(shared: &Shared, by: Duration) -> Vec<u64> {
         (timed_out, notices)
     };
     shared.notifier.send(notices);
+    shared.notifier.wait_due();
     timed_out
 }
 
-/// Forgets payments, cards, tokens, recorded requests, faults and the test clock; ids
-/// start again from the first. Notifications already sent stay in their log.
+/// Forgets payments, cards, tokens, recorded requests, faults, notifications and the test
+/// clock; ids start again from the first.
 pub(crate) fn reset(shared: &Shared) {
     *shared.store.lock() = Store::new();
+    shared.notifier.reset();
     *shared.tokens.lock() = Tokens::default();
     shared.faults.lock().clear();
     shared.log.lock().clear();
@@ -165,24 +170,46 @@ pub(crate) fn exchanges(shared: &Shared) -> Vec<LoggedExchange> {
     shared.log.lock().exchanges()
 }
 
-/// Sends the notification of the payment's current state again now, as a new entry of the
-/// notification log; refused when the payment has no notification URL or is in a state
-/// GoPay does not notify (CREATED, PAYMENT_METHOD_CHOSEN).
-pub(crate) fn notify_again(shared: &Shared, id: u64) -> Result<(), Denied> {
+/// Every notification, oldest first; with `payment`, only that payment's (refused when the
+/// gateway holds no such payment).
+pub(crate) fn notifications(
+    shared: &Shared,
+    payment: Option<u64>,
+) -> Result<Vec<NotificationRecord>, Denied> {
+    match payment {
+        None => Ok(shared.notifier.log()),
+        Some(id) => {
+            shared
+                .store
+                .lock()
+                .get(id)
+                .map_err(|_| Denied::Unknown(id))?;
+            Ok(shared.notifier.of_payment(id))
+        }
+    }
+}
+
+/// Sends payment `id`'s notification again now, as a new notification of its current
+/// state; returns it after its first attempt.
+pub(crate) fn notify(shared: &Shared, id: u64) -> Result<NotificationRecord, Denied> {
     let notice = {
         let store = shared.store.lock();
         let record = store.get(id).map_err(|_| Denied::Unknown(id))?;
+        if record.notification_url.is_none() {
+            return Err(Denied::refused(
+                "notification_url",
+                format!("payment {id} has no notification URL to notify"),
+            ));
+        }
         record.notice().ok_or_else(|| {
             Denied::refused(
                 "state",
                 format!(
-                    "payment {id} has nothing to notify: no notification URL, or {} is not a \
-                     state GoPay notifies",
+                    "payment {id} is {}: GoPay sends no notification for that state",
                     record.state()
                 ),
             )
         })?
     };
-    shared.notifier.send(vec![notice]);
-    Ok(())
+    Ok(shared.notifier.send_now(&notice))
 }

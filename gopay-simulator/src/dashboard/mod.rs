@@ -68,7 +68,7 @@ impl Action {
             Action::Authorize => ops::pay(shared, id, &card, true).map(drop),
             Action::Cancel => ops::cancel(shared, id).map(drop),
             Action::Expire => ops::expire(shared, id).map(drop),
-            Action::Notify => ops::notify_again(shared, id),
+            Action::Notify => ops::notify(shared, id).map(drop),
         }
     }
 }

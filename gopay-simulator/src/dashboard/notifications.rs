@@ -1,10 +1,11 @@
-//! The notifications as the dashboard shows them. [`shown`] is the one place that reads the
-//! notification log: the pages render only [`Shown`] and [`Attempt`], so a richer log
-//! (a record per attempt) changes this file alone.
+//! The notifications as the dashboard shows them: [`shown`] reads the notification log
+//! through the control API's own list, and the pages render only [`Shown`] and [`Attempt`].
 
 use gopay::PaymentState;
 
-use crate::gateway::notify::Notification;
+use crate::control::ops;
+use crate::gateway::notify::NotificationRecord;
+use crate::state::clock::rfc3339;
 use crate::state::shared::Shared;
 
 /// One notification.
@@ -17,6 +18,8 @@ pub(super) struct Shown {
     pub(super) delivered: bool,
     /// No attempt will follow.
     pub(super) finished: bool,
+    /// `false` when its host is not one the simulator calls.
+    pub(super) sent: bool,
     /// Oldest first.
     pub(super) attempts: Vec<Attempt>,
 }
@@ -35,7 +38,7 @@ pub(super) struct Attempt {
 impl Shown {
     /// Whether it was never sent: its host is not one the simulator calls.
     pub(super) fn unsent(&self) -> bool {
-        self.finished && self.attempts.is_empty()
+        !self.sent
     }
 
     /// Its outcome in a word or two (a notification to a host the simulator does not call
@@ -55,38 +58,34 @@ impl Shown {
     }
 }
 
-/// Every notification, oldest first.
+/// Every notification, oldest first (the one list the control API also answers).
 pub(super) fn shown(shared: &Shared) -> Vec<Shown> {
-    shared.notifier.log().into_iter().map(from_log).collect()
+    ops::notifications(shared, None)
+        .unwrap_or_default()
+        .into_iter()
+        .map(from_log)
+        .collect()
 }
 
-/// The log keeps, per notification, a count of attempts and the last attempt's status. The
-/// earlier attempts were retried, so they did not get `200`; what they got is not kept.
-fn from_log(notification: Notification) -> Shown {
-    let count = notification.attempts;
-    let attempts = (1..=count)
-        .map(|number| {
-            let last = number == count;
-            let status = if last { notification.last_status } else { None };
-            let error = match (last, status) {
-                (false, _) => Some("not 200 (the answer is not kept)"),
-                (true, None) => Some("no answer (refused or timed out)"),
-                (true, Some(_)) => None,
-            };
-            Attempt {
-                at: None,
-                status,
-                duration_ms: None,
-                error: error.map(str::to_owned),
-            }
+/// A notification as the log keeps it: every attempt with its time, status and error.
+fn from_log(record: NotificationRecord) -> Shown {
+    let attempts = record
+        .attempts
+        .iter()
+        .map(|attempt| Attempt {
+            at: Some(rfc3339(attempt.at())),
+            status: attempt.status,
+            duration_ms: Some(attempt.duration_ms),
+            error: attempt.error.clone(),
         })
         .collect();
     Shown {
-        payment_id: notification.payment_id,
-        url: notification.url,
-        state: notification.state,
-        delivered: notification.delivered,
-        finished: notification.finished,
+        payment_id: record.payment_id,
+        url: record.url,
+        state: record.payment_state,
+        delivered: record.delivered,
+        finished: record.finished,
+        sent: record.sent,
         attempts,
     }
 }

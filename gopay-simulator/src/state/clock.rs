@@ -60,11 +60,21 @@ impl fmt::Display for Date {
 
 /// `time` as GoPay writes timestamps, in UTC: `2025-03-04T09:15:22.481+0000`.
 pub(crate) fn timestamp(time: SystemTime) -> String {
+    written(time, "+0000")
+}
+
+/// `time` in RFC 3339, in UTC with milliseconds: `2025-03-04T09:15:22.481Z`.
+pub(crate) fn rfc3339(time: SystemTime) -> String {
+    written(time, "Z")
+}
+
+/// `time` in UTC to the millisecond, followed by `zone`.
+fn written(time: SystemTime, zone: &str) -> String {
     let (days, millis_of_day) = split(time);
     let date = from_days(days);
     let seconds = millis_of_day / 1000;
     format!(
-        "{date}T{:02}:{:02}:{:02}.{:03}+0000",
+        "{date}T{:02}:{:02}:{:02}.{:03}{zone}",
         seconds / 3600,
         seconds / 60 % 60,
         seconds % 60,
@@ -151,6 +161,7 @@ mod tests {
     fn timestamps_have_gopay_shape() {
         let t = UNIX_EPOCH + Duration::from_millis(1_741_079_722_481);
         assert_eq!(timestamp(t), "2025-03-04T09:15:22.481+0000");
+        assert_eq!(rfc3339(t), "2025-03-04T09:15:22.481Z");
     }
 
     #[test]

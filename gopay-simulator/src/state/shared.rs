@@ -79,13 +79,7 @@ impl Shared {
     /// the thread first hands its other connections to another thread, so that only this
     /// request waits.
     pub(crate) fn pause(&self, delay: Duration) {
-        let on_workers = tokio::runtime::Handle::try_current()
-            .is_ok_and(|runtime| runtime.runtime_flavor() == RuntimeFlavor::MultiThread);
-        if on_workers {
-            tokio::task::block_in_place(|| self.sleep(delay));
-        } else {
-            self.sleep(delay);
-        }
+        off_the_workers(|| self.sleep(delay));
     }
 
     fn sleep(&self, delay: Duration) {
@@ -111,5 +105,17 @@ impl Shared {
     pub(crate) fn stop(&self) {
         *self.stopping.lock() = true;
         self.stop_signal.notify_all();
+    }
+}
+
+/// Runs `wait`, which blocks: on the server's runtime, the thread first hands its other
+/// connections to another thread, so that only the request that waits waits.
+pub(crate) fn off_the_workers<T>(wait: impl FnOnce() -> T) -> T {
+    let on_workers = tokio::runtime::Handle::try_current()
+        .is_ok_and(|runtime| runtime.runtime_flavor() == RuntimeFlavor::MultiThread);
+    if on_workers {
+        tokio::task::block_in_place(wait)
+    } else {
+        wait()
     }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A shop written in Python, with nothing but the standard library, against the standalone
 gopay-simulator binary: token, create, the customer pays (control API), notification
-received, status, partial refund, refund history. What a PHP, Python or Node shop's CI does.
+received, seen and sent again (control API), status, partial refund, refund history. What a PHP, Python or Node shop's CI does.
 
     python3 shop_flow.py path/to/gopay-simulator
     python3 shop_flow.py gopay-simulator    # the command on PATH, after pip install gopay-simulator
@@ -118,6 +118,26 @@ def run(api, origin):
     except queue.Empty:
         got = None
     check("the notification reaches the shop", got == str(payment_id), got)
+
+    # What the shop's handler answered, as the simulator shows it (moving the clock by 0 s
+    # waits for the attempt under way), and the notification sent again.
+    call("POST", f"{origin}/_simulator/clock/advance", b'{"seconds": 0}',
+         {"Content-Type": "application/json"})
+    status, body = call("GET", f"{origin}/_simulator/payments/{payment_id}/notifications")
+    listed = json.loads(body) if status == 200 else []
+    check("the simulator shows the shop's 200",
+          [[a.get("status") for a in n.get("attempts", [])] for n in listed] == [[200]]
+          and listed[0].get("delivered") and listed[0].get("payment_state") == "PAID",
+          f"{status} {body[:300]!r}")
+    status, body = call("POST", f"{origin}/_simulator/payments/{payment_id}/notify")
+    again = json.loads(body) if status == 200 else {}
+    check("a notification sent again answers with its first attempt",
+          again.get("id") == 2 and again.get("delivered"), f"{status} {body[:300]!r}")
+    try:
+        got = notified.get(timeout=10)
+    except queue.Empty:
+        got = None
+    check("the shop receives it again", got == str(payment_id), got)
 
     status, body = call("GET", f"{api}/payments/payment/{payment_id}", None, auth)
     check("status is PAID", status == 200 and json.loads(body).get("state") == "PAID",

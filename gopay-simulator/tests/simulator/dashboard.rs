@@ -2,6 +2,8 @@
 //! it: the payment list, one payment's page with its request, refunds, notifications and
 //! exchanges, its buttons, the request log, and hostile shop text shown as text.
 
+use std::time::Duration;
+
 use crate::support;
 
 use gopay::{Client, Currency, Item, PaymentRequest, PaymentState};
@@ -301,7 +303,10 @@ fn shop_and_client_text_is_shown_as_text() {
         .callback(format!("https://shop.test/{}", HOSTILE[1]), notify);
     let id = client.create_payment(&request).unwrap().id;
     sim.pay(id).unwrap();
-    assert!(sim.wait_for_notifications(WAIT));
+    // The hostile notification URL can never be called, so it is retried for hours of the
+    // test clock: wait only for its first attempt (made by the time this returns).
+    sim.advance_clock(Duration::ZERO);
+    assert!(sim.notifications().iter().all(|n| n.attempts >= 1));
     // A seeded payment with a hostile state and currency, and a request with hostile
     // headers, path and body.
     let seeded = json!({"id": 77, "order_number": HOSTILE[1], "state": HOSTILE[0],

@@ -13,6 +13,7 @@ mod customer_page;
 mod dashboard;
 mod dashboard_browser;
 mod keep_alive;
+mod notifications;
 mod request_log;
 mod simulator_concurrency;
 mod simulator_faults;
