@@ -4,6 +4,7 @@
 
 pub(crate) mod clock;
 pub(crate) mod faults;
+pub(crate) mod file;
 pub(crate) mod ids;
 pub(crate) mod random;
 pub(crate) mod shared;
