@@ -8,6 +8,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
+use serde::{Deserialize, Serialize};
 
 use gopay::PaymentState;
 
@@ -23,7 +24,7 @@ pub(crate) const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3);
 /// `localhost` and names under it such as `shop.localhost`; never a URL with user info), since
 /// it is meant to stay offline; one for any other host is recorded with
 /// `attempts == 0` and `finished == true`, and never sent.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Notification {
     /// The URL called: the payment's `callback.notification_url` with `id=<payment id>`
@@ -139,8 +140,7 @@ impl Notifier {
             let url = with_id(&notice.notification_url, notice.payment_id);
             // A notification to any other host is not sent; it stays in the log, finished
             // with no attempt, for the test to see.
-            let sendable = self.shared.max_attempts > 0
-                && (is_loopback_url(&url) || is_allowed_url(&url, &self.shared.allowed_hosts));
+            let sendable = self.shared.sendable(&url);
             state.log.push(Notification {
                 url,
                 payment_id: notice.payment_id,
@@ -153,6 +153,28 @@ impl Notifier {
             if sendable {
                 let index = state.log.len() - 1;
                 state.schedule_at(now, index);
+            }
+        }
+        drop(state);
+        self.shared.work.notify_all();
+        self.shared.finished.notify_all();
+    }
+
+    /// Takes over the log of a saved simulator: the notifications not finished then are
+    /// attempted again now (when their host may still be called; else they are finished).
+    pub(crate) fn restore(&self, log: Vec<Notification>) {
+        let mut state = self.shared.state.lock();
+        let now = Instant::now();
+        state.log = log;
+        for index in 0..state.log.len() {
+            let entry = &mut state.log[index];
+            if entry.finished {
+                continue;
+            }
+            if self.shared.sendable(&entry.url) && entry.attempts < self.shared.max_attempts {
+                state.schedule_at(now, index);
+            } else {
+                entry.finished = true;
             }
         }
         drop(state);
@@ -212,6 +234,11 @@ impl State {
 }
 
 impl Inner {
+    /// Whether a notification to `url` is sent at all.
+    fn sendable(&self, url: &str) -> bool {
+        self.max_attempts > 0 && (is_loopback_url(url) || is_allowed_url(url, &self.allowed_hosts))
+    }
+
     fn run(&self) {
         while let Some((index, url)) = self.next_due() {
             let status = self.attempt(&url);
