@@ -76,12 +76,17 @@ impl Seed {
     /// `{"payments": [...], "cards": [...]}`, or an entry is refused (named by its index).
     pub(crate) fn read(path: &Path) -> Result<Seed, Error> {
         let bytes = file::read(path, Links::Follow).map_err(|e| e.into_error("seed", path))?;
-        let written: SeedFile = serde_json::from_slice(&bytes).map_err(|e| {
+        let shape = |why: String| {
             FileError::Format(format!(
-                "is not {{\"payments\": [...], \"cards\": [...]}}: {e}"
+                "is not {{\"payments\": [...], \"cards\": [...]}}{why}"
             ))
             .into_error("seed", path)
-        })?;
+        };
+        if !file::is_object(&bytes) {
+            return Err(shape(String::new()));
+        }
+        let written: SeedFile =
+            serde_json::from_slice(&bytes).map_err(|e| shape(format!(": {e}")))?;
         let mut seed = Seed {
             path: path.to_owned(),
             payments: Vec::with_capacity(written.payments.len()),

@@ -118,6 +118,12 @@ pub(crate) fn read(path: &Path, links: Links) -> Result<Vec<u8>, FileError> {
     Ok(bytes)
 }
 
+/// Whether `bytes` start as a JSON object. (serde also reads a struct from an array, which
+/// neither file is.)
+pub(crate) fn is_object(bytes: &[u8]) -> bool {
+    bytes.trim_ascii_start().first() == Some(&b'{')
+}
+
 #[cfg(unix)]
 fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;

@@ -220,9 +220,8 @@ fn check_version(bytes: &[u8]) -> Result<(), FileError> {
     // Syntax errors name a position, never the text.
     serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
         .map_err(|e| FileError::Format(format!("is not JSON ({e})")))?;
-    // (serde would also read the struct below from an array.)
     let not_an_object = || FileError::Format("is not a JSON object with a \"version\"".into());
-    if bytes.trim_ascii_start().first() != Some(&b'{') {
+    if !file::is_object(bytes) {
         return Err(not_an_object());
     }
     let versioned: Versioned = serde_json::from_slice(bytes).map_err(|_| not_an_object())?;
