@@ -49,3 +49,20 @@ pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> A
         body: response.body_mut().read_to_string().expect("a text body"),
     }
 }
+
+/// `method` to the control API, `{origin}/_simulator{path}`, with `body` as JSON (no body
+/// for `null`) and no `Origin` header, as curl sends it.
+pub fn control(origin: &str, method: &str, path: &str, body: &serde_json::Value) -> Answer {
+    let url = format!("{origin}/_simulator{path}");
+    if body.is_null() {
+        send(method, &url, &[], b"")
+    } else {
+        let body = body.to_string();
+        send(
+            method,
+            &url,
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        )
+    }
+}
