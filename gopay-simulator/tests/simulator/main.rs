@@ -16,4 +16,6 @@ mod simulator_concurrency;
 mod simulator_faults;
 mod simulator_flows;
 mod slow_clients;
+mod state_binary;
+mod state_process;
 mod wire_reading;
