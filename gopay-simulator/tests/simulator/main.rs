@@ -12,6 +12,7 @@ mod cross_origin;
 mod customer_page;
 mod keep_alive;
 mod request_log;
+mod seed_file;
 mod simulator_concurrency;
 mod simulator_faults;
 mod simulator_flows;
