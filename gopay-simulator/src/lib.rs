@@ -78,6 +78,12 @@
 //!   held across I/O, so any number of clients and threads may use one simulator. Dropping
 //!   the [`Simulator`] stops it gracefully (requests in flight are answered, the listener
 //!   closes) and stops the notification senders.
+//! - **Seeds and state**: a [seed file](SimulatorBuilder::seed_file) holds payments and
+//!   cards to start from and to [reset](Simulator::reset) to; a
+//!   [state file](SimulatorBuilder::state_file) keeps payments, cards, tokens,
+//!   notifications, ids and the test clock across restarts, written atomically on
+//!   [`stop`](Simulator::stop), drop and [`save`](Simulator::save). A file that cannot be
+//!   read is an [`Error::File`] at start, never ignored.
 //! - **Safe on a shared network** (`bind` `0.0.0.0`): a request head not complete within the
 //!   [head timeout](SimulatorBuilder::head_timeout) closes its connection, and past the
 //!   [connection limit](SimulatorBuilder::max_connections) the connection that waited
