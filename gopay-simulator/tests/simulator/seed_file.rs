@@ -8,7 +8,7 @@ use gopay::{Client, Currency, Item, PaymentRequest, PaymentState};
 use gopay_simulator::{Error, Simulator};
 use serde_json::{json, Value};
 
-use crate::support::http::control;
+use crate::support::http::{control, held_payments};
 use crate::support::scratch::Scratch;
 
 const WAITING: u64 = 3_000_000_500;
@@ -34,19 +34,6 @@ fn order(number: &str) -> PaymentRequest {
     PaymentRequest::new(700, Currency::Czk, number).item(Item::new("Spoon", 700))
 }
 
-/// `(id, state)` of each payment the simulator at `origin` holds, in id order.
-fn held(origin: &str) -> Vec<(u64, String)> {
-    let list = control(origin, "GET", "/payments", &Value::Null).json();
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            let id = p["id"].as_u64().unwrap();
-            (id, p["state"].as_str().unwrap().to_owned())
-        })
-        .collect()
-}
-
 #[cfg(unix)]
 #[test]
 fn reset_returns_the_binary_to_its_seed() {
@@ -63,7 +50,7 @@ fn reset_returns_the_binary_to_its_seed() {
     );
     let origin = sim.origin().to_owned();
     let seeded = [(WAITING, "CREATED".to_owned()), (PAID, "PAID".to_owned())];
-    assert_eq!(held(&origin), seeded);
+    assert_eq!(held_payments(&origin), seeded);
     let config = Config::new(DEFAULT_GOID, CLIENT_ID, CLIENT_SECRET, sim.gateway_url());
     let client = Client::new(config).unwrap();
     assert_eq!(
@@ -88,7 +75,11 @@ fn reset_returns_the_binary_to_its_seed() {
     assert_eq!(deleted.status, 200);
 
     assert_eq!(control(&origin, "POST", "/reset", &Value::Null).status, 204);
-    assert_eq!(held(&origin), seeded, "back to the seed, not to empty");
+    assert_eq!(
+        held_payments(&origin),
+        seeded,
+        "back to the seed, not to empty"
+    );
     let card = client.get_card_details(CARD).unwrap();
     assert_eq!(card.status, Some(gopay::CardStatus::Active));
     assert_eq!(
@@ -101,7 +92,7 @@ fn reset_returns_the_binary_to_its_seed() {
 #[cfg(unix)]
 #[test]
 fn a_seed_file_it_cannot_take_stops_the_start_with_one_line() {
-    use crate::support::binary::{command, run_to_exit};
+    use crate::support::binary::refused_start;
 
     let dir = Scratch::new("seed-refused");
     let path = dir.join("seed.json");
@@ -112,15 +103,7 @@ fn a_seed_file_it_cannot_take_stops_the_start_with_one_line() {
                 let _ = fs::remove_file(&path);
             }
         }
-        let mut binary = command();
-        binary.args(["--port", "0", "--seed", path.to_str().unwrap()]);
-        let (status, stdout, stderr) = run_to_exit(binary, &[]);
-        assert_eq!(status.code(), Some(1), "{stderr}");
-        assert!(stdout.is_empty(), "it never listened: {stdout}");
-        assert_eq!(stderr.lines().count(), 1, "{stderr}");
-        let prefix = format!("gopay-simulator: seed file {path:?}: ");
-        assert!(stderr.starts_with(&prefix), "{stderr}");
-        stderr[prefix.len()..].trim_end().to_owned()
+        refused_start("seed", &path)
     };
     assert!(refused(None).starts_with("cannot be read"));
     assert!(refused(Some(json!([]))).starts_with("is not {\"payments\""));

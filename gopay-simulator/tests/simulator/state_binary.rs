@@ -13,8 +13,8 @@ use gopay::{Client, Config, Currency, Item, PaymentRequest};
 use gopay_simulator::{CLIENT_ID, CLIENT_SECRET, DEFAULT_GOID};
 use serde_json::{json, Value};
 
-use crate::support::binary::{command, fetch_token, run_to_exit, Running};
-use crate::support::http::{control, send};
+use crate::support::binary::{command, fetch_token, refused_start, Running};
+use crate::support::http::{control, held_payments, send};
 use crate::support::scratch::Scratch;
 
 /// A user without privileges, to run the binary as when the tests run as root (whom no
@@ -45,22 +45,6 @@ fn status_with(gateway_url: &str, token: &str, id: u64) -> u16 {
     let url = format!("{gateway_url}/payments/payment/{id}");
     let bearer = format!("Bearer {token}");
     send("GET", &url, &[("Authorization", &bearer)], b"").status
-}
-
-/// `(id, state)` of each payment the simulator holds, in id order.
-fn payments(origin: &str) -> Vec<(u64, String)> {
-    let answer = control(origin, "GET", "/payments", &Value::Null);
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    answer
-        .json()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            let id = p["id"].as_u64().unwrap();
-            (id, p["state"].as_str().unwrap().to_owned())
-        })
-        .collect()
 }
 
 /// Moves the test clock; the payments that timed out.
@@ -117,7 +101,7 @@ fn a_restart_with_the_same_state_file_continues_where_sigterm_stopped() {
     let url = second.gateway_url().to_owned();
     let origin = second.origin().to_owned();
     assert_eq!(
-        payments(&origin),
+        held_payments(&origin),
         [(waiting, "CREATED".to_owned()), (paid, "PAID".to_owned())]
     );
     // The token of the first run still opens the API, with its expiry on the kept clock.
@@ -193,23 +177,10 @@ fn a_save_that_cannot_be_written_leaves_the_old_file_whole() {
     set_mode(dir.path(), 0o755);
     let mut second = start();
     assert_eq!(
-        payments(second.origin()),
+        held_payments(second.origin()),
         [(3_000_000_100, "PAID".to_owned())]
     );
     assert_eq!(second.terminate().code(), Some(0));
-}
-
-/// Starts the binary on `state`, which must fail; its one line of stderr.
-fn refused_start(state: &Path) -> String {
-    let mut binary = command();
-    binary.args(["--port", "0", "--state", state.to_str().unwrap()]);
-    let (status, stdout, stderr) = run_to_exit(binary, &[]);
-    assert_eq!(status.code(), Some(1), "{stderr}");
-    assert!(stdout.is_empty(), "it never listened: {stdout}");
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    let prefix = format!("gopay-simulator: state file {state:?}: ");
-    assert!(stderr.starts_with(&prefix), "{stderr}");
-    stderr[prefix.len()..].trim_end().to_owned()
 }
 
 #[test]
@@ -218,10 +189,10 @@ fn a_state_file_it_cannot_read_stops_the_start_with_one_line() {
     let state = dir.join("state.json");
 
     fs::write(&state, b"\x00\x01 not json at all").unwrap();
-    assert!(refused_start(&state).starts_with("is not JSON"));
+    assert!(refused_start("state", &state).starts_with("is not JSON"));
 
     fs::write(&state, br#"{"version": 99, "payments": "from the future"}"#).unwrap();
-    let why = refused_start(&state);
+    let why = refused_start("state", &state);
     assert!(
         why.contains("has version 99") && why.contains("version 1 only"),
         "{why}"
@@ -236,7 +207,7 @@ fn a_state_file_it_cannot_read_stops_the_start_with_one_line() {
         "tokens": [{"token": "t", "scope": "payment-all", "expires_ms": secret}],
     });
     fs::write(&state, misplaced.to_string()).unwrap();
-    let why = refused_start(&state);
+    let why = refused_start("state", &state);
     assert!(
         why.contains("invalid type") && !why.contains(secret),
         "{why}"
@@ -247,10 +218,10 @@ fn a_state_file_it_cannot_read_stops_the_start_with_one_line() {
     fs::write(&elsewhere, b"{}").unwrap();
     fs::remove_file(&state).unwrap();
     std::os::unix::fs::symlink(&elsewhere, &state).unwrap();
-    assert!(refused_start(&state).contains("symbolic link"));
+    assert!(refused_start("state", &state).contains("symbolic link"));
     assert_eq!(fs::read(&elsewhere).unwrap(), b"{}");
 
     fs::remove_file(&state).unwrap();
     fs::create_dir(&state).unwrap();
-    assert_eq!(refused_start(&state), "is not a regular file");
+    assert_eq!(refused_start("state", &state), "is not a regular file");
 }

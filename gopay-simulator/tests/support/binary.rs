@@ -3,6 +3,7 @@
 //! runs that must fail at start with their exit status and stderr.
 
 use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
@@ -145,6 +146,21 @@ fn read_all(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Str
         let _ = pipe.read_to_string(&mut text);
         text
     })
+}
+
+/// Starts the binary with `--port 0 --{file} PATH`, which must fail at start: exit status
+/// 1, nothing on stdout (it never listened) and one line on stderr naming the file; that
+/// line after `gopay-simulator: {file} file "PATH": `.
+pub fn refused_start(file: &str, path: &Path) -> String {
+    let mut binary = command();
+    binary.args(["--port", "0", &format!("--{file}"), path.to_str().unwrap()]);
+    let (status, stdout, stderr) = run_to_exit(binary, &[]);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stdout.is_empty(), "it never listened: {stdout}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let prefix = format!("gopay-simulator: {file} file {path:?}: ");
+    assert!(stderr.starts_with(&prefix), "{stderr}");
+    stderr[prefix.len()..].trim_end().to_owned()
 }
 
 /// Leaves the child only `env` of the `GOPAY_SIMULATOR_*` variables.

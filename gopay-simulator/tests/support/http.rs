@@ -66,3 +66,20 @@ pub fn control(origin: &str, method: &str, path: &str, body: &serde_json::Value)
         )
     }
 }
+
+/// `(id, state)` of each payment the simulator at `origin` holds, in id order, as
+/// `GET /_simulator/payments` lists them.
+pub fn held_payments(origin: &str) -> Vec<(u64, String)> {
+    let answer = control(origin, "GET", "/payments", &serde_json::Value::Null);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    answer
+        .json()
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|p| {
+            let id = p["id"].as_u64().expect("an id");
+            (id, p["state"].as_str().expect("a state").to_owned())
+        })
+        .collect()
+}
