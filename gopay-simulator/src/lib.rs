@@ -158,7 +158,8 @@ const MAX_HEAD_TIMEOUT: Duration = Duration::from_secs(86_400);
 /// A running simulated GoPay gateway; see the [module documentation](self).
 ///
 /// `Send + Sync`: share it (`&Simulator`, `Arc<Simulator>`) with every thread of a test.
-/// Dropping it stops the server.
+/// Dropping it stops the server (and saves the [state file](SimulatorBuilder::state_file),
+/// if there is one; [`stop`](Simulator::stop) also tells whether saving worked).
 pub struct Simulator {
     shared: Arc<Shared>,
     server: server::Server,

@@ -28,9 +28,10 @@ use crate::Error;
 /// The version of the state file this simulator writes, and the only one it reads.
 pub(crate) const VERSION: u64 = 1;
 
-/// The furthest ahead the test clock of a state file may be (about ten thousand years):
-/// far beyond what tests move it, and well within the platform's time arithmetic.
-const MAX_CLOCK_OFFSET: Duration = Duration::from_secs(10_000 * 365 * 86_400);
+/// The furthest ahead the test clock of a state file may be (about a million years, ten
+/// thousand of the largest clock steps): far beyond what tests move it, and well within the
+/// platform's time arithmetic.
+const MAX_CLOCK_OFFSET: Duration = Duration::from_secs(1_000_000 * 365 * 86_400);
 
 /// The file as written.
 #[derive(Serialize, Deserialize)]
