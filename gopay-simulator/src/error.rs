@@ -3,6 +3,7 @@
 //! test reading this one knows the simulator itself refused what the test asked of it.
 
 use std::fmt;
+use std::path::PathBuf;
 
 use gopay::ApiErrorDetail;
 
@@ -58,6 +59,23 @@ pub enum Error {
         /// GoPay's `errors[]`.
         errors: Vec<ApiErrorDetail>,
     },
+    /// The seed file or the state file could not be used: it could not be read, is not
+    /// what the simulator reads (not JSON, too large, an unknown `version`, a value out of
+    /// range), or the state could not be written. Nothing in the message comes from the
+    /// file's values, so a token in a state file is never shown.
+    #[non_exhaustive]
+    File {
+        /// Which file: `"seed"` ([`seed_file`](crate::SimulatorBuilder::seed_file),
+        /// `--seed`) or `"state"` ([`state_file`](crate::SimulatorBuilder::state_file),
+        /// `--state`).
+        file: &'static str,
+        /// Its path, as given.
+        path: PathBuf,
+        /// What is wrong, in one line.
+        message: String,
+        /// The operating system's error, when one caused it.
+        source: Option<std::io::Error>,
+    },
 }
 
 impl Error {
@@ -89,6 +107,19 @@ impl fmt::Display for Error {
             Error::Config { setting, message } => write!(f, "invalid {setting}: {message}"),
             Error::Start { message, source } => write!(f, "{message}: {source}"),
             Error::Refused { field, message } => write!(f, "refused ({field}): {message}"),
+            Error::File {
+                file,
+                path,
+                message,
+                source,
+            } => {
+                // The path as a quoted, escaped string: the message stays on one line.
+                write!(f, "{file} file {path:?}: {message}")?;
+                match source {
+                    Some(source) => write!(f, ": {source}"),
+                    None => Ok(()),
+                }
+            }
             Error::Api { status, errors } => {
                 write!(f, "the API would answer {status}")?;
                 for error in errors {
@@ -104,6 +135,10 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Start { source, .. } => Some(source),
+            Error::File {
+                source: Some(source),
+                ..
+            } => Some(source),
             _ => None,
         }
     }

@@ -87,6 +87,12 @@
 //!   held across I/O, so any number of clients and threads may use one simulator. Dropping
 //!   the [`Simulator`] stops it gracefully (requests in flight are answered, the listener
 //!   closes) and stops the notification senders.
+//! - **Seeds and state**: a [seed file](SimulatorBuilder::seed_file) holds payments and
+//!   cards to start from and to [reset](Simulator::reset) to; a
+//!   [state file](SimulatorBuilder::state_file) keeps payments, cards, tokens,
+//!   notifications, ids and the test clock across restarts, written atomically on
+//!   [`stop`](Simulator::stop), drop and [`save`](Simulator::save). A file that cannot be
+//!   read is an [`Error::File`] at start, never ignored.
 //! - **Safe on a shared network** (`bind` `0.0.0.0`): a request head not complete within the
 //!   [head timeout](SimulatorBuilder::head_timeout) closes its connection, and past the
 //!   [connection limit](SimulatorBuilder::max_connections) the connection that waited
@@ -110,6 +116,7 @@ mod state;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
@@ -123,6 +130,7 @@ pub use server::record::{
 };
 pub use server::{DEFAULT_HEAD_TIMEOUT, MAX_REQUEST_BODY, WORKER_THREADS};
 pub use state::faults::{Fault, FaultTarget};
+pub use state::file::MAX_STATE_FILE_BYTES;
 pub use state::store::PAYMENT_TIMEOUT;
 
 use control::ops;
@@ -161,10 +169,13 @@ const MAX_HEAD_TIMEOUT: Duration = Duration::from_secs(86_400);
 /// A running simulated GoPay gateway; see the [module documentation](self).
 ///
 /// `Send + Sync`: share it (`&Simulator`, `Arc<Simulator>`) with every thread of a test.
-/// Dropping it stops the server.
+/// Dropping it stops the server (and saves the [state file](SimulatorBuilder::state_file),
+/// if there is one; [`stop`](Simulator::stop) also tells whether saving worked).
 pub struct Simulator {
     shared: Arc<Shared>,
     server: server::Server,
+    /// Set once stopped (by [`Simulator::stop`] or on drop), so that it happens once.
+    stopped: bool,
 }
 
 /// Settings of a [`Simulator`], from [`Simulator::builder`].
@@ -198,6 +209,8 @@ pub struct SimulatorBuilder {
     on_exchange: Option<server::exchange::ExchangeHook>,
     head_timeout: Duration,
     max_connections: Option<usize>,
+    seed_file: Option<PathBuf>,
+    state_file: Option<PathBuf>,
 }
 
 impl fmt::Debug for SimulatorBuilder {
@@ -217,6 +230,8 @@ impl fmt::Debug for SimulatorBuilder {
             .field("on_exchange", &self.on_exchange.is_some())
             .field("head_timeout", &self.head_timeout)
             .field("max_connections", &self.max_connections)
+            .field("seed_file", &self.seed_file)
+            .field("state_file", &self.state_file)
             .finish_non_exhaustive()
     }
 }
@@ -359,13 +374,54 @@ impl SimulatorBuilder {
         self
     }
 
+    /// A seed file to start from, and to return to on every [reset](Simulator::reset):
+    /// `{"payments": [...], "cards": [...]}`, whose entries are the bodies
+    /// `POST /_simulator/payments` and `POST /_simulator/cards` take (a payment as GoPay
+    /// answers it, plus an optional `"notification_url"`; a card as the card details call
+    /// answers it), checked and stored the same way, in order. Defaults to none.
+    ///
+    /// ```
+    /// use gopay_simulator::Simulator;
+    ///
+    /// let seed = std::env::temp_dir().join(format!("seed-doc-{}.json", std::process::id()));
+    /// std::fs::write(&seed, r#"{"payments": [{"id": 3000000042, "state": "PAID"}]}"#)?;
+    /// let sim = Simulator::builder().seed_file(&seed).start()?;
+    /// sim.reset();
+    /// assert!(sim.payment(3_000_000_042).is_some()); // reset returns to the seed
+    /// # std::fs::remove_file(seed)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn seed_file(mut self, path: impl Into<PathBuf>) -> SimulatorBuilder {
+        self.seed_file = Some(path.into());
+        self
+    }
+
+    /// A state file that keeps the simulator's state across restarts: payments (with the
+    /// requests that created them), saved cards, access tokens, notifications, the id
+    /// counters and the test clock are loaded from it at start when it exists (a missing
+    /// file is a fresh start; then the [seed](Self::seed_file) applies), and written to it
+    /// on [`stop`](Simulator::stop) (and drop), on [`save`](Simulator::save) and on
+    /// `POST /_simulator/save`. Not kept: the request log, faults and the forms of customer
+    /// pages open at the time.
+    ///
+    /// Writing is atomic: a temporary file in the same directory, synced, then renamed over
+    /// the file, so the old file stays whole if anything fails and a reader never sees half
+    /// of one; the file is created readable by its owner only. It holds access tokens: keep
+    /// it in a directory only you can write. Defaults to none.
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> SimulatorBuilder {
+        self.state_file = Some(path.into());
+        self
+    }
+
     /// Starts the simulator.
     ///
     /// Fails with [`Error::Config`] for a token lifetime that is not a whole number
     /// of seconds (at least one), a GoID of 0, an empty client id or secret, or a public URL
     /// that is not `http(s)://host[:port]`, a head timeout of zero or a connection limit of
-    /// zero, and with [`Error::Start`] when the port cannot be bound or a thread cannot
-    /// be started.
+    /// zero, with [`Error::Start`] when the port cannot be bound or a thread cannot
+    /// be started, and with [`Error::File`] when the seed file cannot be read or is refused,
+    /// or the state file exists but cannot be read or restored (never ignored: start
+    /// without it, or move it away, to begin afresh).
     pub fn start(self) -> Result<Simulator, Error> {
         let lifetime = self.token_lifetime;
         if lifetime.as_secs() == 0 || lifetime.subsec_nanos() != 0 {
@@ -392,6 +448,15 @@ impl SimulatorBuilder {
             return Err(Error::config("max_connections", "must not be zero"));
         }
         let public_url = self.public_url.as_deref().map(check_origin).transpose()?;
+        let seed = self
+            .seed_file
+            .as_deref()
+            .map(control::seed::Seed::read)
+            .transpose()?;
+        let saved = match &self.state_file {
+            Some(path) => state::persist::load(path)?,
+            None => None,
+        };
         let requested = SocketAddr::new(self.bind, self.port);
         let listener = std::net::TcpListener::bind(requested).map_err(|e| {
             Error::start(format!("the simulator could not listen on {requested}"), e)
@@ -413,8 +478,25 @@ impl SimulatorBuilder {
             origin,
             notify_hosts: self.notify_hosts,
             firewall: self.firewall,
+            seed,
+            state_file: self.state_file,
         };
         let shared = Arc::new(Shared::new(settings, notifier));
+        // What the gateway holds before it answers anyone: the saved state, else the seed.
+        let seeded = match (saved, &shared.settings.seed) {
+            (Some(saved), _) => {
+                saved.install(&shared);
+                Ok(())
+            }
+            (None, Some(seed)) => seed
+                .store(&shared.settings.origin)
+                .map(|store| *shared.store.lock() = store),
+            (None, None) => Ok(()),
+        };
+        if let Err(e) = seeded {
+            shared.notifier.stop();
+            return Err(e);
+        }
         let limits = server::Limits {
             // Far below what the clocks' arithmetic can hold.
             head_timeout: self.head_timeout.min(MAX_HEAD_TIMEOUT),
@@ -423,7 +505,11 @@ impl SimulatorBuilder {
                 .unwrap_or_else(server::connections::default_limit),
         };
         match server::Server::start(listener, Arc::clone(&shared), self.on_exchange, limits) {
-            Ok(server) => Ok(Simulator { shared, server }),
+            Ok(server) => Ok(Simulator {
+                shared,
+                server,
+                stopped: false,
+            }),
             Err(e) => {
                 shared.notifier.stop();
                 Err(thread_error(e))
@@ -477,6 +563,8 @@ impl Simulator {
             on_exchange: None,
             head_timeout: DEFAULT_HEAD_TIMEOUT,
             max_connections: None,
+            seed_file: None,
+            state_file: None,
         }
     }
 
@@ -770,6 +858,47 @@ impl Simulator {
         self.shared.tokens.lock().clear();
     }
 
+    // ----- keeping the state -----------------------------------------------------------
+
+    /// Writes the state to the [state file](SimulatorBuilder::state_file) now, atomically.
+    /// (`POST /_simulator/save` does the same over HTTP.)
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Refused`] (field `state_file`) when the simulator has no state file, and
+    /// [`Error::File`] when the file cannot be written (the old one is then left whole).
+    pub fn save(&self) -> Result<(), Error> {
+        ops::save(&self.shared).map(drop)
+    }
+
+    /// Stops the simulator as dropping it does (requests in flight are answered, the
+    /// listener closes, notification senders stop), then saves the state to the
+    /// [state file](SimulatorBuilder::state_file), if there is one. Dropping saves too, but
+    /// cannot tell when saving failed: stop tells.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::File`] when the state file cannot be written (the old one is then left
+    /// whole); the simulator is stopped anyway.
+    pub fn stop(mut self) -> Result<(), Error> {
+        self.shut_down()
+    }
+
+    /// Stops serving and saves the state (once).
+    fn shut_down(&mut self) -> Result<(), Error> {
+        if std::mem::replace(&mut self.stopped, true) {
+            return Ok(());
+        }
+        // Stopping first cuts delay faults short, so the graceful stop does not wait for them.
+        self.shared.stop();
+        self.server.stop();
+        self.shared.notifier.stop();
+        match &self.shared.settings.state_file {
+            Some(path) => state::persist::save(&self.shared, path).map(drop),
+            None => Ok(()),
+        }
+    }
+
     // ----- the test clock and starting over ----------------------------------------------
 
     /// Moves the simulator's test clock `by` forward (at most about a hundred years at a
@@ -786,7 +915,9 @@ impl Simulator {
 
     /// Forgets payments, cards, access tokens, recorded requests (and the
     /// [token request count](Simulator::token_requests)), faults, notifications (pending
-    /// attempts are dropped) and the test clock: ids start again from the first.
+    /// attempts are dropped) and the test clock: ids start again from the first. With a
+    /// [seed file](SimulatorBuilder::seed_file), its payments and cards are stored again,
+    /// and ids continue after theirs.
     /// (`POST /_simulator/reset` does the same over HTTP.)
     pub fn reset(&self) {
         ops::reset(&self.shared);
@@ -838,10 +969,8 @@ fn api_error(refusal: Refusal) -> Error {
 
 impl Drop for Simulator {
     fn drop(&mut self) {
-        // Stopping first cuts delay faults short, so the graceful stop does not wait for them.
-        self.shared.stop();
-        self.server.stop();
-        self.shared.notifier.stop();
+        // A failed save cannot be reported from here; `stop` reports it.
+        let _ = self.shut_down();
     }
 }
 

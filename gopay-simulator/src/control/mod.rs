@@ -1,6 +1,7 @@
 //! The control API under `/_simulator/`: what a test of any language does to the simulator
 //! over HTTP — play the customer, seed and inspect payments, see and resend notifications,
-//! read the request log, inject faults, move the test clock, reset. JSON in and out; errors in GoPay's envelope (an
+//! read the request log, inject faults, move the test clock, reset, save the state. JSON in
+//! and out; errors in GoPay's envelope (an
 //! unknown payment 404, an action its state does not allow 409, a state-changing request
 //! from another site's page 403). Each handler calls the same operation ([`ops`]) as the
 //! matching [`Simulator`](crate::Simulator) method. The dashboard's pages share the prefix
@@ -10,6 +11,7 @@ pub(crate) mod fault_json;
 pub(crate) mod notifications;
 pub(crate) mod ops;
 pub(crate) mod origin;
+pub(crate) mod seed;
 
 use std::time::Duration;
 
@@ -18,11 +20,12 @@ use serde_json::{json, Map, Value};
 
 use crate::gateway::customer::Choice;
 use crate::gateway::responses::{
-    payment_not_found, Refusal, Reply, INVALID_REQUEST, UNAUTHORIZED, WRONG_FORMAT,
+    payment_not_found, Refusal, Reply, INVALID_REQUEST, SYSTEM_ERROR, UNAUTHORIZED, WRONG_FORMAT,
 };
 use crate::server::record::{LoggedExchange, RecordedRequest};
 use crate::state::shared::Shared;
-use gopay::{BnplType, Card, Payment, PaymentInstrument, Swift};
+use crate::Error;
+use gopay::{BnplType, Payment, PaymentInstrument, Swift};
 
 /// The first path segment of the control API.
 const PREFIX: &str = "_simulator";
@@ -90,6 +93,7 @@ fn handle(shared: &Shared, request: &RecordedRequest, segments: &[&str]) -> Resu
             ops::reset(shared);
             Ok(Reply::no_content())
         }
+        ("POST", ["save"]) => save(shared),
         _ => Err(Refusal::global(
             404,
             INVALID_REQUEST,
@@ -234,24 +238,9 @@ fn customer_action(
         .map_err(|denied| denied.into_refusal())
 }
 
-/// `POST /_simulator/payments`: a payment as GoPay answers it, plus optionally
-/// `"notification_url"` (where its notifications go).
+/// `POST /_simulator/payments`: see [`seed::payment_body`].
 fn seed_payment(shared: &Shared, request: &RecordedRequest) -> Result<Reply, Refusal> {
-    let mut value: Value = body(request, false)?;
-    let Some(fields) = value.as_object_mut() else {
-        return Err(bad_request("the body must be a JSON object"));
-    };
-    let notification_url = match fields.remove("notification_url") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(url)) => Some(url),
-        Some(_) => return Err(bad_request("notification_url must be a string")),
-    };
-    fields.remove("request");
-    let payment: Payment = serde_json::from_value(value)
-        .map_err(|e| bad_request(format!("not a payment as GoPay answers it: {e}")))?;
-    if payment.id == 0 {
-        return Err(bad_request("a seeded payment needs an id greater than 0"));
-    }
+    let (payment, notification_url) = seed::payment_body(body(request, false)?)?;
     Ok(Reply::ok(&ops::seed_payment(
         shared,
         payment,
@@ -259,15 +248,20 @@ fn seed_payment(shared: &Shared, request: &RecordedRequest) -> Result<Reply, Ref
     )?))
 }
 
-/// `POST /_simulator/cards`: a card as GoPay's card details call answers it.
+/// `POST /_simulator/cards`: see [`seed::card_body`].
 fn seed_card(shared: &Shared, request: &RecordedRequest) -> Result<Reply, Refusal> {
-    let value: Value = body(request, false)?;
-    let card: Card = serde_json::from_value(value)
-        .map_err(|e| bad_request(format!("not a card as GoPay answers it: {e}")))?;
-    if card.card_id == 0 {
-        return Err(bad_request("a seeded card needs a card_id greater than 0"));
-    }
+    let card = seed::card_body(body(request, false)?)?;
     Ok(Reply::ok(&ops::seed_card(shared, card)?))
+}
+
+/// `POST /_simulator/save`: the state file written now; what it holds. Without a state
+/// file 409, and 500 when it cannot be written.
+fn save(shared: &Shared) -> Result<Reply, Refusal> {
+    match ops::save(shared) {
+        Ok(saved) => Ok(Reply::ok(&saved)),
+        Err(e @ Error::Refused { .. }) => Err(Refusal::global(409, INVALID_REQUEST, e.to_string())),
+        Err(e) => Err(Refusal::global(500, SYSTEM_ERROR, e.to_string())),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

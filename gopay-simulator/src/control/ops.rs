@@ -15,8 +15,10 @@ use crate::page::PageTokens;
 use crate::server::record::LoggedExchange;
 use crate::state::faults::Fault;
 use crate::state::ids::NoRoom;
+use crate::state::persist::{self, Saved};
 use crate::state::shared::Shared;
 use crate::state::store::{Record, Store};
+use crate::Error;
 
 /// The largest single step of the test clock (about a hundred years): far beyond any
 /// timeout, and small enough for the platform's clock arithmetic.
@@ -81,10 +83,13 @@ pub(crate) fn recur(shared: &Shared, id: u64) -> Result<Payment, Denied> {
 /// those payments.
 pub(crate) fn advance_clock(shared: &Shared, by: Duration) -> Vec<u64> {
     let by = by.min(MAX_CLOCK_STEP);
-    shared.tokens.lock().advance_clock(by);
     shared.notifier.advance_clock(by);
     let (timed_out, notices) = {
+        // Both clocks move under both locks, so that a save never sees them apart.
+        let mut tokens = shared.tokens.lock();
+        tokens.advance_clock(by);
         let mut store = shared.store.lock();
+        drop(tokens);
         let mut notices = Vec::new();
         let mut timed_out = Vec::new();
         for id in store.advance_clock(by) {
@@ -101,12 +106,25 @@ pub(crate) fn advance_clock(shared: &Shared, by: Duration) -> Vec<u64> {
     timed_out
 }
 
-/// Forgets payments, cards, tokens, recorded requests, faults, notifications and the test
-/// clock; ids start again from the first.
+/// Forgets payments, cards, tokens, recorded requests, faults, notifications (pending
+/// attempts too) and the test clock; ids start again from the first, or after the seed
+/// file's, whose payments and cards are stored again.
 pub(crate) fn reset(shared: &Shared) {
-    *shared.store.lock() = Store::new();
+    let store = match &shared.settings.seed {
+        // The seed was stored the same way at start, so it cannot be refused now.
+        Some(seed) => seed
+            .store(&shared.settings.origin)
+            .unwrap_or_else(|_| Store::new()),
+        None => Store::new(),
+    };
+    {
+        // Tokens and store together (in the order every holder of both takes them), so
+        // that a save never sees one reset and the other not.
+        let mut tokens = shared.tokens.lock();
+        *shared.store.lock() = store;
+        *tokens = Tokens::default();
+    }
     shared.notifier.reset();
-    *shared.tokens.lock() = Tokens::default();
     shared.faults.lock().clear();
     shared.log.lock().clear();
     *shared.page_tokens.lock() = PageTokens::default();
@@ -121,14 +139,31 @@ pub(crate) fn seed_payment(
     payment: Payment,
     notification_url: Option<String>,
 ) -> Result<Payment, NoRoom> {
-    let gateway_prefix = format!("{}/gw/v3/", shared.settings.origin);
+    let mut store = shared.store.lock();
+    seed_into(
+        &mut store,
+        &shared.settings.origin,
+        payment.clone(),
+        notification_url,
+    )?;
+    Ok(payment)
+}
+
+/// Stores `payment` in `store` as [`seed_payment`] does, for the simulator at `origin` (a
+/// `gw_url` under it opens the customer page).
+pub(crate) fn seed_into(
+    store: &mut Store,
+    origin: &str,
+    payment: Payment,
+    notification_url: Option<String>,
+) -> Result<(), NoRoom> {
+    let gateway_prefix = format!("{origin}/gw/v3/");
     let key = payment
         .gw_url
         .as_deref()
         .and_then(|url| url.strip_prefix(&gateway_prefix))
         .filter(|key| !key.is_empty() && !key.contains('/'))
         .map(str::to_owned);
-    let mut store = shared.store.lock();
     let now = store.now();
     let paid = matches!(
         payment.state,
@@ -137,7 +172,7 @@ pub(crate) fn seed_payment(
     let record = Record {
         amount: payment.amount.unwrap_or(0),
         currency: payment.currency.clone().unwrap_or(Currency::Czk),
-        payment: payment.clone(),
+        payment,
         notification_url,
         return_url: None,
         items: Vec::new(),
@@ -147,14 +182,29 @@ pub(crate) fn seed_payment(
         refunded: 0,
         eet: None,
     };
-    store.seed(record, key)?;
-    Ok(payment)
+    store.seed(record, key)
 }
 
 /// Stores `card` as given; later card ids continue after its id.
 pub(crate) fn seed_card(shared: &Shared, card: Card) -> Result<Card, NoRoom> {
     shared.store.lock().seed_card(card.clone())?;
     Ok(card)
+}
+
+/// Writes the state to the state file now; what it wrote.
+///
+/// # Errors
+///
+/// [`Error::Refused`] (field `state_file`) without a state file; [`Error::File`] when it
+/// cannot be written.
+pub(crate) fn save(shared: &Shared) -> Result<Saved, Error> {
+    let Some(path) = &shared.settings.state_file else {
+        return Err(Error::refused(
+            "state_file",
+            "the simulator was started without a state file (--state FILE)",
+        ));
+    };
+    persist::save(shared, path)
 }
 
 /// Queues faults, in order.

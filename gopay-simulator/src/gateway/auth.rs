@@ -2,7 +2,7 @@
 //! it issued with their scope and expiry, and the bearer check of every API call.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
 
@@ -94,6 +94,46 @@ impl Tokens {
     /// Moves the test clock `by` forward: tokens get that much closer to their expiry.
     pub(crate) fn advance_clock(&mut self, by: Duration) {
         self.clock_offset = self.clock_offset.saturating_add(by);
+    }
+
+    /// Every token not yet expired, with its scope and its expiry on the test clock, for
+    /// the state file. (Expiries are kept as instants, which mean nothing to another
+    /// process.)
+    pub(crate) fn saved(&self) -> Vec<(String, Scope, SystemTime)> {
+        let now = self.now();
+        let wall = SystemTime::now() + self.clock_offset;
+        let mut saved: Vec<_> = self
+            .issued
+            .iter()
+            .filter(|(_, issued)| issued.expires > now)
+            .filter_map(|(token, issued)| {
+                let expires = wall.checked_add(issued.expires - now)?;
+                Some((token.clone(), issued.scope.clone(), expires))
+            })
+            .collect();
+        saved.sort_by_key(|(_, _, expires)| *expires);
+        saved
+    }
+
+    /// The tokens of a state file, on a test clock `clock_offset` ahead of the real one;
+    /// those expired meanwhile are left out.
+    pub(crate) fn restored(
+        saved: Vec<(String, Scope, SystemTime)>,
+        clock_offset: Duration,
+    ) -> Tokens {
+        let mut tokens = Tokens {
+            issued: HashMap::new(),
+            clock_offset,
+        };
+        let now = tokens.now();
+        let wall = SystemTime::now() + clock_offset;
+        for (token, scope, expires) in saved {
+            let left = expires.duration_since(wall).ok();
+            if let Some(expires) = left.and_then(|left| now.checked_add(left)) {
+                tokens.issued.insert(token, Issued { scope, expires });
+            }
+        }
+        tokens
     }
 
     /// Now on the test clock.
@@ -271,6 +311,32 @@ mod tests {
             code(tokens.check(Some("Bearer a"), Need::All)),
             Err((401, 200))
         );
+    }
+
+    #[test]
+    fn saved_tokens_keep_their_scope_and_remaining_life() {
+        let offset = Duration::from_secs(3600);
+        let mut tokens = Tokens::default();
+        tokens.advance_clock(offset);
+        tokens.issue("a".into(), Scope::PaymentAll, Duration::from_secs(60));
+        tokens.issue("c".into(), Scope::PaymentCreate, Duration::from_secs(120));
+        tokens.issue("gone".into(), Scope::PaymentAll, Duration::ZERO);
+        let saved = tokens.saved();
+        assert_eq!(saved.len(), 2, "an expired token is not saved");
+        let mut restored = Tokens::restored(saved.clone(), offset);
+        assert!(restored.check(Some("Bearer a"), Need::All).is_ok());
+        assert_eq!(
+            restored
+                .check(Some("Bearer c"), Need::All)
+                .map_err(|r| r.status),
+            Err(403)
+        );
+        restored.advance_clock(Duration::from_secs(60));
+        assert!(restored.check(Some("Bearer a"), Need::All).is_err());
+        assert!(restored.check(Some("Bearer c"), Need::Create).is_ok());
+        // The same expiries read by a simulator whose test clock is a day further on.
+        let mut later = Tokens::restored(saved, offset + Duration::from_secs(86_400));
+        assert!(later.check(Some("Bearer c"), Need::Create).is_err());
     }
 
     #[test]

@@ -212,6 +212,20 @@ impl Refusal {
         self.errors.first().map_or(0, |e| e.error_code)
     }
 
+    /// The errors' messages in one line (each prefixed by its field), for a refusal told
+    /// outside HTTP, such as a seed file's entry refused at start.
+    pub(crate) fn text(&self) -> String {
+        let messages: Vec<String> = self
+            .errors
+            .iter()
+            .map(|e| match &e.field {
+                Some(field) => format!("{field}: {}", e.message),
+                None => e.message.clone(),
+            })
+            .collect();
+        messages.join("; ")
+    }
+
     /// The refusal in GoPay's envelope.
     pub(crate) fn into_reply(self) -> Reply {
         let envelope = Envelope {

@@ -49,6 +49,19 @@ impl Counter {
         Counter { kind, next: first }
     }
 
+    /// A counter that hands out `next` next, as a saved one did; `None` when `next` is not
+    /// a value a counter can hold (0, or past `LAST_ID + 1`).
+    pub(crate) fn resumed(kind: IdKind, next: u64) -> Option<Counter> {
+        (1..=LAST_ID + 1)
+            .contains(&next)
+            .then_some(Counter { kind, next })
+    }
+
+    /// The id tried next (`LAST_ID + 1` once every id was handed out).
+    pub(crate) fn upcoming(&self) -> u64 {
+        self.next
+    }
+
     /// The next id for which `taken` is false.
     ///
     /// # Errors
@@ -145,6 +158,21 @@ mod tests {
         assert_eq!(counter.next(|_| false), Ok(LAST_ID));
         assert_eq!(counter.next(|_| false), Err(Exhausted(IdKind::Payment)));
         assert_eq!(counter.next(|_| false), Err(Exhausted(IdKind::Payment)));
+    }
+
+    #[test]
+    fn a_resumed_counter_continues_and_refuses_impossible_values() {
+        let mut counter = Counter::resumed(IdKind::Payment, 42).unwrap();
+        assert_eq!(counter.next(|_| false), Ok(42));
+        assert_eq!(counter.upcoming(), 43);
+        let spent = Counter::resumed(IdKind::Refund, LAST_ID + 1).unwrap();
+        assert_eq!(
+            spent.clone().next(|_| false),
+            Err(Exhausted(IdKind::Refund))
+        );
+        for next in [0, LAST_ID + 2, u64::MAX] {
+            assert!(Counter::resumed(IdKind::Card, next).is_none(), "{next}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The state every HTTP worker and the [`Simulator`](crate::Simulator) handle share; each part
 //! behind its own mutex, none held across I/O.
 
+use std::path::PathBuf;
 use std::sync::atomic::AtomicUsize;
 use std::time::{Duration, Instant};
 
@@ -8,6 +9,7 @@ use parking_lot::{Condvar, Mutex};
 use tokio::runtime::RuntimeFlavor;
 
 use crate::control::origin::OwnOrigins;
+use crate::control::seed::Seed;
 use crate::gateway::api::firewall::Firewall;
 use crate::gateway::auth::Tokens;
 use crate::gateway::create::Context;
@@ -33,6 +35,10 @@ pub(crate) struct Settings {
     pub(crate) own_origins: OwnOrigins,
     /// Whether `\u`-escaped non-ASCII JSON is refused as GoPay's firewall does.
     pub(crate) firewall: Firewall,
+    /// The seed file's payments and cards, stored again at every reset.
+    pub(crate) seed: Option<Seed>,
+    /// Where the state is saved, if anywhere.
+    pub(crate) state_file: Option<PathBuf>,
 }
 
 pub(crate) struct Shared {
@@ -46,6 +52,9 @@ pub(crate) struct Shared {
     pub(crate) token_requests: AtomicUsize,
     pub(crate) random: Random,
     pub(crate) notifier: Notifier,
+    /// Held by a save from its snapshot to its rename, so that saves land in the order
+    /// they were taken.
+    pub(crate) saving: Mutex<()>,
     stopping: Mutex<bool>,
     stop_signal: Condvar,
 }
@@ -62,6 +71,7 @@ impl Shared {
             token_requests: AtomicUsize::new(0),
             random: Random::new(),
             notifier,
+            saving: Mutex::new(()),
             stopping: Mutex::new(false),
             stop_signal: Condvar::new(),
         }

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::gateway::notify::Notice;
 use crate::gateway::responses::{payment_not_found, Refusal};
-use crate::state::ids::{Counter, Exhausted, IdKind, NoRoom};
+use crate::state::ids::{Counter, Exhausted, IdKind, NoRoom, LAST_ID};
 // EET was abolished in 2023; the simulator still keeps the data for its EET endpoints.
 #[allow(deprecated)]
 use gopay::Eet;
@@ -129,6 +129,36 @@ impl Record {
             PaymentState::Paid | PaymentState::PartiallyRefunded | PaymentState::Refunded
         )
     }
+}
+
+/// One payment with what the store keeps beside it: what a state file holds of it.
+pub(crate) struct Kept {
+    pub(crate) record: Record,
+    /// The create body the shop sent, when it came through the API.
+    pub(crate) request: Option<Value>,
+    /// The key of its customer page.
+    pub(crate) gateway_key: Option<String>,
+    /// When it times out on the test clock, while it waits for the customer.
+    pub(crate) deadline: Option<SystemTime>,
+}
+
+/// The next id of each counter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NextIds {
+    pub(crate) payment: u64,
+    pub(crate) card: u64,
+    pub(crate) refund: u64,
+}
+
+/// A store taken apart, to be saved and put together again.
+pub(crate) struct Parts {
+    /// In id order.
+    pub(crate) payments: Vec<Kept>,
+    /// In id order.
+    pub(crate) cards: Vec<Card>,
+    pub(crate) next_ids: NextIds,
+    /// How far the test clock is ahead of the real one.
+    pub(crate) clock_offset: Duration,
 }
 
 /// Payments, cards and counters.
@@ -290,12 +320,99 @@ impl Store {
     pub(crate) fn payments(&self) -> impl Iterator<Item = &Record> {
         self.payments.values()
     }
+
+    /// Everything the store holds, to be saved.
+    pub(crate) fn parts(&self) -> Parts {
+        let mut keys: HashMap<u64, &String> = HashMap::new();
+        for (key, id) in &self.gateway_pages {
+            keys.insert(*id, key);
+        }
+        let mut payments: Vec<Kept> = self
+            .payments
+            .values()
+            .map(|record| {
+                let id = record.payment.id;
+                Kept {
+                    record: record.clone(),
+                    request: self.requests.get(&id).cloned(),
+                    gateway_key: keys.get(&id).map(|key| (*key).clone()),
+                    deadline: self.deadlines.get(&id).copied(),
+                }
+            })
+            .collect();
+        payments.sort_by_key(|kept| kept.record.payment.id);
+        let mut cards: Vec<Card> = self.cards.values().cloned().collect();
+        cards.sort_by_key(|card| card.card_id);
+        Parts {
+            payments,
+            cards,
+            next_ids: NextIds {
+                payment: self.payment_ids.upcoming(),
+                card: self.card_ids.upcoming(),
+                refund: self.refund_ids.upcoming(),
+            },
+            clock_offset: self.clock_offset,
+        }
+    }
+
+    /// A store put together from saved parts.
+    ///
+    /// # Errors
+    ///
+    /// Why the parts cannot be a store (one line): an id of 0 or past the last, an id or
+    /// page key twice, a counter out of range.
+    pub(crate) fn from_parts(parts: Parts) -> Result<Store, String> {
+        let counter = |kind: IdKind, next: u64, name: &str| {
+            Counter::resumed(kind, next)
+                .ok_or_else(|| format!("the next {name} id {next} is out of range"))
+        };
+        let mut store = Store {
+            payment_ids: counter(IdKind::Payment, parts.next_ids.payment, "payment")?,
+            card_ids: counter(IdKind::Card, parts.next_ids.card, "card")?,
+            refund_ids: counter(IdKind::Refund, parts.next_ids.refund, "refund")?,
+            clock_offset: parts.clock_offset,
+            ..Store::new()
+        };
+        for kept in parts.payments {
+            let id = kept.record.payment.id;
+            if id == 0 || id > LAST_ID {
+                return Err(format!("payment id {id} is out of range"));
+            }
+            if store.payments.contains_key(&id) {
+                return Err(format!("payment {id} is there twice"));
+            }
+            if let Some(key) = kept.gateway_key {
+                if key.is_empty() || key.contains('/') || store.gateway_pages.contains_key(&key) {
+                    return Err(format!(
+                        "the customer page key of payment {id} is not valid"
+                    ));
+                }
+                store.gateway_pages.insert(key, id);
+            }
+            if let Some(request) = kept.request {
+                store.requests.insert(id, request);
+            }
+            if let Some(deadline) = kept.deadline {
+                store.deadlines.insert(id, deadline);
+            }
+            store.payments.insert(id, kept.record);
+        }
+        for card in parts.cards {
+            let id = card.card_id;
+            if id == 0 || id > LAST_ID {
+                return Err(format!("card id {id} is out of range"));
+            }
+            if store.cards.insert(id, card).is_some() {
+                return Err(format!("card {id} is there twice"));
+            }
+        }
+        Ok(store)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::ids::LAST_ID;
 
     fn record(id: u64, state: PaymentState) -> Record {
         let mut payment = Payment::new(id);

@@ -3,107 +3,15 @@
 //! open past the open-file limit.
 #![cfg(unix)]
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use gopay::{Client, Config, Currency, Item, PaymentRequest, PaymentState};
 use gopay_simulator::DEFAULT_GOID;
 
-/// How long any line or the exit may take; generous for a loaded CI machine.
-const BOUND: Duration = Duration::from_secs(20);
-
-/// A running binary and its stdout, line by line.
-struct Running {
-    child: Child,
-    lines: Receiver<String>,
-    first: String,
-}
-
-impl Running {
-    fn start(args: &[&str], env: &[(&str, &str)]) -> Running {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_gopay-simulator"));
-        command.args(args);
-        Running::spawn(command, env)
-    }
-
-    /// The binary with its open-file limit lowered to `files`, as on a machine whose limit
-    /// is low.
-    fn start_with_open_files(files: u32, args: &[&str]) -> Running {
-        let mut command = Command::new("sh");
-        command
-            .arg("-c")
-            .arg(format!("ulimit -n {files} && exec \"$0\" \"$@\""))
-            .arg(env!("CARGO_BIN_EXE_gopay-simulator"))
-            .args(args);
-        Running::spawn(command, &[])
-    }
-
-    fn spawn(mut command: Command, env: &[(&str, &str)]) -> Running {
-        command.stdout(Stdio::piped()).stderr(Stdio::inherit());
-        for (name, _) in std::env::vars() {
-            if name.starts_with("GOPAY_SIMULATOR_") {
-                command.env_remove(name);
-            }
-        }
-        command.envs(env.iter().copied());
-        let mut child = command.spawn().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (send, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { return };
-                if send.send(line).is_err() {
-                    return;
-                }
-            }
-        });
-        let first = lines.recv_timeout(BOUND).expect("no first line");
-        Running {
-            child,
-            lines,
-            first,
-        }
-    }
-
-    /// The gateway URL the first line names.
-    fn gateway_url(&self) -> &str {
-        self.first
-            .strip_prefix("gopay-simulator listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {:?}", self.first))
-    }
-
-    fn next_line(&self) -> String {
-        self.lines.recv_timeout(BOUND).expect("no log line")
-    }
-
-    /// Sends SIGTERM and waits for the exit; after [`BOUND`] a watchdog kills the process,
-    /// which then has no exit code.
-    fn terminate(&mut self) -> ExitStatus {
-        let pid = self.child.id().to_string();
-        let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        assert!(sent.success());
-        let (exited, watched) = mpsc::channel::<()>();
-        let watchdog = std::thread::spawn(move || {
-            if watched.recv_timeout(BOUND) == Err(mpsc::RecvTimeoutError::Timeout) {
-                let _ = Command::new("kill").args(["-KILL", &pid]).status();
-            }
-        });
-        let status = self.child.wait().unwrap();
-        drop(exited);
-        watchdog.join().unwrap();
-        status
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        // A failed test must not leave the server running (no-op once it exited).
-        let _ = self.child.kill();
-    }
-}
+use crate::support::binary::{command, fetch_token, Running};
 
 /// Creates a payment and reads its status; the payment's id and `gw_url`.
 fn create_and_read(config: Config) -> (u64, String) {
@@ -116,27 +24,6 @@ fn create_and_read(config: Config) -> (u64, String) {
     let status = client.get_status(payment.id).unwrap();
     assert_eq!(status.state, Some(PaymentState::Created));
     (payment.id, payment.gw_url.unwrap_or_default())
-}
-
-/// A token fetched by hand, to check the log never shows it.
-fn fetch_token(gateway_url: &str, id: &str, secret: &str) -> String {
-    use base64::Engine;
-    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
-    let agent = ureq::Agent::config_builder()
-        .proxy(None)
-        .build()
-        .new_agent();
-    let body = agent
-        .post(format!("{gateway_url}/oauth2/token"))
-        .header("Authorization", format!("Basic {basic}"))
-        .content_type("application/x-www-form-urlencoded")
-        .send("grant_type=client_credentials&scope=payment-all")
-        .unwrap()
-        .into_body()
-        .read_to_string()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-    json["access_token"].as_str().unwrap().to_owned()
 }
 
 #[test]
@@ -336,7 +223,7 @@ fn the_firewall_is_strict_unless_turned_off_by_flag_or_variable() {
         assert_eq!(sim.terminate().code(), Some(0));
     }
     // Anything but strict or off is refused at start.
-    let refused = Command::new(env!("CARGO_BIN_EXE_gopay-simulator"))
+    let refused = command()
         .args(["--port", "0", "--firewall", "lenient"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

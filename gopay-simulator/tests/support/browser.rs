@@ -92,6 +92,19 @@ impl Driver {
 
     /// One WebDriver command; its `value`. Panics on a WebDriver error.
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        match self.try_call(method, path, body) {
+            Ok(value) => value,
+            Err((status, value)) => panic!("{method} {path}: {status} {value}"),
+        }
+    }
+
+    /// One WebDriver command; its `value`, or the status and the whole error answer.
+    fn try_call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, (u16, Value)> {
         let url = format!("{}{path}", self.url);
         let mut answer = match body {
             Some(body) => self
@@ -106,8 +119,11 @@ impl Driver {
         let status = answer.status().as_u16();
         let body = answer.body_mut().read_to_vec().expect("a WebDriver answer");
         let value: Value = serde_json::from_slice(&body).expect("WebDriver JSON");
-        assert_eq!(status, 200, "{method} {path}: {value}");
-        value["value"].clone()
+        if status == 200 {
+            Ok(value["value"].clone())
+        } else {
+            Err((status, value))
+        }
     }
 
     pub fn session(&self) -> Session<'_> {
@@ -191,21 +207,40 @@ impl Session<'_> {
 
     /// The rendered text of every element `css` selects, in document order.
     pub fn texts(&self, css: &str) -> Vec<String> {
+        // A page that navigates between finding the elements and reading them (a form's
+        // POST and its 303) leaves stale references: find them again on the new page.
+        let deadline = Instant::now() + BROWSER_WAIT;
+        loop {
+            match self.try_texts(css) {
+                Ok(texts) => return texts,
+                Err(stale) => assert!(Instant::now() < deadline, "{css}: {stale}"),
+            }
+        }
+    }
+
+    /// The texts of the elements `css` finds; `Err` when one went stale meanwhile.
+    fn try_texts(&self, css: &str) -> Result<Vec<String>, Value> {
+        let path = |rest: &str| format!("/session/{}{rest}", self.id);
         let found = self.call(
             "POST",
             "/elements",
             Some(json!({"using": "css selector", "value": css})),
         );
-        found
-            .as_array()
-            .expect("a list of elements")
-            .iter()
-            .map(|element| {
-                let id = element[ELEMENT].as_str().expect("an element reference");
-                let text = self.call("GET", &format!("/element/{id}/text"), None);
-                text.as_str().expect("the element's text").to_owned()
-            })
-            .collect()
+        let mut texts = Vec::new();
+        for element in found.as_array().expect("a list of elements") {
+            let id = element[ELEMENT].as_str().expect("an element reference");
+            match self
+                .driver
+                .try_call("GET", &path(&format!("/element/{id}/text")), None)
+            {
+                Ok(text) => texts.push(text.as_str().expect("the element's text").to_owned()),
+                Err((_, error)) if error["value"]["error"] == "stale element reference" => {
+                    return Err(error["value"]["message"].clone());
+                }
+                Err((status, error)) => panic!("reading {css}: {status} {error}"),
+            }
+        }
+        Ok(texts)
     }
 
     /// Waits until the browser is at `expected` (after a click's navigation).

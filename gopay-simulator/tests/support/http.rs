@@ -53,3 +53,37 @@ pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> A
         body: response.body_mut().read_to_string().expect("a text body"),
     }
 }
+
+/// `method` to the control API, `{origin}/_simulator{path}`, with `body` as JSON (no body
+/// for `null`) and no `Origin` header, as curl sends it.
+pub fn control(origin: &str, method: &str, path: &str, body: &serde_json::Value) -> Answer {
+    let url = format!("{origin}/_simulator{path}");
+    if body.is_null() {
+        send(method, &url, &[], b"")
+    } else {
+        let body = body.to_string();
+        send(
+            method,
+            &url,
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        )
+    }
+}
+
+/// `(id, state)` of each payment the simulator at `origin` holds, in id order, as
+/// `GET /_simulator/payments` lists them.
+pub fn held_payments(origin: &str) -> Vec<(u64, String)> {
+    let answer = control(origin, "GET", "/payments", &serde_json::Value::Null);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    answer
+        .json()
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|p| {
+            let id = p["id"].as_u64().expect("an id");
+            (id, p["state"].as_str().expect("a state").to_owned())
+        })
+        .collect()
+}

@@ -1,6 +1,7 @@
 //! The binary's flags, each also an environment variable `GOPAY_SIMULATOR_<FLAG>`.
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
@@ -83,6 +84,19 @@ pub struct Args {
         default_value_t = FirewallMode::Strict
     )]
     pub firewall: FirewallMode,
+
+    /// A JSON file {"payments": [...], "cards": [...]} of the bodies POST
+    /// /_simulator/payments and /_simulator/cards take: stored at start, and again at every
+    /// reset.
+    #[arg(long, env = "GOPAY_SIMULATOR_SEED", value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+
+    /// Keeps payments, cards, tokens, notifications, ids and the test clock across
+    /// restarts: loaded from FILE at start when it exists, written to it atomically on
+    /// SIGINT/SIGTERM and on POST /_simulator/save. A FILE that cannot be read stops the
+    /// start.
+    #[arg(long, env = "GOPAY_SIMULATOR_STATE", value_name = "FILE")]
+    pub state: Option<PathBuf>,
 }
 
 /// The values of `--firewall`.
@@ -117,6 +131,12 @@ impl Args {
             .firewall(self.firewall.into());
         if let Some(url) = &self.public_url {
             builder = builder.public_url(url.clone());
+        }
+        if let Some(seed) = &self.seed {
+            builder = builder.seed_file(seed);
+        }
+        if let Some(state) = &self.state {
+            builder = builder.state_file(state);
         }
         builder
     }

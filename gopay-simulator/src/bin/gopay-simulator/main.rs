@@ -40,15 +40,18 @@ fn main() -> ExitCode {
         let _ = writeln!(out, "gopay-simulator listening on {}", sim.gateway_url());
         let _ = out.flush();
     }
-    match wait_for_signal() {
-        Ok(()) => {
-            // Stopping answers the requests in flight; then their lines are written out.
-            drop(sim);
-            log.close();
-            ExitCode::SUCCESS
-        }
+    if let Err(e) = wait_for_signal() {
+        eprintln!("gopay-simulator: cannot wait for signals: {e}");
+        return ExitCode::FAILURE;
+    }
+    // Stopping answers the requests in flight and saves the state file; then the lines
+    // of those requests are written out.
+    let stopped = sim.stop();
+    log.close();
+    match stopped {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gopay-simulator: cannot wait for signals: {e}");
+            eprintln!("gopay-simulator: {e}");
             ExitCode::FAILURE
         }
     }

@@ -185,6 +185,36 @@ impl Notifier {
         });
     }
 
+    /// Takes over the log and test clock of a saved simulator. The notifications not
+    /// finished then are attempted again now, when their host may still be called and
+    /// attempts are left; the others are finished.
+    pub(crate) fn restore(&self, log: Vec<NotificationRecord>, clock_offset: Duration) {
+        let mut state = self.shared.state.lock();
+        state.generation += 1;
+        state.queue.clear();
+        state.clock_offset = clock_offset;
+        state.log = log;
+        let now = state.now_ms();
+        for index in 0..state.log.len() {
+            let entry = &state.log[index];
+            if entry.finished {
+                continue;
+            }
+            let retry = entry.sent
+                && self.shared.destinations.allow(&entry.url)
+                && entry.attempts.len() < self.shared.pacing.max_attempts as usize;
+            if retry {
+                state.schedule(now, index);
+            } else {
+                state.log[index].finished = true;
+                state.log[index].next_attempt_ms = None;
+            }
+        }
+        drop(state);
+        self.shared.work.notify_all();
+        self.shared.progress.notify_all();
+    }
+
     /// Forgets every notification and the clock's offset; ids start again from 1. An
     /// attempt under way ends unrecorded.
     pub(crate) fn reset(&self) {

@@ -1,0 +1,227 @@
+//! `--state FILE` through the binary: what SIGTERM saves comes back on the next start (the
+//! payments, ids continuing, the test clock, valid tokens, customer pages on the new port),
+//! a save that cannot be written leaves the old file whole, and a file the simulator cannot
+//! read stops the start with one line naming it.
+#![cfg(unix)]
+
+use std::fs;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+
+use gopay::{Client, Config, Currency, Item, PaymentRequest};
+use gopay_simulator::{CLIENT_ID, CLIENT_SECRET, DEFAULT_GOID};
+use serde_json::{json, Value};
+
+use crate::support::binary::{command, fetch_token, refused_start, Running};
+use crate::support::http::{control, held_payments, send};
+use crate::support::scratch::Scratch;
+
+/// A user without privileges, to run the binary as when the tests run as root (whom no
+/// directory permission stops).
+const NOBODY: u32 = 65_534;
+
+fn client(gateway_url: &str) -> Client {
+    Client::new(Config::new(
+        DEFAULT_GOID,
+        CLIENT_ID,
+        CLIENT_SECRET,
+        gateway_url,
+    ))
+    .unwrap()
+}
+
+fn create(client: &Client, order: &str) -> u64 {
+    client
+        .create_payment(
+            &PaymentRequest::new(1500, Currency::Czk, order).item(Item::new("Cup", 1500)),
+        )
+        .unwrap()
+        .id
+}
+
+/// The status of a status call made with `token`.
+fn status_with(gateway_url: &str, token: &str, id: u64) -> u16 {
+    let url = format!("{gateway_url}/payments/payment/{id}");
+    let bearer = format!("Bearer {token}");
+    send("GET", &url, &[("Authorization", &bearer)], b"").status
+}
+
+/// Moves the test clock; the payments that timed out.
+fn advance(origin: &str, seconds: u64) -> Vec<u64> {
+    let answer = control(
+        origin,
+        "POST",
+        "/clock/advance",
+        &json!({ "seconds": seconds }),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    serde_json::from_value(answer.json()["timed_out"].clone()).unwrap()
+}
+
+#[test]
+fn a_restart_with_the_same_state_file_continues_where_sigterm_stopped() {
+    let dir = Scratch::new("state-restart");
+    let state = dir.join("state.json");
+    let args = [
+        "--port",
+        "0",
+        "--token-lifetime",
+        "7200",
+        "--state",
+        state.to_str().unwrap(),
+    ];
+
+    let mut first = Running::start(&args, &[]);
+    let url = first.gateway_url().to_owned();
+    let shop = client(&url);
+    let waiting = create(&shop, "state-1");
+    let paid = create(&shop, "state-2");
+    let pay = control(
+        first.origin(),
+        "POST",
+        &format!("/payments/{paid}/pay"),
+        &Value::Null,
+    );
+    assert_eq!(pay.status, 200, "{}", pay.body);
+    // Eleven of the twelve hours an unpaid payment waits; then a token valid for two more.
+    assert!(advance(first.origin(), 11 * 3600).is_empty());
+    let token = fetch_token(&url, CLIENT_ID, CLIENT_SECRET);
+    assert_eq!(status_with(&url, &token, waiting), 200);
+    assert_eq!(first.terminate().code(), Some(0));
+    for line in first.remaining_lines() {
+        assert!(!line.contains(&token), "{line}");
+    }
+    let saved = fs::read_to_string(&state).unwrap();
+    assert!(saved.contains("\"version\": 1"), "{saved}");
+    assert_eq!(fs::metadata(&state).unwrap().mode() & 0o777, 0o600);
+    assert_eq!(dir.names(), ["state.json"], "no temporary file stays");
+
+    let mut second = Running::start(&args, &[]);
+    let url = second.gateway_url().to_owned();
+    let origin = second.origin().to_owned();
+    assert_eq!(
+        held_payments(&origin),
+        [(waiting, "CREATED".to_owned()), (paid, "PAID".to_owned())]
+    );
+    // The token of the first run still opens the API, with its expiry on the kept clock.
+    assert_eq!(status_with(&url, &token, waiting), 200);
+    assert_eq!(create(&client(&url), "state-3"), paid + 1, "ids continue");
+    // The twelfth hour: the waiting payment times out (the clock and its time-out kept).
+    assert_eq!(advance(&origin, 3600), [waiting]);
+    assert_eq!(status_with(&url, &token, waiting), 200);
+    assert_eq!(advance(&origin, 3600), Vec::<u64>::new());
+    assert_eq!(status_with(&url, &token, waiting), 401, "two hours passed");
+    // The customer page of a payment of the first run opens on this run's port.
+    let detail = control(&origin, "GET", &format!("/payments/{paid}"), &Value::Null).json();
+    let gw_url = detail["gw_url"].as_str().unwrap();
+    assert!(gw_url.starts_with(&format!("{origin}/gw/v3/")), "{gw_url}");
+    assert_eq!(send("GET", gw_url, &[], b"").status, 200);
+    assert_eq!(detail["request"]["order_number"], "state-2");
+    assert_eq!(second.terminate().code(), Some(0));
+}
+
+/// Whether this process runs as root: the owner of a directory it just made.
+fn running_as_root(dir: &Path) -> bool {
+    fs::metadata(dir).unwrap().uid() == 0
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn a_save_that_cannot_be_written_leaves_the_old_file_whole() {
+    let dir = Scratch::new("state-readonly");
+    let state = dir.join("state.json");
+    let root = running_as_root(dir.path());
+    if root {
+        std::os::unix::fs::chown(dir.path(), Some(NOBODY), Some(NOBODY)).unwrap();
+    }
+    let start = || {
+        let mut binary = command();
+        binary.args(["--port", "0", "--state", state.to_str().unwrap()]);
+        if root {
+            binary.uid(NOBODY).gid(NOBODY);
+        }
+        Running::spawn(binary, &[])
+    };
+    let seed = |origin: &str, id: u64| {
+        let body = json!({"id": id, "state": "PAID", "amount": 100, "currency": "CZK"});
+        assert_eq!(control(origin, "POST", "/payments", &body).status, 200);
+    };
+
+    let mut first = start();
+    seed(first.origin(), 3_000_000_100);
+    let saved = control(first.origin(), "POST", "/save", &Value::Null);
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert_eq!(saved.json()["payments"], 1);
+    let old = fs::read(&state).unwrap();
+
+    // The directory turns read-only: no temporary file can be made beside the state file.
+    set_mode(dir.path(), 0o555);
+    seed(first.origin(), 3_000_000_200);
+    let refused = control(first.origin(), "POST", "/save", &Value::Null);
+    assert_eq!(refused.status, 500, "{}", refused.body);
+    let message = refused.json()["errors"][0]["message"].to_string();
+    assert!(
+        message.contains("state.json") && message.contains("left as it was"),
+        "{message}"
+    );
+    assert_eq!(fs::read(&state).unwrap(), old);
+    // The save at the stop fails the same way, and says so with the exit status.
+    assert_eq!(first.terminate().code(), Some(1));
+    assert_eq!(fs::read(&state).unwrap(), old);
+    assert_eq!(dir.names(), ["state.json"]);
+
+    set_mode(dir.path(), 0o755);
+    let mut second = start();
+    assert_eq!(
+        held_payments(second.origin()),
+        [(3_000_000_100, "PAID".to_owned())]
+    );
+    assert_eq!(second.terminate().code(), Some(0));
+}
+
+#[test]
+fn a_state_file_it_cannot_read_stops_the_start_with_one_line() {
+    let dir = Scratch::new("state-refused");
+    let state = dir.join("state.json");
+
+    fs::write(&state, b"\x00\x01 not json at all").unwrap();
+    assert!(refused_start("state", &state).starts_with("is not JSON"));
+
+    fs::write(&state, br#"{"version": 99, "payments": "from the future"}"#).unwrap();
+    let why = refused_start("state", &state);
+    assert!(
+        why.contains("has version 99") && why.contains("version 1 only"),
+        "{why}"
+    );
+
+    // A token where a number belongs is refused without being shown.
+    let secret = "Zm9yZ290dGVuLXRva2VuLXNlY3JldA==";
+    let misplaced = json!({
+        "version": 1, "origin": "http://127.0.0.1:1", "clock_offset_ms": 0,
+        "next_ids": {"payment": 1, "card": 1, "refund": 1},
+        "payments": [], "cards": [], "notifications": [],
+        "tokens": [{"token": "t", "scope": "payment-all", "expires_ms": secret}],
+    });
+    fs::write(&state, misplaced.to_string()).unwrap();
+    let why = refused_start("state", &state);
+    assert!(
+        why.contains("invalid type") && !why.contains(secret),
+        "{why}"
+    );
+
+    // Planted links are refused, even to a valid file.
+    let elsewhere = dir.join("elsewhere.json");
+    fs::write(&elsewhere, b"{}").unwrap();
+    fs::remove_file(&state).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &state).unwrap();
+    assert!(refused_start("state", &state).contains("symbolic link"));
+    assert_eq!(fs::read(&elsewhere).unwrap(), b"{}");
+
+    fs::remove_file(&state).unwrap();
+    fs::create_dir(&state).unwrap();
+    assert_eq!(refused_start("state", &state), "is not a regular file");
+}
