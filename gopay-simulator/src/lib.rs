@@ -432,6 +432,16 @@ impl SimulatorBuilder {
                 ),
             ));
         }
+        if lifetime > MAX_TOKEN_LIFETIME {
+            return Err(Error::config(
+                "token_lifetime",
+                format!(
+                    "must be at most {} seconds (ten years), got {}",
+                    MAX_TOKEN_LIFETIME.as_secs(),
+                    lifetime.as_secs()
+                ),
+            ));
+        }
         if self.goid == 0 {
             return Err(Error::config("goid", "must not be 0"));
         }
@@ -517,6 +527,10 @@ impl SimulatorBuilder {
         }
     }
 }
+
+/// The longest token lifetime the simulator issues: far beyond GoPay's 30 minutes, and far
+/// within what the clocks' arithmetic holds (a longer one made every token request fail).
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 
 /// `origin` without a trailing `/`, if it is `http(s)://host[:port]`.
 fn check_origin(origin: &str) -> Result<String, Error> {
@@ -1000,6 +1014,8 @@ mod tests {
             Duration::ZERO,
             Duration::from_millis(1500),
             Duration::from_millis(10),
+            MAX_TOKEN_LIFETIME + Duration::from_secs(1),
+            Duration::from_secs(u64::MAX),
         ] {
             let err = Simulator::builder()
                 .token_lifetime(lifetime)

@@ -1,6 +1,6 @@
 //! The `gopay-simulator` binary: flags and their environment variables, the first line, the
-//! access log (never a query), a clean stop on SIGTERM, and clients holding connections
-//! open past the open-file limit.
+//! access log (never a query, never a hang when stdout is not read), a clean stop on
+//! SIGTERM, and clients holding connections open past the open-file limit.
 #![cfg(unix)]
 
 use std::io::Write;
@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use gopay::{Client, Config, Currency, Item, PaymentRequest, PaymentState};
 use gopay_simulator::DEFAULT_GOID;
 
-use crate::support::binary::{command, fetch_token, Running};
+use crate::support::binary::{command, fetch_token, Running, Unread};
 
 /// Creates a payment and reads its status; the payment's id and `gw_url`.
 fn create_and_read(config: Config) -> (u64, String) {
@@ -309,4 +309,36 @@ fn connections_held_open_past_the_open_file_limit_do_not_starve_a_client() {
     );
     drop(held);
     assert_eq!(sim.terminate().code(), Some(0));
+}
+
+#[test]
+fn a_stdout_nobody_reads_holds_up_neither_answers_nor_the_exit() {
+    let mut sim = Unread::start(&["--port", "0"]);
+    let api = sim
+        .first
+        .strip_prefix("gopay-simulator listening on ")
+        .unwrap()
+        .to_owned();
+    // Far more log lines than a pipe holds (64 KiB): the log's writer blocks on the pipe.
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .proxy(None)
+        .build()
+        .new_agent();
+    let url = format!("{api}/no-such-endpoint");
+    for _ in 0..4000 {
+        let answer = agent.get(&url).call().unwrap();
+        assert_eq!(answer.status().as_u16(), 404);
+    }
+    let started = Instant::now();
+    let status = sim.terminate();
+    assert!(
+        status.success(),
+        "{status:?}: the stop hung on the full pipe"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }

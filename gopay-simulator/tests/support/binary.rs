@@ -105,6 +105,54 @@ impl Drop for Running {
     }
 }
 
+/// A running binary whose stdout is read up to its first line and then never again, as
+/// when a shop starts it with a pipe it forgets to read: the pipe stays open and fills up.
+pub struct Unread {
+    pub child: Child,
+    /// Kept open, unread.
+    _stdout: std::process::ChildStdout,
+    pub first: String,
+}
+
+impl Unread {
+    pub fn start(args: &[&str]) -> Unread {
+        let mut command = command();
+        command
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        isolate(&mut command, &[]);
+        let mut child = command.spawn().unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        // Byte by byte: nothing after the first line may be read.
+        let mut first = Vec::new();
+        let mut byte = [0u8; 1];
+        while stdout.read_exact(&mut byte).is_ok() && byte[0] != b'\n' {
+            first.push(byte[0]);
+        }
+        Unread {
+            child,
+            _stdout: stdout,
+            first: String::from_utf8(first).unwrap(),
+        }
+    }
+
+    /// Sends SIGTERM and waits for the exit, at most [`BOUND`] (then the process is killed
+    /// and has no exit code).
+    pub fn terminate(&mut self) -> ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(sent.success());
+        wait_bounded(&mut self.child)
+    }
+}
+
+impl Drop for Unread {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
 /// A `payment-all` token fetched by hand (to check a log never shows it, or to use it
 /// across a restart).
 pub fn fetch_token(gateway_url: &str, id: &str, secret: &str) -> String {

@@ -2,12 +2,14 @@
 //! threads only append lines to a buffer; a thread of the log's own, woken by the first
 //! line, gathers lines for [`GATHER`] and writes them out at once. Under load that is one
 //! write and one wake-up per batch instead of per request, and answering never waits for
-//! stdout.
+//! stdout. A stdout nobody reads (a pipe whose reader went to sleep) can neither fill memory
+//! (lines past [`MAX_PENDING`] bytes are counted and dropped) nor hold the exit (closing
+//! waits at most [`CLOSE_WAIT`] for the writer).
 
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use clap::ValueEnum;
@@ -18,6 +20,14 @@ use serde::Serialize;
 /// How long the writer lets lines gather after the first one before it writes them out:
 /// short enough to look immediate to whoever watches the log.
 const GATHER: Duration = Duration::from_millis(2);
+
+/// The most the lines waiting for stdout may hold, in bytes; later lines are dropped (and
+/// counted) until the writer catches up.
+const MAX_PENDING: usize = 1024 * 1024;
+
+/// How long closing waits for the writer to write out what is left: a stdout that is not
+/// read must not keep a stopped simulator from exiting.
+const CLOSE_WAIT: Duration = Duration::from_secs(1);
 
 /// How each exchange is logged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -32,7 +42,8 @@ pub enum LogFormat {
 pub struct AccessLog {
     format: LogFormat,
     shared: Arc<Shared>,
-    writer: Mutex<Option<JoinHandle<()>>>,
+    /// Gets a message (or hangs up) when the writer is done.
+    writer_done: Mutex<Option<Receiver<()>>>,
 }
 
 /// What the server's threads and the writer share.
@@ -45,6 +56,8 @@ struct Shared {
 struct Pending {
     /// Lines not written yet.
     text: String,
+    /// Lines dropped since the last batch because `text` was full.
+    dropped: u64,
     /// The writer waits for lines (so it must be woken).
     idle: bool,
     closed: bool,
@@ -71,13 +84,17 @@ impl AccessLog {
             ready: Condvar::new(),
         });
         let writing = Arc::clone(&shared);
-        let writer = std::thread::Builder::new()
+        let (done, writer_done) = mpsc::channel();
+        std::thread::Builder::new()
             .name("gopay-sim-log".into())
-            .spawn(move || writing.write_out())?;
+            .spawn(move || {
+                writing.write_out();
+                let _ = done.send(());
+            })?;
         Ok(AccessLog {
             format,
             shared,
-            writer: Mutex::new(Some(writer)),
+            writer_done: Mutex::new(Some(writer_done)),
         })
     }
 
@@ -86,6 +103,10 @@ impl AccessLog {
     pub fn write(&self, exchange: &Exchange) {
         let ms = (exchange.duration.as_secs_f64() * 1_000_000.0).round() / 1000.0;
         let mut pending = self.shared.pending.lock();
+        if pending.text.len() >= MAX_PENDING {
+            pending.dropped += 1;
+            return;
+        }
         let text = &mut pending.text;
         match self.format {
             LogFormat::Text => {
@@ -115,12 +136,13 @@ impl AccessLog {
         }
     }
 
-    /// Writes out every queued line and stops the writer.
+    /// Writes out every queued line and stops the writer, waiting for it at most
+    /// [`CLOSE_WAIT`] (a stdout nobody reads would block it for ever).
     pub fn close(&self) {
         self.shared.pending.lock().closed = true;
         self.shared.ready.notify_one();
-        if let Some(writer) = self.writer.lock().take() {
-            let _ = writer.join();
+        if let Some(done) = self.writer_done.lock().take() {
+            let _ = done.recv_timeout(CLOSE_WAIT);
         }
     }
 }
@@ -145,6 +167,15 @@ impl Shared {
                     self.ready.wait_for(&mut pending, GATHER);
                 }
                 std::mem::swap(&mut batch, &mut pending.text);
+                if pending.dropped > 0 {
+                    // After the lines kept: the dropped ones came after them.
+                    let _ = writeln!(
+                        batch,
+                        "gopay-simulator: {} log lines dropped: stdout is not read fast enough",
+                        pending.dropped
+                    );
+                    pending.dropped = 0;
+                }
             }
             let mut out = std::io::stdout().lock();
             // A reader that went away is no reason to stop answering.
