@@ -266,7 +266,7 @@ pub(crate) struct Gateway {
 impl Gateway {
     /// Normalises a user-supplied gateway URL to `{origin}{path}/api`.
     pub(crate) fn parse(url: &str) -> Result<Gateway, Error> {
-        let bad = |why: &str| Error::config(format!("gateway URL {} {why}", display_url(url)));
+        let bad = |why: &'static str| Error::gateway_url(&display_url(url), why);
         let url = url.trim();
         let (scheme, rest) = url
             .split_once("://")
@@ -418,6 +418,38 @@ mod tests {
         assert_eq!(gw.api_base, "https://proxy.example/GoPay/api");
         let gw = Gateway::parse("https://proxy.example/rapi").unwrap();
         assert_eq!(gw.api_base, "https://proxy.example/rapi/api");
+    }
+
+    #[test]
+    fn a_refused_gateway_url_says_why_without_the_url() {
+        for (url, problem) in [
+            ("gw.example/api", "has no scheme (expected https://…)"),
+            ("ftp://gw.example", "must use https"),
+            (
+                "http://gw.example",
+                "uses plain http, which is allowed only for loopback hosts",
+            ),
+            ("https://secret@gw.example", "must not contain credentials"),
+        ] {
+            match Gateway::parse(url) {
+                Err(Error::Config {
+                    message,
+                    gateway_url_problem,
+                    ..
+                }) => {
+                    assert_eq!(gateway_url_problem, Some(problem), "{url}");
+                    assert!(message.ends_with(problem), "{message}");
+                }
+                other => panic!("{url}: {other:?}"),
+            }
+        }
+        match Error::config("other") {
+            Error::Config {
+                gateway_url_problem,
+                ..
+            } => assert_eq!(gateway_url_problem, None),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -202,6 +202,9 @@ pub enum Error {
     Config {
         /// What is wrong with it.
         message: String,
+        /// When the gateway URL was refused: why, in words that never quote the URL (e.g.
+        /// `"must use https"`), so that a tool can show the URL its own way.
+        gateway_url_problem: Option<&'static str>,
     },
 }
 
@@ -273,6 +276,16 @@ impl Error {
     pub(crate) fn config(message: impl Into<String>) -> Error {
         Error::Config {
             message: message.into(),
+            gateway_url_problem: None,
+        }
+    }
+
+    /// The refusal of the gateway URL `shown` (as `config::display_url` shows it, redacted)
+    /// because it `problem`.
+    pub(crate) fn gateway_url(shown: &str, problem: &'static str) -> Error {
+        Error::Config {
+            message: format!("gateway URL {shown} {problem}"),
+            gateway_url_problem: Some(problem),
         }
     }
 
@@ -406,7 +419,7 @@ impl fmt::Display for Error {
             Error::InvalidInput { field, message } => {
                 write!(f, "invalid {field}: {}", one_line(message))
             }
-            Error::Config { message } => {
+            Error::Config { message, .. } => {
                 write!(f, "invalid configuration: {}", one_line(message))
             }
         }

@@ -51,16 +51,14 @@ pub fn client(cli: &Cli) -> Result<Client, Failure> {
 /// The failure of `error`. The client's refusal of a gateway URL quotes it (without
 /// user-info, query and fragment, but a value with no `://` whole, and its path too), and a
 /// client secret pasted into `GOPAY_GATEWAY_URL` would end up on stderr and in logs: that
-/// one becomes the same refusal with the URL shown as [`shown_gateway_url`] shows it.
+/// one becomes the same refusal (the client's `gateway_url_problem`) with the URL shown as
+/// [`shown_gateway_url`] shows it.
 fn without_the_gateway_url(error: Error, url: &str) -> Failure {
     let reason = match &error {
-        Error::Config { message, .. } => message.strip_prefix("gateway URL ").map(|quoted| {
-            // The reason follows the quoted URL, `gateway URL "…" must use https`, or the
-            // placeholder of a value that is no URL, `gateway URL (… not shown) has no scheme`.
-            after_quoted(quoted)
-                .or_else(|| after_placeholder(quoted))
-                .unwrap_or("is not a valid gateway URL")
-        }),
+        Error::Config {
+            gateway_url_problem: Some(problem),
+            ..
+        } => Some(*problem),
         _ => None,
     };
     match reason {
@@ -70,27 +68,6 @@ fn without_the_gateway_url(error: Error, url: &str) -> Failure {
         )),
         None => Failure::from(error),
     }
-}
-
-/// What follows the parenthesised placeholder `text` starts with (it holds no `)`).
-fn after_placeholder(text: &str) -> Option<&str> {
-    let (_, rest) = text.strip_prefix('(')?.split_once(')')?;
-    Some(rest.trim_start()).filter(|rest| !rest.is_empty())
-}
-
-/// What follows the double-quoted string (with backslash escapes) `text` starts with.
-fn after_quoted(text: &str) -> Option<&str> {
-    let mut chars = text.strip_prefix('"')?.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\\' => {
-                chars.next();
-            }
-            '"' => return Some(text[i + 2..].trim_start()).filter(|rest| !rest.is_empty()),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// A gateway URL as an error may show it: `"https://host[:port]"`, with `…` when a path,
