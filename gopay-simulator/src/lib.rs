@@ -124,6 +124,7 @@ use std::time::Duration;
 pub use error::Error;
 pub use gateway::api::firewall::Firewall;
 pub use gateway::notify::{Notification, NotificationAttempt};
+pub use gateway::v4::config::V4Config;
 pub use server::exchange::Exchange;
 pub use server::record::{
     RecordedRequest, MAX_RECORDED_BODY, MAX_RECORDED_BYTES, MAX_RECORDED_REQUESTS,
@@ -592,6 +593,20 @@ impl Simulator {
             self.client_secret(),
             self.gateway_url(),
         )
+    }
+
+    /// What a GoPay API v4 (preview) client needs to talk to this simulator: the v4 base
+    /// URL `{public_url}/gp-gw/api/4.0` (served beside v3's `/api`), the goid as v4 writes
+    /// it (a string), the client credentials, and the shareable key of the two public
+    /// card endpoints. The test card tokens are in [`V4Config::TEST_CARDS`].
+    pub fn v4_config(&self) -> V4Config {
+        V4Config {
+            base_url: format!("{}{}", self.shared.settings.origin, gateway::v4::PREFIX),
+            goid: self.goid().to_string(),
+            client_id: self.client_id().to_owned(),
+            client_secret: self.client_secret().to_owned(),
+            shareable_key: gateway::v4::auth::SHAREABLE_KEY.to_owned(),
+        }
     }
 
     /// The API base URL: `{public_url}/api`, by default `http://127.0.0.1:PORT/api`.

@@ -66,7 +66,15 @@ fn handle(shared: &Shared, request: &RecordedRequest, segments: &[&str]) -> Resu
         }
         ("POST", ["payments", id, "notify"]) => notifications::resend(shared, payment_id(id)?),
         ("GET", ["notifications"]) => notifications::list(shared, None),
-        ("POST", ["payments", id, action]) => customer_action(shared, request, id, action),
+        ("POST", ["payments", id, action]) => {
+            match crate::gateway::v4::control::payment_action(shared, id, action) {
+                Some(reply) => Ok(reply),
+                None => customer_action(shared, request, id, action),
+            }
+        }
+        ("POST", ["refunds", id, action]) => Ok(crate::gateway::v4::control::refund_action(
+            shared, id, action,
+        )),
         ("POST", ["cards"]) => seed_card(shared, request),
         ("GET", ["requests"]) => Ok(Reply::ok(
             &ops::exchanges(shared)

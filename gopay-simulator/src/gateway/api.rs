@@ -11,6 +11,7 @@ use crate::control;
 use crate::gateway::auth::{self, Need, TokenPolicy};
 use crate::gateway::endpoints;
 use crate::gateway::responses::{Refusal, Reply, INVALID_REQUEST, SYSTEM_ERROR, UNAUTHORIZED};
+use crate::gateway::v4;
 use crate::page;
 use crate::server::record::{Answer, RecordedRequest};
 use crate::state::faults::{Action, FaultTarget};
@@ -172,6 +173,11 @@ fn route(shared: &Shared, request: &RecordedRequest) -> Reply {
             }
         }
         ["api", rest @ ..] => api(shared, request, method, rest),
+        ["gp-gw", "api", "4.0", rest @ ..] => v4::answer(shared, request, rest),
+        ["gw", "v4", "3ds", payment] if method == "GET" => page::challenge::page(shared, payment),
+        ["gw", "v4", "3ds", payment] if method == "POST" => {
+            page::challenge::act(shared, payment, request)
+        }
         // The customer page: opened by a link (GET) or by the shop's form (POST).
         ["gw", "v3", key] if method == "GET" || method == "POST" => {
             endpoints::gateway_page(shared, key)

@@ -22,4 +22,5 @@ mod simulator_flows;
 mod slow_clients;
 mod state_binary;
 mod state_process;
+mod v4_api;
 mod wire_reading;

@@ -1,0 +1,79 @@
+//! The simulated 3DS challenge of API v4: the page a charge's `action.redirect_url` opens,
+//! with an approve and a decline button, and the 303 back to the shop's return URL.
+
+use crate::gateway::form;
+use crate::gateway::responses::Reply;
+use crate::page::html::{frame, message, redirect};
+use crate::page::{escape, money};
+use crate::server::record::RecordedRequest;
+use crate::state::shared::Shared;
+
+/// `GET /gw/v4/3ds/{payment}`: the challenge, or a message when none is waiting.
+pub(crate) fn page(shared: &Shared, payment: &str) -> Reply {
+    let now = shared.store.lock().now();
+    let mut v4 = shared.v4.lock();
+    v4.settle(now);
+    let Some(payment) = v4.payments.get(payment) else {
+        return message(
+            404,
+            "No such payment",
+            "This 3-D Secure page does not exist.",
+        );
+    };
+    let waiting = payment
+        .charge
+        .as_ref()
+        .is_some_and(|c| c.state == "ACTION_REQUIRED");
+    if !waiting {
+        return message(
+            409,
+            "No challenge waiting",
+            "This payment has no 3-D Secure challenge waiting.",
+        );
+    }
+    let body = format!(
+        "<section><h1>3-D Secure</h1><p>Order {}: {}</p>\
+         <p>Your bank asks you to confirm this payment.</p>\
+         <form method=\"post\">\
+         <button id=\"approve\" name=\"decision\" value=\"approve\">Approve</button> \
+         <button id=\"decline\" name=\"decision\" value=\"decline\">Decline</button>\
+         </form></section>",
+        escape(&payment.order_number),
+        money(payment.amount, &payment.currency)
+    );
+    Reply::html(
+        200,
+        frame(
+            "GoPay – 3-D Secure",
+            "",
+            "<small>simulated bank</small>",
+            &body,
+        ),
+    )
+}
+
+/// `POST /gw/v4/3ds/{payment}` with `decision=approve|decline`: answers the challenge and
+/// sends the customer back to the shop (303).
+pub(crate) fn act(shared: &Shared, payment: &str, request: &RecordedRequest) -> Reply {
+    let fields = form::parse(&request.body).unwrap_or_default();
+    let approved = match form::get(&fields, "decision") {
+        Some("approve") => true,
+        Some("decline") => false,
+        _ => return message(400, "Unknown decision", "Approve or decline the payment."),
+    };
+    let now = shared.store.lock().now();
+    let mut v4 = shared.v4.lock();
+    v4.settle(now);
+    let Some(payment) = v4.payments.get_mut(payment) else {
+        return message(
+            404,
+            "No such payment",
+            "This 3-D Secure page does not exist.",
+        );
+    };
+    if let Err(error) = payment.authenticate(approved, now) {
+        return message(409, "No challenge waiting", &error.detail);
+    }
+    let target = payment.return_target();
+    Reply::see_other(target.clone(), redirect(&target))
+}
