@@ -23,4 +23,5 @@ mod slow_clients;
 mod state_binary;
 mod state_process;
 mod v4_api;
+mod v4_browser;
 mod wire_reading;
