@@ -72,6 +72,9 @@ fn handle(shared: &Shared, request: &RecordedRequest, segments: &[&str]) -> Resu
                 None => customer_action(shared, request, id, action),
             }
         }
+        ("POST", ["cards", "tokens", id, action]) => {
+            Ok(crate::gateway::v4::control::card_action(shared, id, action))
+        }
         ("POST", ["refunds", id, action]) => Ok(crate::gateway::v4::control::refund_action(
             shared, id, action,
         )),

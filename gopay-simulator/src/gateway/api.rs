@@ -134,6 +134,12 @@ fn answer_gateway(shared: &Shared, request: &RecordedRequest) -> Reply {
         .faults
         .lock()
         .take_for(&request.method, request.route(), target);
+    if let Some(reply) = action
+        .as_ref()
+        .and_then(|a| v4::faulted(shared, request, a))
+    {
+        return reply;
+    }
     match action {
         Some(Action::Status(status)) => {
             return Refusal::global(status, SYSTEM_ERROR, "simulated gateway failure").into_reply()

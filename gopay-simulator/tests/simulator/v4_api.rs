@@ -836,3 +836,69 @@ fn reset_forgets_v4_state() {
         &path,
     );
 }
+
+#[test]
+fn a_suspended_card_token_is_refused_until_activated() {
+    let (sim, config, token) = start();
+    let payload = json!({"payload": "eyJhbGciOiJSU0EtT0FFUC0yNTYifQ.k.i.c.t"});
+    let card = call(&config, &token, "POST", "/cards/tokens", &payload).json();
+    let card_id = card["card_id"].as_str().unwrap();
+    let suspended = control(&sim, &format!("/cards/tokens/{card_id}/suspend"));
+    assert_eq!(suspended.status, 200, "{}", suspended.body);
+    assert_eq!(
+        get(&config, &token, &format!("/cards/tokens/{card_id}"))["status"],
+        "SUSPENDED"
+    );
+    let id = create(&config, &token, 100, RETURN)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = card_charge(card["token"].as_str().unwrap());
+    let path = format!("/payments/{id}/charge");
+    assert_error(&charge(&config, &token, &id, &body), 409, "CONFLICT", &path);
+    control(&sim, &format!("/cards/tokens/{card_id}/activate"));
+    assert_eq!(charge(&config, &token, &id, &body).status, 201);
+}
+
+#[test]
+fn faults_on_v4_routes_answer_in_v4_shape() {
+    use gopay_simulator::{Fault, FaultTarget};
+    let (sim, config, token) = start();
+    let id = create(&config, &token, 100, RETURN)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/payments/{id}");
+    let target = FaultTarget::route("GET", "/gp-gw/api/4.0/payments/{id}");
+    sim.inject(Fault::Status {
+        target,
+        status: 503,
+        count: 1,
+    });
+    assert_error(
+        &call(&config, &token, "GET", &path, &Value::Null),
+        503,
+        "INTERNAL_SERVER_ERROR",
+        &path,
+    );
+    get(&config, &token, &path);
+    // General faults aim at v3's API, not at v4.
+    sim.inject(Fault::Status {
+        target: FaultTarget::Api,
+        status: 500,
+        count: 1,
+    });
+    get(&config, &token, &path);
+    sim.clear_faults();
+    sim.inject(Fault::Answer {
+        target: FaultTarget::route("GET", "/gp-gw/api/4.0/payments/{id}"),
+        status: 200,
+        content_type: "text/plain",
+        body: "not json".into(),
+        count: 1,
+    });
+    assert_eq!(
+        call(&config, &token, "GET", &path, &Value::Null).body,
+        "not json"
+    );
+}

@@ -1,12 +1,13 @@
 //! The control API's actions on v4 payments and refunds: the customer's actions (`pay`,
 //! `cancel`, `expire`, `approve`, `decline` the 3DS challenge, `fail` the charge) and
-//! settling a refund (`succeed`, `fail`), each answering the payment or refund as v4 does.
+//! settling a refund (`succeed`, `fail`), suspending and reactivating a card token
+//! (`suspend`, `activate`), each answering the payment, refund or card as v4 does.
 
 use std::time::SystemTime;
 
 use crate::gateway::responses::Reply;
 use crate::gateway::v4::errors::V4Error;
-use crate::gateway::v4::state::{finish_charge, Charge, Outcome, V4State};
+use crate::gateway::v4::state::{finish_charge, quoted, Charge, Outcome, V4State};
 use crate::state::shared::Shared;
 
 /// The answer to `POST /_simulator/payments/{id}/{action}` when `id` is a v4 payment;
@@ -106,5 +107,31 @@ pub(crate) fn refund_action(shared: &Shared, id: &str, action: &str) -> Reply {
     }) {
         Ok(reply) => reply,
         Err(error) => error.reply(&path, now),
+    }
+}
+
+/// `POST /_simulator/cards/tokens/{card_id}/{suspend|activate}`: a suspended token reads as
+/// `SUSPENDED` and its charges are refused (409) until it is activated again.
+pub(crate) fn card_action(shared: &Shared, id: &str, action: &str) -> Reply {
+    let now = shared.store.lock().now();
+    let mut v4 = shared.v4.lock();
+    let path = format!("/_simulator/cards/tokens/{id}/{action}");
+    let status = match action {
+        "suspend" => "SUSPENDED",
+        "activate" => "ACTIVE",
+        _ => {
+            return V4Error::not_found("no such card action (suspend, activate)").reply(&path, now)
+        }
+    };
+    match v4.cards.get_mut(id) {
+        Some(card) => {
+            card.status = status;
+            Reply::ok(&card.json())
+        }
+        None => V4Error::not_found(format!(
+            "card {} not found (test cards cannot be suspended)",
+            quoted(id)
+        ))
+        .reply(&path, now),
     }
 }

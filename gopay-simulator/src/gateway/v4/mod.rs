@@ -14,6 +14,7 @@ pub(crate) mod wire;
 
 use crate::gateway::responses::Reply;
 use crate::server::record::RecordedRequest;
+use crate::state::faults::Action;
 use crate::state::shared::Shared;
 use auth::Access;
 use errors::V4Error;
@@ -81,6 +82,24 @@ impl<'a> Endpoint<'a> {
             E::DeleteCard(_) => Access::merchant(&["card:write", "card:read"]),
             E::PublicKey | E::CardFormUrl => Access::Shareable,
         }
+    }
+}
+
+/// The answer of a status fault that hits a v4 route (a route fault: the general targets
+/// aim at v3), in v4's error shape. `None` for other routes and faults (delays, malformed
+/// bodies and canned answers work the same for both versions).
+pub(crate) fn faulted(
+    shared: &Shared,
+    request: &RecordedRequest,
+    action: &Action,
+) -> Option<Reply> {
+    let path = request.route().strip_prefix(PREFIX)?;
+    let now = shared.store.lock().now();
+    match action {
+        Action::Status(status) => {
+            Some(V4Error::new(*status, "simulated gateway failure").reply(path, now))
+        }
+        _ => None,
     }
 }
 
