@@ -1,8 +1,11 @@
 //! The simulated 3DS challenge of API v4: the page a charge's `action.redirect_url` opens,
 //! with an approve and a decline button, and the 303 back to the shop's return URL.
 
+use std::time::SystemTime;
+
 use crate::gateway::form;
 use crate::gateway::responses::Reply;
+use crate::gateway::v4::state::{Payment, V4State};
 use crate::page::html::{frame, message, redirect};
 use crate::page::{escape, money};
 use crate::server::record::RecordedRequest;
@@ -12,13 +15,8 @@ use crate::state::shared::Shared;
 pub(crate) fn page(shared: &Shared, payment: &str) -> Reply {
     let now = shared.store.lock().now();
     let mut v4 = shared.v4.lock();
-    v4.settle(now);
-    let Some(payment) = v4.payments.get(payment) else {
-        return message(
-            404,
-            "No such payment",
-            "This 3-D Secure page does not exist.",
-        );
+    let Some(payment) = settled_payment(&mut v4, payment, now) else {
+        return no_such_page();
     };
     let waiting = payment
         .charge
@@ -63,17 +61,26 @@ pub(crate) fn act(shared: &Shared, payment: &str, request: &RecordedRequest) -> 
     };
     let now = shared.store.lock().now();
     let mut v4 = shared.v4.lock();
-    v4.settle(now);
-    let Some(payment) = v4.payments.get_mut(payment) else {
-        return message(
-            404,
-            "No such payment",
-            "This 3-D Secure page does not exist.",
-        );
+    let Some(payment) = settled_payment(&mut v4, payment, now) else {
+        return no_such_page();
     };
     if let Err(error) = payment.authenticate(approved, now) {
         return message(409, "No challenge waiting", &error.detail);
     }
     let target = payment.return_target();
     Reply::see_other(target.clone(), redirect(&target))
+}
+
+/// The payment `id` after settling what is due by `now`.
+fn settled_payment<'a>(v4: &'a mut V4State, id: &str, now: SystemTime) -> Option<&'a mut Payment> {
+    v4.settle(now);
+    v4.payments.get_mut(id)
+}
+
+fn no_such_page() -> Reply {
+    message(
+        404,
+        "No such payment",
+        "This 3-D Secure page does not exist.",
+    )
 }

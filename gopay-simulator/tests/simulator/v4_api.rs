@@ -179,6 +179,21 @@ fn create_checks_required_fields_and_limits() {
     assert_error(&other_eshop, 404, "NOT_FOUND", "/eshops/1/payments");
 }
 
+/// A new 1.00 CZK payment's id.
+fn new_payment(config: &V4Config, token: &str) -> String {
+    create(config, token, 100, RETURN)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Charges payment `id` with the test card `card`; the 201's body.
+fn charge_card(config: &V4Config, token: &str, id: &str, card: &str) -> Value {
+    let answer = charge(config, token, id, &card_charge(card));
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    answer.json()
+}
+
 fn charge(config: &V4Config, token: &str, id: &str, body: &Value) -> support::http::Answer {
     call(
         config,
@@ -192,18 +207,8 @@ fn charge(config: &V4Config, token: &str, id: &str, body: &Value) -> support::ht
 #[test]
 fn frictionless_card_charges_asynchronously_to_succeeded_and_paid() {
     let (sim, config, token) = start();
-    let id = create(&config, &token, 100, RETURN)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let answer = charge(
-        &config,
-        &token,
-        &id,
-        &card_charge("gopay-sim-card-frictionless"),
-    );
-    assert_eq!(answer.status, 201, "{}", answer.body);
-    let body = answer.json();
+    let id = new_payment(&config, &token);
+    let body = charge_card(&config, &token, &id, "gopay-sim-card-frictionless");
     assert_eq!(body["state"], "PROCESSING");
     assert_eq!(body["return_url"], RETURN);
     assert_eq!(
@@ -241,17 +246,8 @@ fn frictionless_card_charges_asynchronously_to_succeeded_and_paid() {
 #[test]
 fn declined_card_fails_with_a_reason() {
     let (sim, config, token) = start();
-    let id = create(&config, &token, 100, RETURN)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let answer = charge(
-        &config,
-        &token,
-        &id,
-        &card_charge("gopay-sim-card-declined"),
-    );
-    assert_eq!(answer.status, 201, "{}", answer.body);
+    let id = new_payment(&config, &token);
+    charge_card(&config, &token, &id, "gopay-sim-card-declined");
     advance(&sim, 5);
     let state = get(&config, &token, &format!("/payments/{id}/charge"));
     assert_eq!(state["state"], "FAILED");
@@ -265,18 +261,8 @@ fn declined_card_fails_with_a_reason() {
 #[test]
 fn challenge_card_needs_the_3ds_page() {
     let (sim, config, token) = start();
-    let id = create(&config, &token, 100, RETURN)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let answer = charge(
-        &config,
-        &token,
-        &id,
-        &card_charge("gopay-sim-card-challenge"),
-    );
-    assert_eq!(answer.status, 201, "{}", answer.body);
-    let body = answer.json();
+    let id = new_payment(&config, &token);
+    let body = charge_card(&config, &token, &id, "gopay-sim-card-challenge");
     assert_eq!(body["state"], "ACTION_REQUIRED");
     assert_eq!(body["action"]["action_type"], "EMV3DS");
     assert_eq!(body["action"]["state"], "CHALLENGE_REQUIRED");
@@ -323,10 +309,7 @@ fn challenge_card_needs_the_3ds_page() {
 #[test]
 fn declining_the_challenge_fails_the_charge() {
     let (_sim, config, token) = start();
-    let id = create(&config, &token, 100, RETURN)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = new_payment(&config, &token);
     let body = charge(
         &config,
         &token,
@@ -359,10 +342,7 @@ fn every_charge_input_is_read() {
     ];
     for input in inputs {
         let kind = input["input_type"].clone();
-        let id = create(&config, &token, 100, RETURN)["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let id = new_payment(&config, &token);
         let answer = charge(&config, &token, &id, &charge_body(input));
         assert_eq!(answer.status, 201, "{kind}: {}", answer.body);
         assert_eq!(
@@ -381,10 +361,7 @@ fn every_charge_input_is_read() {
 #[test]
 fn charge_checks_browser_data_and_inputs() {
     let (_sim, config, token) = start();
-    let id = create(&config, &token, 100, RETURN)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = new_payment(&config, &token);
     let path = format!("/payments/{id}/charge");
     for field in [
         "language",
@@ -551,10 +528,7 @@ fn card_tokens_are_created_read_and_deleted() {
     let path = format!("/cards/tokens/{card_id}");
     assert_eq!(get(&config, &token, &path), card);
     // The token charges like a frictionless card.
-    let id = create(&config, &token, 100, RETURN)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = new_payment(&config, &token);
     assert_eq!(
         charge(
             &config,
@@ -717,10 +691,7 @@ fn refunds_move_from_requested_to_success() {
 #[test]
 fn refund_rules_of_the_sandbox() {
     let (sim, config, token) = start();
-    let unpaid = create(&config, &token, 100, RETURN)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let unpaid = new_payment(&config, &token);
     let list = format!("/payments/{unpaid}/refunds");
     // The amount is checked before the state.
     assert_error(
@@ -763,10 +734,7 @@ fn refund_rules_of_the_sandbox() {
 fn control_actions_work_on_v4_payments() {
     let (_sim, config, token) = start();
     let sim = _sim;
-    let id = create(&config, &token, 100, RETURN)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = new_payment(&config, &token);
     let body = charge(
         &config,
         &token,
@@ -783,26 +751,17 @@ fn control_actions_work_on_v4_payments() {
     assert_eq!(paid.json()["charge"]["state"], "SUCCEEDED");
     assert_eq!(control(&sim, &format!("/payments/{id}/cancel")).status, 409);
 
-    let other = create(&config, &token, 100, RETURN)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let other = new_payment(&config, &token);
     assert_eq!(
         control(&sim, &format!("/payments/{other}/cancel")).json()["state"],
         "CANCELED"
     );
-    let third = create(&config, &token, 100, RETURN)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let third = new_payment(&config, &token);
     assert_eq!(
         control(&sim, &format!("/payments/{third}/expire")).json()["state"],
         "TIMEOUTED"
     );
-    let fourth = create(&config, &token, 100, RETURN)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let fourth = new_payment(&config, &token);
     charge(
         &config,
         &token,
@@ -816,10 +775,7 @@ fn control_actions_work_on_v4_payments() {
 #[test]
 fn reset_forgets_v4_state() {
     let (sim, config, token) = start();
-    let id = create(&config, &token, 100, RETURN)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = new_payment(&config, &token);
     sim.reset();
     let path = format!("/payments/{id}");
     assert_error(
@@ -849,10 +805,7 @@ fn a_suspended_card_token_is_refused_until_activated() {
         get(&config, &token, &format!("/cards/tokens/{card_id}"))["status"],
         "SUSPENDED"
     );
-    let id = create(&config, &token, 100, RETURN)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = new_payment(&config, &token);
     let body = card_charge(card["token"].as_str().unwrap());
     let path = format!("/payments/{id}/charge");
     assert_error(&charge(&config, &token, &id, &body), 409, "CONFLICT", &path);
@@ -864,10 +817,7 @@ fn a_suspended_card_token_is_refused_until_activated() {
 fn faults_on_v4_routes_answer_in_v4_shape() {
     use gopay_simulator::{Fault, FaultTarget};
     let (sim, config, token) = start();
-    let id = create(&config, &token, 100, RETURN)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = new_payment(&config, &token);
     let path = format!("/payments/{id}");
     let target = FaultTarget::route("GET", "/gp-gw/api/4.0/payments/{id}");
     sim.inject(Fault::Status {
