@@ -212,6 +212,7 @@ pub struct SimulatorBuilder {
     max_connections: Option<usize>,
     seed_file: Option<PathBuf>,
     state_file: Option<PathBuf>,
+    v4_acquirer_delay: Duration,
 }
 
 impl fmt::Debug for SimulatorBuilder {
@@ -233,6 +234,7 @@ impl fmt::Debug for SimulatorBuilder {
             .field("max_connections", &self.max_connections)
             .field("seed_file", &self.seed_file)
             .field("state_file", &self.state_file)
+            .field("v4_acquirer_delay", &self.v4_acquirer_delay)
             .finish_non_exhaustive()
     }
 }
@@ -414,6 +416,15 @@ impl SimulatorBuilder {
         self
     }
 
+    /// API v4: how long after a card payment is paid the acquirer counts as having processed
+    /// it. Until then a partial refund is refused (409, as GoPay's sandbox answers: "only a
+    /// full refund is possible"); a full refund is always allowed. Measured on the test
+    /// clock. Defaults to zero: partial refunds are allowed at once.
+    pub fn v4_acquirer_delay(mut self, delay: Duration) -> SimulatorBuilder {
+        self.v4_acquirer_delay = delay;
+        self
+    }
+
     /// Starts the simulator.
     ///
     /// Fails with [`Error::Config`] for a token lifetime that is not a whole number
@@ -491,6 +502,7 @@ impl SimulatorBuilder {
             firewall: self.firewall,
             seed,
             state_file: self.state_file,
+            v4_acquirer_delay: self.v4_acquirer_delay,
         };
         let shared = Arc::new(Shared::new(settings, notifier));
         // What the gateway holds before it answers anyone: the saved state, else the seed.
@@ -580,6 +592,7 @@ impl Simulator {
             max_connections: None,
             seed_file: None,
             state_file: None,
+            v4_acquirer_delay: Duration::ZERO,
         }
     }
 

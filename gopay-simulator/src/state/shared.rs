@@ -40,6 +40,8 @@ pub(crate) struct Settings {
     pub(crate) seed: Option<Seed>,
     /// Where the state is saved, if anywhere.
     pub(crate) state_file: Option<PathBuf>,
+    /// API v4: how long after payment a partial refund is still refused.
+    pub(crate) v4_acquirer_delay: Duration,
 }
 
 pub(crate) struct Shared {

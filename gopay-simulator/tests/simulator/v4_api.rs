@@ -852,3 +852,32 @@ fn faults_on_v4_routes_answer_in_v4_shape() {
         "not json"
     );
 }
+
+#[test]
+fn partial_refunds_wait_for_the_acquirer_when_configured() {
+    let day = std::time::Duration::from_secs(24 * 3600);
+    let sim = Simulator::builder().v4_acquirer_delay(day).start().unwrap();
+    let config = sim.v4_config();
+    let token = merchant_token(&config, ALL_SCOPES);
+    let id = paid(&sim, &config, &token, 1000);
+    let list = format!("/payments/{id}/refunds");
+    let partial = call(&config, &token, "POST", &list, &json!({"amount": 400}));
+    assert_error(&partial, 409, "CONFLICT", &list);
+    assert!(partial.json()["detail"]
+        .as_str()
+        .unwrap()
+        .contains("only a full refund"));
+    assert_eq!(
+        call(&config, &token, "POST", &list, &json!({"amount": 1000})).status,
+        201
+    );
+
+    let later = paid(&sim, &config, &token, 1000);
+    advance(&sim, day.as_secs());
+    let token = merchant_token(&config, ALL_SCOPES);
+    let path = format!("/payments/{later}/refunds");
+    assert_eq!(
+        call(&config, &token, "POST", &path, &json!({"amount": 400})).status,
+        201
+    );
+}

@@ -41,7 +41,7 @@ fn act(v4: &mut V4State, id: &str, action: &str, now: SystemTime) -> Result<(), 
         "approve" => payment.authenticate(true, now),
         "decline" => payment.authenticate(false, now),
         "pay" if pending => {
-            finish_charge(payment, Outcome::Succeed);
+            finish_charge(payment, Outcome::Succeed, now);
             Ok(())
         }
         "pay" if waiting => {
@@ -56,16 +56,16 @@ fn act(v4: &mut V4State, id: &str, action: &str, now: SystemTime) -> Result<(), 
                 fail_reason: None,
                 due: None,
             });
-            finish_charge(payment, Outcome::Succeed);
+            finish_charge(payment, Outcome::Succeed, now);
             Ok(())
         }
         "fail" if pending => {
-            finish_charge(payment, Outcome::Fail);
+            finish_charge(payment, Outcome::Fail, now);
             Ok(())
         }
         "cancel" | "expire" if waiting => {
             if pending {
-                finish_charge(payment, Outcome::Fail);
+                finish_charge(payment, Outcome::Fail, now);
             }
             payment.state = if action == "cancel" {
                 "CANCELED"

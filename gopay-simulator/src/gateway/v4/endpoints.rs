@@ -1,7 +1,7 @@
 //! One handler per v4 endpoint: read the body with [`wire`], run the state machine of
 //! [`state`], answer in v4's shapes (creates 201, reads 200, delete 204).
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use base64::Engine;
 use serde_json::json;
@@ -13,6 +13,10 @@ use crate::gateway::v4::errors::V4Error;
 use crate::gateway::v4::state::{quoted, Charge, Outcome, Payment, Refund, V4State, SETTLE_DELAY};
 use crate::gateway::v4::wire::{self, CardInput, ChallengePreference, ChargeData};
 use crate::state::random::Random;
+
+/// GoPay's answer to a partial refund of a card payment the acquirer has not processed yet.
+const PARTIAL_REFUND_REFUSED: &str = "Partial refund is not allowed for this payment; only a full \
+     refund is possible (e.g. a card payment before settlement can only be fully reversed)";
 
 /// The path of the 3DS challenge page of a payment.
 pub(crate) fn challenge_path(payment: &str) -> String {
@@ -48,6 +52,7 @@ pub(crate) fn create_payment(
         return_url: request.callback.return_url,
         secret: random.hex(16),
         charge: None,
+        paid_at: None,
     };
     let reply = Reply::json(201, &payment.json());
     v4.payments.insert(id, payment);
@@ -198,6 +203,7 @@ pub(crate) fn create_refund(
     body: &[u8],
     id: &str,
     now: SystemTime,
+    acquirer_delay: Duration,
 ) -> Result<Reply, V4Error> {
     v4.payment(id)?;
     let request: wire::RefundRequest = wire::read(body)?;
@@ -233,6 +239,12 @@ pub(crate) fn create_refund(
             "the refunds would exceed the payment: {} of {} is refunded or requested",
             reserved, payment.amount
         )));
+    }
+    let processed = payment
+        .paid_at
+        .is_some_and(|paid| paid + acquirer_delay <= now);
+    if !processed && request.amount != payment.amount {
+        return Err(V4Error::conflict(PARTIAL_REFUND_REFUSED));
     }
     let reply = Reply::json(201, &refund.json());
     v4.refunds.insert(refund_id, refund);

@@ -148,7 +148,9 @@ fn run(
         E::Charge(id) => endpoints::charge(&mut v4, body, id, origin, now),
         E::ChargeState(id) => endpoints::charge_state(&mut v4, id),
         E::Qr(id) => endpoints::qr(&mut v4, id, request.query()),
-        E::CreateRefund(id) => endpoints::create_refund(&mut v4, body, id, now),
+        E::CreateRefund(id) => {
+            endpoints::create_refund(&mut v4, body, id, now, shared.settings.v4_acquirer_delay)
+        }
         E::Refunds(id) => endpoints::refunds(&mut v4, id),
         E::Refund(id) => endpoints::refund(&v4, id),
         E::CreateCard => endpoints::create_card(&mut v4, body, &shared.random),

@@ -64,6 +64,8 @@ pub(crate) struct Payment {
     pub(crate) secret: String,
     pub(crate) gw_url: String,
     pub(crate) charge: Option<Charge>,
+    /// When the charge succeeded (the payment became `PAID`).
+    pub(crate) paid_at: Option<SystemTime>,
 }
 
 /// A refund of a v4 payment.
@@ -111,7 +113,7 @@ impl V4State {
                 if let Some((due, outcome)) = charge.due {
                     if due <= now {
                         charge.due = None;
-                        finish_charge(payment, outcome);
+                        finish_charge(payment, outcome, due);
                     }
                 }
             }
@@ -185,7 +187,7 @@ impl V4State {
 }
 
 /// Ends `payment`'s charge as `outcome`: `SUCCEEDED` makes the payment `PAID`.
-pub(crate) fn finish_charge(payment: &mut Payment, outcome: Outcome) {
+pub(crate) fn finish_charge(payment: &mut Payment, outcome: Outcome, now: SystemTime) {
     let Some(charge) = &mut payment.charge else {
         return;
     };
@@ -195,6 +197,7 @@ pub(crate) fn finish_charge(payment: &mut Payment, outcome: Outcome) {
             charge.state = "SUCCEEDED";
             if payment.state == "CREATED" {
                 payment.state = "PAID";
+                payment.paid_at = Some(now);
             }
         }
         Outcome::Fail => {
