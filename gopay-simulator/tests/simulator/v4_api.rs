@@ -881,3 +881,63 @@ fn partial_refunds_wait_for_the_acquirer_when_configured() {
         201
     );
 }
+
+#[test]
+fn wallet_info_follows_the_payment() {
+    let (sim, config, token) = start();
+    let id = create(&config, &token, 12345, RETURN)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let google = get(&config, &token, &format!("/payments/{id}/google-pay/info"));
+    assert_eq!(google["environment"], "TEST");
+    let request = &google["paymentDataRequest"];
+    assert_eq!(request["transactionInfo"]["totalPrice"], "123.45");
+    assert_eq!(request["transactionInfo"]["currencyCode"], "CZK");
+    let tokenization = &request["allowedPaymentMethods"][0]["tokenizationSpecification"];
+    assert_eq!(tokenization["parameters"]["gateway"], "gopay");
+    assert_eq!(
+        tokenization["parameters"]["gatewayMerchantId"],
+        config.goid.as_str()
+    );
+
+    let apple = get(&config, &token, &format!("/payments/{id}/apple-pay/info"));
+    assert_eq!(apple["applePayPaymentRequest"]["total"]["amount"], "123.45");
+    let app = get(
+        &config,
+        &token,
+        &format!("/payments/{id}/apple-pay/app-info"),
+    );
+    assert_eq!(
+        app["applePayPaymentRequest"]["paymentSummaryItems"][0]["amount"],
+        "123.45"
+    );
+    assert!(app["applePayPaymentRequest"].get("total").is_none());
+
+    let validate = format!("/payments/{id}/apple-pay/validate");
+    let url = format!("{}{validate}", config.base_url);
+    let bearer = format!("Bearer {token}");
+    let body =
+        br#"{"validationUrl":"https://apple-pay-gateway.apple.com/paymentservices/startSession"}"#;
+    let headers = [
+        ("Authorization", bearer.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let no_origin = send("POST", &url, &headers, body);
+    assert_error(&no_origin, 400, "BAD_REQUEST", &validate);
+    let with_origin = [headers[0], headers[1], ("Origin", "https://shop.example")];
+    let session = send("POST", &url, &with_origin, body);
+    assert_eq!(session.status, 200, "{}", session.body);
+    assert_eq!(session.json()["domainName"], "shop.example");
+
+    // A paid payment opens no wallet.
+    charge_card(&config, &token, &id, "gopay-sim-card-frictionless");
+    advance(&sim, 5);
+    let path = format!("/payments/{id}/google-pay/info");
+    assert_error(
+        &call(&config, &token, "GET", &path, &Value::Null),
+        409,
+        "CONFLICT",
+        &path,
+    );
+}

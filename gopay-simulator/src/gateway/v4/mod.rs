@@ -1,7 +1,8 @@
 //! API v4 (preview) as the simulator serves it under `/gp-gw/api/4.0`, beside v3's `/api`:
 //! routing and token checks here; the token endpoint in [`auth`], one handler per endpoint
 //! in [`endpoints`], the state machines in [`state`], request bodies in [`wire`], errors in
-//! v4's shape in [`errors`], card tokens and test cards in [`cards`].
+//! v4's shape in [`errors`], card tokens and test cards in [`cards`], the wallet helpers in
+//! [`wallets`].
 
 pub(crate) mod auth;
 pub(crate) mod cards;
@@ -10,6 +11,7 @@ pub(crate) mod control;
 pub(crate) mod endpoints;
 pub(crate) mod errors;
 pub(crate) mod state;
+pub(crate) mod wallets;
 pub(crate) mod wire;
 
 use crate::gateway::responses::Reply;
@@ -31,6 +33,10 @@ enum Endpoint<'a> {
     Charge(&'a str),
     ChargeState(&'a str),
     Qr(&'a str),
+    GooglePay(&'a str),
+    ApplePay(&'a str),
+    ApplePayApp(&'a str),
+    ApplePayValidate(&'a str),
     CreateRefund(&'a str),
     Refunds(&'a str),
     Refund(&'a str),
@@ -51,6 +57,10 @@ impl<'a> Endpoint<'a> {
             ("POST", ["payments", id, "charge"]) => E::Charge(id),
             ("GET", ["payments", id, "charge"]) => E::ChargeState(id),
             ("GET", ["payments", id, "qr-payment", "info"]) => E::Qr(id),
+            ("GET", ["payments", id, "google-pay", "info"]) => E::GooglePay(id),
+            ("GET", ["payments", id, "apple-pay", "info"]) => E::ApplePay(id),
+            ("GET", ["payments", id, "apple-pay", "app-info"]) => E::ApplePayApp(id),
+            ("POST", ["payments", id, "apple-pay", "validate"]) => E::ApplePayValidate(id),
             ("POST", ["payments", id, "refunds"]) => E::CreateRefund(id),
             ("GET", ["payments", id, "refunds"]) => E::Refunds(id),
             ("GET", ["refunds", id]) => E::Refund(id),
@@ -70,9 +80,14 @@ impl<'a> Endpoint<'a> {
         match self {
             E::Token => Access::Open,
             E::CreatePayment(_) => Access::merchant(&["payment:write"]),
-            E::Payment(id) | E::ChargeState(id) | E::Qr(id) | E::Refunds(id) => {
-                Access::payment(&["payment:read"], id)
-            }
+            E::Payment(id)
+            | E::ChargeState(id)
+            | E::Qr(id)
+            | E::Refunds(id)
+            | E::GooglePay(id)
+            | E::ApplePay(id)
+            | E::ApplePayApp(id)
+            | E::ApplePayValidate(id) => Access::payment(&["payment:read"], id),
             E::Charge(id) => Access::payment(&["payment:write", "payment:charge"], id),
             E::CreateRefund(_) => Access::merchant(&["payment:write"]),
             E::Refund(_) => Access::merchant(&["payment:read"]),
@@ -148,6 +163,20 @@ fn run(
         E::Charge(id) => endpoints::charge(&mut v4, body, id, origin, now),
         E::ChargeState(id) => endpoints::charge_state(&mut v4, id),
         E::Qr(id) => endpoints::qr(&mut v4, id, request.query()),
+        E::GooglePay(id) => Ok(Reply::ok(&wallets::google_pay(v4.payment(id)?, goid)?)),
+        E::ApplePay(id) => Ok(Reply::ok(&wallets::apple_pay(v4.payment(id)?, false)?)),
+        E::ApplePayApp(id) => Ok(Reply::ok(&wallets::apple_pay(v4.payment(id)?, true)?)),
+        E::ApplePayValidate(id) => {
+            let session = shared.random.hex(32);
+            let now_ms = now
+                .duration_since(std::time::SystemTime::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis());
+            let payment = v4.payment(id)?;
+            let origin = request.header("Origin");
+            Ok(Reply::ok(&wallets::apple_pay_validate(
+                payment, origin, body, session, now_ms,
+            )?))
+        }
         E::CreateRefund(id) => {
             endpoints::create_refund(&mut v4, body, id, now, shared.settings.v4_acquirer_delay)
         }
