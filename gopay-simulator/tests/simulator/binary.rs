@@ -356,6 +356,8 @@ fn the_binary_serves_api_v4_beside_v3() {
             "v4-id",
             "--client-secret",
             "v4-secret",
+            "--v4-acquirer-delay",
+            "3600",
         ],
         &[],
     );
@@ -403,5 +405,13 @@ fn the_binary_serves_api_v4_beside_v3() {
     assert_eq!(advanced.status, 200);
     let payment = send("GET", &format!("{base}/payments/{id}"), &json[..1], b"");
     assert_eq!(payment.json()["state"], "PAID", "{}", payment.body);
+    // The acquirer delay flag: a partial refund is refused within the hour.
+    let refund = send(
+        "POST",
+        &format!("{base}/payments/{id}/refunds"),
+        &json,
+        br#"{"amount":50}"#,
+    );
+    assert_eq!(refund.status, 409, "{}", refund.body);
     sim.terminate();
 }

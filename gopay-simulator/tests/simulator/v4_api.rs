@@ -256,6 +256,14 @@ fn declined_card_fails_with_a_reason() {
         get(&config, &token, &format!("/payments/{id}"))["state"],
         "CREATED"
     );
+    // The customer may try another card: the new charge replaces the failed one.
+    let retry = charge_card(&config, &token, &id, "gopay-sim-card-frictionless");
+    assert_ne!(retry["id"], state["id"]);
+    advance(&sim, 5);
+    assert_eq!(
+        get(&config, &token, &format!("/payments/{id}"))["state"],
+        "PAID"
+    );
 }
 
 #[test]

@@ -3,6 +3,17 @@
 //! in [`endpoints`], the state machines in [`state`], request bodies in [`wire`], errors in
 //! v4's shape in [`errors`], card tokens and test cards in [`cards`], the wallet helpers in
 //! [`wallets`].
+//!
+//! Where GoPay's v4 sources leave a question open, the simulator decides conservatively:
+//! - `GET /payments/{id}/charge` before any charge is 404.
+//! - One charge per payment: another is 409 unless the last one `FAILED` (it replaces it).
+//! - A deleted card token reads as 404; the test cards cannot be deleted (409); deleting
+//!   takes `card:write` or `card:read` (the spec and one SDK disagree).
+//! - `REQUESTED` refunds reserve their amount: a refund beyond what is neither refunded nor
+//!   requested is 409. A refund of a payment that is not paid is 409 and kept as `FAILED`.
+//! - The 3DS page returns to the return URL with `payment_id={id}` added.
+//! - No notifications are sent for v4 payments (their method and shape are unknown).
+//! - Tokens of both grants live as long as v3's (`SimulatorBuilder::token_lifetime`).
 
 pub(crate) mod auth;
 pub(crate) mod cards;
