@@ -955,7 +955,7 @@ impl Simulator {
         ops::advance_clock(&self.shared, by)
     }
 
-    /// Forgets payments, cards, access tokens, recorded requests (and the
+    /// Forgets payments, cards, access tokens (of API v3 and v4), recorded requests (and the
     /// [token request count](Simulator::token_requests)), faults, notifications (pending
     /// attempts are dropped) and the test clock: ids start again from the first. With a
     /// [seed file](SimulatorBuilder::seed_file), its payments and cards are stored again,

@@ -180,6 +180,9 @@ fn list_payments(shared: &Shared) -> Reply {
 }
 
 fn show_payment(shared: &Shared, id: &str) -> Result<Reply, Refusal> {
+    if let Some(reply) = crate::gateway::v4::control::show_payment(shared, id) {
+        return Ok(reply);
+    }
     let id = payment_id(id)?;
     let store = shared.store.lock();
     let record = store.get(id)?;

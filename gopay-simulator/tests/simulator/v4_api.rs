@@ -949,3 +949,28 @@ fn wallet_info_follows_the_payment() {
         &path,
     );
 }
+
+#[test]
+fn unpaid_payments_time_out_on_the_test_clock_and_show_in_the_control_api() {
+    let (sim, config, token) = start();
+    let idle = new_payment(&config, &token);
+    let challenged = new_payment(&config, &token);
+    charge_card(&config, &token, &challenged, "gopay-sim-card-challenge");
+    let origin = format!("http://127.0.0.1:{}", sim.port());
+    let shown = support::http::control(&origin, "GET", &format!("/payments/{idle}"), &Value::Null);
+    assert_eq!(shown.json()["state"], "CREATED", "{}", shown.body);
+
+    advance(&sim, gopay_simulator::PAYMENT_TIMEOUT.as_secs());
+    let token = merchant_token(&config, ALL_SCOPES);
+    assert_eq!(
+        get(&config, &token, &format!("/payments/{idle}"))["state"],
+        "TIMEOUTED"
+    );
+    // A payment whose charge waits for the customer does not time out under it.
+    assert_eq!(
+        get(&config, &token, &format!("/payments/{challenged}"))["state"],
+        "CREATED"
+    );
+    let shown = support::http::control(&origin, "GET", &format!("/payments/{idle}"), &Value::Null);
+    assert_eq!(shown.json()["state"], "TIMEOUTED");
+}

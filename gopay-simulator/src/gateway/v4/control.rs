@@ -89,6 +89,15 @@ fn act(v4: &mut V4State, id: &str, action: &str, now: SystemTime) -> Result<(), 
     }
 }
 
+/// `GET /_simulator/payments/{id}` when `id` is a v4 payment: its Payment-Details, as
+/// v4 answers them; `None` otherwise.
+pub(crate) fn show_payment(shared: &Shared, id: &str) -> Option<Reply> {
+    let now = shared.store.lock().now();
+    let mut v4 = shared.v4.lock();
+    v4.settle(now);
+    v4.payments.get(id).map(|p| Reply::ok(&p.json()))
+}
+
 /// `POST /_simulator/refunds/{id}/{succeed|fail}`: settles a REQUESTED refund now.
 pub(crate) fn refund_action(shared: &Shared, id: &str, action: &str) -> Reply {
     let now = shared.store.lock().now();

@@ -13,6 +13,7 @@ use crate::gateway::v4::errors::V4Error;
 use crate::gateway::v4::state::{quoted, Charge, Outcome, Payment, Refund, V4State, SETTLE_DELAY};
 use crate::gateway::v4::wire::{self, CardInput, ChallengePreference, ChargeData};
 use crate::state::random::Random;
+use crate::state::store::PAYMENT_TIMEOUT;
 
 /// GoPay's answer to a partial refund of a card payment the acquirer has not processed yet.
 const PARTIAL_REFUND_REFUSED: &str = "Partial refund is not allowed for this payment; only a full \
@@ -31,6 +32,7 @@ pub(crate) fn create_payment(
     goid: u64,
     origin: &str,
     random: &Random,
+    now: SystemTime,
 ) -> Result<Reply, V4Error> {
     if path_goid != goid.to_string() {
         return Err(V4Error::not_found(format!(
@@ -53,6 +55,7 @@ pub(crate) fn create_payment(
         secret: random.hex(16),
         charge: None,
         paid_at: None,
+        deadline: now + PAYMENT_TIMEOUT,
     };
     let reply = Reply::json(201, &payment.json());
     v4.payments.insert(id, payment);

@@ -14,6 +14,8 @@
 //! - The 3DS page returns to the return URL with `payment_id={id}` added.
 //! - No notifications are sent for v4 payments (their method and shape are unknown).
 //! - Tokens of both grants live as long as v3's (`SimulatorBuilder::token_lifetime`).
+//! - A payment times out as v3's do, but not while a charge is under way (a challenge
+//!   left unanswered keeps it `CREATED`; `POST /_simulator/payments/{id}/expire` ends it).
 
 pub(crate) mod auth;
 pub(crate) mod cards;
@@ -168,7 +170,7 @@ fn run(
     match endpoint {
         E::Token => unreachable!("answered above"),
         E::CreatePayment(path_goid) => {
-            endpoints::create_payment(&mut v4, body, path_goid, goid, origin, &shared.random)
+            endpoints::create_payment(&mut v4, body, path_goid, goid, origin, &shared.random, now)
         }
         E::Payment(id) => Ok(Reply::ok(&v4.payment(id)?.json())),
         E::Charge(id) => endpoints::charge(&mut v4, body, id, origin, now),

@@ -1,7 +1,8 @@
 //! What the simulator keeps of API v4: tokens, payments with their charge, refunds and card
 //! tokens, and the state machines that move them (GOPAY_V4 §5). Charges and refunds settle
 //! once [`SETTLE_DELAY`] has passed on the test clock; every v4 request and control action
-//! settles what is due first, so a test moves them by advancing the clock.
+//! settles what is due first, so a test moves them by advancing the clock. Payments left
+//! `CREATED` time out as v3's do.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
@@ -66,6 +67,9 @@ pub(crate) struct Payment {
     pub(crate) charge: Option<Charge>,
     /// When the charge succeeded (the payment became `PAID`).
     pub(crate) paid_at: Option<SystemTime>,
+    /// When a payment still `CREATED` becomes `TIMEOUTED` (as v3's, [`PAYMENT_TIMEOUT`](crate::PAYMENT_TIMEOUT)
+    /// after creation), unless a charge is under way then.
+    pub(crate) deadline: SystemTime,
 }
 
 /// A refund of a v4 payment.
@@ -109,6 +113,13 @@ impl V4State {
     /// Settles every charge and refund due by `now`.
     pub(crate) fn settle(&mut self, now: SystemTime) {
         for payment in self.payments.values_mut() {
+            let charging = payment
+                .charge
+                .as_ref()
+                .is_some_and(|c| matches!(c.state, "REQUESTED" | "PROCESSING" | "ACTION_REQUIRED"));
+            if payment.state == "CREATED" && !charging && payment.deadline <= now {
+                payment.state = "TIMEOUTED";
+            }
             if let Some(charge) = &mut payment.charge {
                 if let Some((due, outcome)) = charge.due {
                     if due <= now {
