@@ -1,5 +1,7 @@
 //! The simulated 3DS challenge of API v4: the page a charge's `action.redirect_url` opens,
-//! with an approve and a decline button, and the 303 back to the shop's return URL.
+//! with an approve and a decline button, and the 303 back to the shop's return URL. Its
+//! form carries a one-time token as the customer page's does, so a page of another site
+//! cannot answer a challenge by posting a form.
 
 use std::time::SystemTime;
 
@@ -32,12 +34,16 @@ pub(crate) fn page(shared: &Shared, payment: &str) -> Reply {
     let body = format!(
         "<section><h1>3-D Secure</h1><p>Order {}: {}</p>\
          <p>Your bank asks you to confirm this payment.</p>\
-         <form method=\"post\">\
+         <form method=\"post\"><input type=\"hidden\" name=\"token\" value=\"{}\">\
          <button id=\"approve\" name=\"decision\" value=\"approve\">Approve</button> \
          <button id=\"decline\" name=\"decision\" value=\"decline\">Decline</button>\
          </form></section>",
         escape(&payment.order_number),
-        money(payment.amount, &payment.currency)
+        money(payment.amount, &payment.currency),
+        shared
+            .page_tokens
+            .lock()
+            .issue(&shared.random, &form_key(&payment.id)),
     );
     Reply::html(
         200,
@@ -59,6 +65,15 @@ pub(crate) fn act(shared: &Shared, payment: &str, request: &RecordedRequest) -> 
         Some("decline") => false,
         _ => return message(400, "Unknown decision", "Approve or decline the payment."),
     };
+    let token = form::get(&fields, "token").unwrap_or_default();
+    if !shared.page_tokens.lock().redeem(&form_key(payment), token) {
+        return message(
+            403,
+            "Form expired",
+            "This form was already used or does not come from this page: open the 3-D Secure \
+             page again.",
+        );
+    }
     let now = shared.store.lock().now();
     let mut v4 = shared.v4.lock();
     let Some(payment) = settled_payment(&mut v4, payment, now) else {
@@ -83,4 +98,9 @@ fn no_such_page() -> Reply {
         "No such payment",
         "This 3-D Secure page does not exist.",
     )
+}
+
+/// The key the page's one-time form tokens are issued for (apart from v3's gateway keys).
+fn form_key(payment: &str) -> String {
+    format!("v4-3ds:{payment}")
 }

@@ -11,8 +11,8 @@ use gopay_simulator::{Simulator, V4Config};
 use serde_json::{json, Value};
 use support::http::send;
 use support::v4::{
-    advance, basic, call, card_charge, charge_body, control, create, merchant_token, payment_body,
-    token_answer, ALL_SCOPES,
+    advance, answer_challenge, basic, call, card_charge, charge_body, control, create,
+    merchant_token, payment_body, post_challenge, token_answer, ALL_SCOPES,
 };
 
 const RETURN: &str = "https://shop.example/return";
@@ -285,12 +285,13 @@ fn challenge_card_needs_the_3ds_page() {
     let page = send("GET", &redirect, &[], b"");
     assert_eq!(page.status, 200);
     assert!(page.body.contains("id=\"approve\"") && page.body.contains("id=\"decline\""));
-    let back = send(
-        "POST",
-        &redirect,
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        b"decision=approve",
+    // A form without the page's one-time token (another site's) answers nothing.
+    assert_eq!(post_challenge(&redirect, "decision=approve").status, 403);
+    assert_eq!(
+        get(&config, &token, &format!("/payments/{id}/charge"))["state"],
+        "ACTION_REQUIRED"
     );
+    let back = answer_challenge(&redirect, "approve");
     assert_eq!(back.status, 303);
     assert_eq!(
         back.location.as_deref(),
@@ -305,12 +306,7 @@ fn challenge_card_needs_the_3ds_page() {
         "PAID"
     );
     // A challenge is answered once.
-    let replay = send(
-        "POST",
-        &redirect,
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        b"decision=decline",
-    );
+    let replay = send("GET", &redirect, &[], b"");
     assert_eq!(replay.status, 409);
 }
 
@@ -326,12 +322,7 @@ fn declining_the_challenge_fails_the_charge() {
     )
     .json();
     let redirect = body["action"]["redirect_url"].as_str().unwrap();
-    let back = send(
-        "POST",
-        redirect,
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        b"decision=decline",
-    );
+    let back = answer_challenge(redirect, "decline");
     assert_eq!(back.status, 303);
     let state = get(&config, &token, &format!("/payments/{id}/charge"));
     assert_eq!(state["state"], "FAILED");

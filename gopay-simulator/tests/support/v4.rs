@@ -134,3 +134,20 @@ pub fn control(sim: &Simulator, path: &str) -> Answer {
     let origin = format!("http://127.0.0.1:{}", sim.port());
     super::http::control(&origin, "POST", path, &Value::Null)
 }
+
+/// Opens the 3DS page at `redirect_url` and posts its form with `decision` (`approve` or
+/// `decline`) and the page's one-time token, as a browser does.
+pub fn answer_challenge(redirect_url: &str, decision: &str) -> Answer {
+    let page = send("GET", redirect_url, &[], b"");
+    assert_eq!(page.status, 200, "{}", page.body);
+    let marker = "name=\"token\" value=\"";
+    let start = page.body.find(marker).expect("a form token") + marker.len();
+    let token = &page.body[start..start + page.body[start..].find('"').unwrap()];
+    post_challenge(redirect_url, &format!("token={token}&decision={decision}"))
+}
+
+/// Posts `form` to the 3DS page at `redirect_url`.
+pub fn post_challenge(redirect_url: &str, form: &str) -> Answer {
+    let form_type = [("Content-Type", "application/x-www-form-urlencoded")];
+    send("POST", redirect_url, &form_type, form.as_bytes())
+}
