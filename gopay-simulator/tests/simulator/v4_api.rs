@@ -24,6 +24,17 @@ fn start() -> (Simulator, V4Config, String) {
     (sim, config, token)
 }
 
+/// Asserts that `GET {base}{path}` answers v4's error `status` / `error`.
+fn get_error(config: &V4Config, token: &str, path: &str, status: u16, error: &str) {
+    let answer = call(config, token, "GET", path, &Value::Null);
+    assert_error(&answer, status, error, path);
+}
+
+/// The `state` of what `GET {base}{path}` answers.
+fn state_of(config: &V4Config, token: &str, path: &str) -> Value {
+    get(config, token, path)["state"].clone()
+}
+
 fn get(config: &V4Config, token: &str, path: &str) -> Value {
     let answer = call(config, token, "GET", path, &Value::Null);
     assert_eq!(answer.status, 200, "{path}: {}", answer.body);
@@ -114,8 +125,7 @@ fn tokens_expire_on_the_test_clock() {
     let path = format!("/payments/{}", payment["id"].as_str().unwrap());
     get(&config, &token, &path);
     advance(&sim, 24 * 3600);
-    let answer = call(&config, &token, "GET", &path, &Value::Null);
-    assert_error(&answer, 401, "UNAUTHORIZED", &path);
+    get_error(&config, &token, &path, 401, "UNAUTHORIZED");
 }
 
 #[test]
@@ -136,8 +146,7 @@ fn create_and_get_payment() {
     assert!(payment.get("charge").is_none());
     assert_eq!(get(&config, &token, &format!("/payments/{id}")), payment);
 
-    let missing = call(&config, &token, "GET", "/payments/123", &Value::Null);
-    assert_error(&missing, 404, "NOT_FOUND", "/payments/123");
+    get_error(&config, &token, "/payments/123", 404, "NOT_FOUND");
 }
 
 #[test]
@@ -224,7 +233,7 @@ fn frictionless_card_charges_asynchronously_to_succeeded_and_paid() {
     let path = format!("/payments/{id}/charge");
     assert_eq!(get(&config, &token, &path)["state"], "PROCESSING");
     assert_eq!(
-        get(&config, &token, &format!("/payments/{id}"))["state"],
+        state_of(&config, &token, &format!("/payments/{id}")),
         "CREATED"
     );
 
@@ -253,7 +262,7 @@ fn declined_card_fails_with_a_reason() {
     assert_eq!(state["state"], "FAILED");
     assert!(state["fail_reason"].as_str().unwrap().contains("declined"));
     assert_eq!(
-        get(&config, &token, &format!("/payments/{id}"))["state"],
+        state_of(&config, &token, &format!("/payments/{id}")),
         "CREATED"
     );
     // The customer may try another card: the new charge replaces the failed one.
@@ -261,7 +270,7 @@ fn declined_card_fails_with_a_reason() {
     assert_ne!(retry["id"], state["id"]);
     advance(&sim, 5);
     assert_eq!(
-        get(&config, &token, &format!("/payments/{id}"))["state"],
+        state_of(&config, &token, &format!("/payments/{id}")),
         "PAID"
     );
 }
@@ -278,7 +287,7 @@ fn challenge_card_needs_the_3ds_page() {
     // The clock alone does not answer a challenge.
     advance(&sim, 60);
     assert_eq!(
-        get(&config, &token, &format!("/payments/{id}/charge"))["state"],
+        state_of(&config, &token, &format!("/payments/{id}/charge")),
         "ACTION_REQUIRED"
     );
 
@@ -288,7 +297,7 @@ fn challenge_card_needs_the_3ds_page() {
     // A form without the page's one-time token (another site's) answers nothing.
     assert_eq!(post_challenge(&redirect, "decision=approve").status, 403);
     assert_eq!(
-        get(&config, &token, &format!("/payments/{id}/charge"))["state"],
+        state_of(&config, &token, &format!("/payments/{id}/charge")),
         "ACTION_REQUIRED"
     );
     let back = answer_challenge(&redirect, "approve");
@@ -302,7 +311,7 @@ fn challenge_card_needs_the_3ds_page() {
     assert_eq!(state["action"]["state"], "AUTHENTICATED_CHALLENGE");
     advance(&sim, 5);
     assert_eq!(
-        get(&config, &token, &format!("/payments/{id}"))["state"],
+        state_of(&config, &token, &format!("/payments/{id}")),
         "PAID"
     );
     // A challenge is answered once.
@@ -350,7 +359,7 @@ fn every_charge_input_is_read() {
         );
         advance(&sim, 5);
         assert_eq!(
-            get(&config, &token, &format!("/payments/{id}"))["state"],
+            state_of(&config, &token, &format!("/payments/{id}")),
             "PAID",
             "{kind}"
         );
@@ -412,8 +421,7 @@ fn charge_checks_browser_data_and_inputs() {
         &path,
     );
     // Nothing of it was kept.
-    let none = call(&config, &token, "GET", &path, &Value::Null);
-    assert_error(&none, 404, "NOT_FOUND", &path);
+    get_error(&config, &token, &path, 404, "NOT_FOUND");
 }
 
 #[test]
@@ -540,18 +548,13 @@ fn card_tokens_are_created_read_and_deleted() {
     );
     advance(&sim, 5);
     assert_eq!(
-        get(&config, &token, &format!("/payments/{id}"))["state"],
+        state_of(&config, &token, &format!("/payments/{id}")),
         "PAID"
     );
 
     let deleted = call(&config, &token, "DELETE", &path, &Value::Null);
     assert_eq!(deleted.status, 204);
-    assert_error(
-        &call(&config, &token, "GET", &path, &Value::Null),
-        404,
-        "NOT_FOUND",
-        &path,
-    );
+    get_error(&config, &token, &path, 404, "NOT_FOUND");
     let bad = call(
         &config,
         &token,
@@ -660,7 +663,7 @@ fn refunds_move_from_requested_to_success() {
     assert_eq!(done["state"], "SUCCESS");
     assert!(done["updated_at"].is_string());
     assert_eq!(
-        get(&config, &token, &format!("/payments/{id}"))["state"],
+        state_of(&config, &token, &format!("/payments/{id}")),
         "PARTIALLY_REFUNDED"
     );
 
@@ -675,16 +678,11 @@ fn refunds_move_from_requested_to_success() {
     assert_eq!(settled.status, 200, "{}", settled.body);
     assert_eq!(settled.json()["state"], "SUCCESS");
     assert_eq!(
-        get(&config, &token, &format!("/payments/{id}"))["state"],
+        state_of(&config, &token, &format!("/payments/{id}")),
         "REFUNDED"
     );
     assert_eq!(get(&config, &token, &list).as_array().unwrap().len(), 2);
-    assert_error(
-        &call(&config, &token, "GET", "/refunds/1", &Value::Null),
-        404,
-        "NOT_FOUND",
-        "/refunds/1",
-    );
+    get_error(&config, &token, "/refunds/1", 404, "NOT_FOUND");
 }
 
 #[test]
@@ -777,19 +775,9 @@ fn reset_forgets_v4_state() {
     let id = new_payment(&config, &token);
     sim.reset();
     let path = format!("/payments/{id}");
-    assert_error(
-        &call(&config, &token, "GET", &path, &Value::Null),
-        401,
-        "UNAUTHORIZED",
-        &path,
-    );
+    get_error(&config, &token, &path, 401, "UNAUTHORIZED");
     let token = merchant_token(&config, ALL_SCOPES);
-    assert_error(
-        &call(&config, &token, "GET", &path, &Value::Null),
-        404,
-        "NOT_FOUND",
-        &path,
-    );
+    get_error(&config, &token, &path, 404, "NOT_FOUND");
 }
 
 #[test]
@@ -824,12 +812,7 @@ fn faults_on_v4_routes_answer_in_v4_shape() {
         status: 503,
         count: 1,
     });
-    assert_error(
-        &call(&config, &token, "GET", &path, &Value::Null),
-        503,
-        "INTERNAL_SERVER_ERROR",
-        &path,
-    );
+    get_error(&config, &token, &path, 503, "INTERNAL_SERVER_ERROR");
     get(&config, &token, &path);
     // General faults aim at v3's API, not at v4.
     sim.inject(Fault::Status {
@@ -933,12 +916,7 @@ fn wallet_info_follows_the_payment() {
     charge_card(&config, &token, &id, "gopay-sim-card-frictionless");
     advance(&sim, 5);
     let path = format!("/payments/{id}/google-pay/info");
-    assert_error(
-        &call(&config, &token, "GET", &path, &Value::Null),
-        409,
-        "CONFLICT",
-        &path,
-    );
+    get_error(&config, &token, &path, 409, "CONFLICT");
 }
 
 #[test]
@@ -954,12 +932,12 @@ fn unpaid_payments_time_out_on_the_test_clock_and_show_in_the_control_api() {
     advance(&sim, gopay_simulator::PAYMENT_TIMEOUT.as_secs());
     let token = merchant_token(&config, ALL_SCOPES);
     assert_eq!(
-        get(&config, &token, &format!("/payments/{idle}"))["state"],
+        state_of(&config, &token, &format!("/payments/{idle}")),
         "TIMEOUTED"
     );
     // A payment whose charge waits for the customer does not time out under it.
     assert_eq!(
-        get(&config, &token, &format!("/payments/{challenged}"))["state"],
+        state_of(&config, &token, &format!("/payments/{challenged}")),
         "CREATED"
     );
     let shown = support::http::control(&origin, "GET", &format!("/payments/{idle}"), &Value::Null);
