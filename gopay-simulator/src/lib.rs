@@ -124,6 +124,7 @@ use std::time::Duration;
 pub use error::Error;
 pub use gateway::api::firewall::Firewall;
 pub use gateway::notify::{Notification, NotificationAttempt};
+pub use gateway::v4::config::V4Config;
 pub use server::exchange::Exchange;
 pub use server::record::{
     RecordedRequest, MAX_RECORDED_BODY, MAX_RECORDED_BYTES, MAX_RECORDED_REQUESTS,
@@ -211,6 +212,7 @@ pub struct SimulatorBuilder {
     max_connections: Option<usize>,
     seed_file: Option<PathBuf>,
     state_file: Option<PathBuf>,
+    v4_acquirer_delay: Duration,
 }
 
 impl fmt::Debug for SimulatorBuilder {
@@ -232,6 +234,7 @@ impl fmt::Debug for SimulatorBuilder {
             .field("max_connections", &self.max_connections)
             .field("seed_file", &self.seed_file)
             .field("state_file", &self.state_file)
+            .field("v4_acquirer_delay", &self.v4_acquirer_delay)
             .finish_non_exhaustive()
     }
 }
@@ -413,6 +416,15 @@ impl SimulatorBuilder {
         self
     }
 
+    /// API v4: how long after a card payment is paid the acquirer counts as having processed
+    /// it. Until then a partial refund is refused (409, as GoPay's sandbox answers: "only a
+    /// full refund is possible"); a full refund is always allowed. Measured on the test
+    /// clock. Defaults to zero: partial refunds are allowed at once.
+    pub fn v4_acquirer_delay(mut self, delay: Duration) -> SimulatorBuilder {
+        self.v4_acquirer_delay = delay;
+        self
+    }
+
     /// Starts the simulator.
     ///
     /// Fails with [`Error::Config`] for a token lifetime that is not a whole number
@@ -490,6 +502,7 @@ impl SimulatorBuilder {
             firewall: self.firewall,
             seed,
             state_file: self.state_file,
+            v4_acquirer_delay: self.v4_acquirer_delay,
         };
         let shared = Arc::new(Shared::new(settings, notifier));
         // What the gateway holds before it answers anyone: the saved state, else the seed.
@@ -579,6 +592,7 @@ impl Simulator {
             max_connections: None,
             seed_file: None,
             state_file: None,
+            v4_acquirer_delay: Duration::ZERO,
         }
     }
 
@@ -592,6 +606,20 @@ impl Simulator {
             self.client_secret(),
             self.gateway_url(),
         )
+    }
+
+    /// What a GoPay API v4 (preview) client needs to talk to this simulator: the v4 base
+    /// URL `{public_url}/gp-gw/api/4.0` (served beside v3's `/api`), the goid as v4 writes
+    /// it (a string), the client credentials, and the shareable key of the two public
+    /// card endpoints. The test card tokens are in [`V4Config::TEST_CARDS`].
+    pub fn v4_config(&self) -> V4Config {
+        V4Config {
+            base_url: format!("{}{}", self.shared.settings.origin, gateway::v4::PREFIX),
+            goid: self.goid().to_string(),
+            client_id: self.client_id().to_owned(),
+            client_secret: self.client_secret().to_owned(),
+            shareable_key: gateway::v4::auth::SHAREABLE_KEY.to_owned(),
+        }
     }
 
     /// The API base URL: `{public_url}/api`, by default `http://127.0.0.1:PORT/api`.
@@ -927,7 +955,7 @@ impl Simulator {
         ops::advance_clock(&self.shared, by)
     }
 
-    /// Forgets payments, cards, access tokens, recorded requests (and the
+    /// Forgets payments, cards, access tokens (of API v3 and v4), recorded requests (and the
     /// [token request count](Simulator::token_requests)), faults, notifications (pending
     /// attempts are dropped) and the test clock: ids start again from the first. With a
     /// [seed file](SimulatorBuilder::seed_file), its payments and cards are stored again,

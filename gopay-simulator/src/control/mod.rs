@@ -66,7 +66,18 @@ fn handle(shared: &Shared, request: &RecordedRequest, segments: &[&str]) -> Resu
         }
         ("POST", ["payments", id, "notify"]) => notifications::resend(shared, payment_id(id)?),
         ("GET", ["notifications"]) => notifications::list(shared, None),
-        ("POST", ["payments", id, action]) => customer_action(shared, request, id, action),
+        ("POST", ["payments", id, action]) => {
+            match crate::gateway::v4::control::payment_action(shared, id, action) {
+                Some(reply) => Ok(reply),
+                None => customer_action(shared, request, id, action),
+            }
+        }
+        ("POST", ["cards", "tokens", id, action]) => {
+            Ok(crate::gateway::v4::control::card_action(shared, id, action))
+        }
+        ("POST", ["refunds", id, action]) => Ok(crate::gateway::v4::control::refund_action(
+            shared, id, action,
+        )),
         ("POST", ["cards"]) => seed_card(shared, request),
         ("GET", ["requests"]) => Ok(Reply::ok(
             &ops::exchanges(shared)
@@ -169,6 +180,9 @@ fn list_payments(shared: &Shared) -> Reply {
 }
 
 fn show_payment(shared: &Shared, id: &str) -> Result<Reply, Refusal> {
+    if let Some(reply) = crate::gateway::v4::control::show_payment(shared, id) {
+        return Ok(reply);
+    }
     let id = payment_id(id)?;
     let store = shared.store.lock();
     let record = store.get(id)?;

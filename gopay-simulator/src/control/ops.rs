@@ -124,6 +124,7 @@ pub(crate) fn reset(shared: &Shared) {
         *shared.store.lock() = store;
         *tokens = Tokens::default();
     }
+    *shared.v4.lock() = Default::default();
     shared.notifier.reset();
     shared.faults.lock().clear();
     shared.log.lock().clear();

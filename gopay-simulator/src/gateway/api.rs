@@ -11,6 +11,7 @@ use crate::control;
 use crate::gateway::auth::{self, Need, TokenPolicy};
 use crate::gateway::endpoints;
 use crate::gateway::responses::{Refusal, Reply, INVALID_REQUEST, SYSTEM_ERROR, UNAUTHORIZED};
+use crate::gateway::v4;
 use crate::page;
 use crate::server::record::{Answer, RecordedRequest};
 use crate::state::faults::{Action, FaultTarget};
@@ -133,6 +134,12 @@ fn answer_gateway(shared: &Shared, request: &RecordedRequest) -> Reply {
         .faults
         .lock()
         .take_for(&request.method, request.route(), target);
+    if let Some(reply) = action
+        .as_ref()
+        .and_then(|a| v4::faulted(shared, request, a))
+    {
+        return reply;
+    }
     match action {
         Some(Action::Status(status)) => {
             return Refusal::global(status, SYSTEM_ERROR, "simulated gateway failure").into_reply()
@@ -172,6 +179,11 @@ fn route(shared: &Shared, request: &RecordedRequest) -> Reply {
             }
         }
         ["api", rest @ ..] => api(shared, request, method, rest),
+        ["gp-gw", "api", "4.0", rest @ ..] => v4::answer(shared, request, rest),
+        ["gw", "v4", "3ds", payment] if method == "GET" => page::challenge::page(shared, payment),
+        ["gw", "v4", "3ds", payment] if method == "POST" => {
+            page::challenge::act(shared, payment, request)
+        }
         // The customer page: opened by a link (GET) or by the shop's form (POST).
         ["gw", "v3", key] if method == "GET" || method == "POST" => {
             endpoints::gateway_page(shared, key)

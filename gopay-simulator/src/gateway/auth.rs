@@ -153,7 +153,7 @@ pub(crate) fn bearer(authorization: Option<&str>) -> Option<&str> {
 }
 
 /// The user id and password of `Basic base64(id:secret)` (RFC 7617, UTF-8).
-fn basic(authorization: Option<&str>) -> Option<(String, String)> {
+pub(crate) fn basic(authorization: Option<&str>) -> Option<(String, String)> {
     let value = authorization?.trim();
     let (scheme, encoded) = value.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {

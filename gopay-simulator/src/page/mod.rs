@@ -1,8 +1,9 @@
 //! The customer's side of the simulated gateway: the payment page at `gw_url`, its pay and
 //! cancel actions with the 303 back to the shop, the inline-gateway script and the
-//! instruments' images.
+//! instruments' images; API v4's 3DS challenge page ([`challenge`]).
 
 mod assets;
+pub(crate) mod challenge;
 mod html;
 mod memory;
 

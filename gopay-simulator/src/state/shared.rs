@@ -14,6 +14,7 @@ use crate::gateway::api::firewall::Firewall;
 use crate::gateway::auth::Tokens;
 use crate::gateway::create::Context;
 use crate::gateway::notify::Notifier;
+use crate::gateway::v4::state::V4State;
 use crate::page::PageTokens;
 use crate::server::record::Log;
 use crate::state::faults::Faults;
@@ -39,12 +40,17 @@ pub(crate) struct Settings {
     pub(crate) seed: Option<Seed>,
     /// Where the state is saved, if anywhere.
     pub(crate) state_file: Option<PathBuf>,
+    /// API v4: how long after payment a partial refund is still refused.
+    pub(crate) v4_acquirer_delay: Duration,
 }
 
 pub(crate) struct Shared {
     pub(crate) settings: Settings,
     pub(crate) store: Mutex<Store>,
     pub(crate) tokens: Mutex<Tokens>,
+    /// Everything of API v4: tokens, payments, refunds, card tokens. Taken after `store`
+    /// is released (the test clock is read first).
+    pub(crate) v4: Mutex<V4State>,
     pub(crate) faults: Mutex<Faults>,
     pub(crate) log: Mutex<Log>,
     /// The one-time tokens of the customer page's forms.
@@ -65,6 +71,7 @@ impl Shared {
             settings,
             store: Mutex::new(Store::new()),
             tokens: Mutex::new(Tokens::default()),
+            v4: Mutex::new(V4State::default()),
             faults: Mutex::new(Faults::default()),
             log: Mutex::new(Log::default()),
             page_tokens: Mutex::new(PageTokens::default()),

@@ -342,3 +342,76 @@ fn a_stdout_nobody_reads_holds_up_neither_answers_nor_the_exit() {
         started.elapsed()
     );
 }
+
+#[test]
+fn the_binary_serves_api_v4_beside_v3() {
+    use crate::support::http::send;
+    use crate::support::v4::{basic, card_charge, payment_body};
+
+    let mut sim = Running::start(
+        &[
+            "--port",
+            "0",
+            "--client-id",
+            "v4-id",
+            "--client-secret",
+            "v4-secret",
+            "--v4-acquirer-delay",
+            "3600",
+        ],
+        &[],
+    );
+    let origin = sim.origin().to_owned();
+    let base = format!("{origin}/gp-gw/api/4.0");
+    let token = send(
+        "POST",
+        &format!("{base}/oauth2/token"),
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Authorization", &basic("v4-id", "v4-secret")),
+        ],
+        b"grant_type=client_credentials&scope=payment%3Awrite+payment%3Aread",
+    );
+    assert_eq!(token.status, 200, "{}", token.body);
+    let bearer = format!("Bearer {}", token.json()["access_token"].as_str().unwrap());
+    let json = [
+        ("Authorization", bearer.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let created = send(
+        "POST",
+        &format!("{base}/eshops/{DEFAULT_GOID}/payments"),
+        &json,
+        payment_body(100, "https://shop.example/return")
+            .to_string()
+            .as_bytes(),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let body = card_charge("gopay-sim-card-frictionless").to_string();
+    let charged = send(
+        "POST",
+        &format!("{base}/payments/{id}/charge"),
+        &json,
+        body.as_bytes(),
+    );
+    assert_eq!(charged.status, 201, "{}", charged.body);
+    let advanced = crate::support::http::control(
+        &origin,
+        "POST",
+        "/clock/advance",
+        &serde_json::json!({"seconds": 5}),
+    );
+    assert_eq!(advanced.status, 200);
+    let payment = send("GET", &format!("{base}/payments/{id}"), &json[..1], b"");
+    assert_eq!(payment.json()["state"], "PAID", "{}", payment.body);
+    // The acquirer delay flag: a partial refund is refused within the hour.
+    let refund = send(
+        "POST",
+        &format!("{base}/payments/{id}/refunds"),
+        &json,
+        br#"{"amount":50}"#,
+    );
+    assert_eq!(refund.status, 409, "{}", refund.body);
+    sim.terminate();
+}

@@ -22,4 +22,6 @@ mod simulator_flows;
 mod slow_clients;
 mod state_binary;
 mod state_process;
+mod v4_api;
+mod v4_browser;
 mod wire_reading;

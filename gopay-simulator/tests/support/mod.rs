@@ -10,3 +10,4 @@ pub mod gateway;
 pub mod http;
 pub mod scratch;
 pub mod shop;
+pub mod v4;

@@ -97,6 +97,16 @@ pub struct Args {
     /// start.
     #[arg(long, env = "GOPAY_SIMULATOR_STATE", value_name = "FILE")]
     pub state: Option<PathBuf>,
+
+    /// API v4: for this many seconds after a card payment is paid, partial refunds are
+    /// refused (409) as before the acquirer processed it; 0 allows them at once.
+    #[arg(
+        long,
+        env = "GOPAY_SIMULATOR_V4_ACQUIRER_DELAY",
+        value_name = "SECONDS",
+        default_value_t = 0
+    )]
+    pub v4_acquirer_delay: u64,
 }
 
 /// The values of `--firewall`.
@@ -128,7 +138,8 @@ impl Args {
             .client_secret(self.client_secret.clone())
             .token_lifetime(Duration::from_secs(self.token_lifetime))
             .notify_hosts(self.notify_hosts.clone())
-            .firewall(self.firewall.into());
+            .firewall(self.firewall.into())
+            .v4_acquirer_delay(Duration::from_secs(self.v4_acquirer_delay));
         if let Some(url) = &self.public_url {
             builder = builder.public_url(url.clone());
         }
