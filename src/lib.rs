@@ -14,6 +14,7 @@ mod auth;
 mod builder;
 mod client;
 mod config;
+mod engine;
 mod error;
 mod event;
 #[cfg(test)]
@@ -25,6 +26,7 @@ mod operations;
 #[cfg(feature = "extra-roots")]
 mod pem_roots;
 mod secret;
+mod settings;
 pub mod text;
 mod transport;
 
