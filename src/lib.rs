@@ -29,6 +29,9 @@ mod secret;
 mod settings;
 pub mod text;
 mod transport;
+#[cfg(feature = "v4")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v4")))]
+pub mod v4;
 
 #[cfg(feature = "memcached")]
 #[cfg_attr(docsrs, doc(cfg(feature = "memcached")))]
