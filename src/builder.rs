@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::auth::TokenCache;
 use crate::client::{Client, Inner};
-use crate::config::Config;
+use crate::config::{check_scope_name, Config};
 use crate::error::{parse_error_details, Error};
 use crate::event::Event;
 use crate::model::{Language, Scope};
@@ -271,15 +271,7 @@ impl ClientBuilder {
 /// that need no encoding.
 fn valid_scope(scope: &Scope) -> Result<&str, Error> {
     let scope = scope.as_str();
-    if scope.is_empty()
-        || !scope
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
-    {
-        return Err(Error::config(format!(
-            "scope {scope:?} is not a valid OAuth2 scope"
-        )));
-    }
+    check_scope_name(scope)?;
     Ok(scope)
 }
 

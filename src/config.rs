@@ -194,6 +194,21 @@ pub(crate) fn validate_credentials(client_id: &str, client_secret: &Secret) -> R
     Ok(())
 }
 
+/// Checks a scope for what the token request's form body can carry as it is (v3), or
+/// form-encoded with only `:` and spaces encoded (v4): letters, digits and `-_.:`.
+pub(crate) fn check_scope_name(scope: &str) -> Result<(), Error> {
+    if scope.is_empty()
+        || !scope
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+    {
+        return Err(Error::config(format!(
+            "scope {scope:?} is not a valid OAuth2 scope"
+        )));
+    }
+    Ok(())
+}
+
 /// `A`, `A and B`, `A, B and C`.
 fn and_list(names: &[&str]) -> String {
     match names {

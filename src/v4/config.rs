@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::model::Scope;
-use crate::config::{display_url, parse_prefix, validate_credentials};
+use crate::config::{check_scope_name, display_url, parse_prefix, validate_credentials};
 use crate::error::Error;
 use crate::secret::Secret;
 
@@ -112,16 +112,7 @@ impl Config {
             return Err(Error::config("at least one scope is needed"));
         }
         for scope in &self.scopes {
-            let name = scope.as_str();
-            if name.is_empty()
-                || !name
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
-            {
-                return Err(Error::config(format!(
-                    "scope {name:?} is not a valid OAuth2 scope"
-                )));
-            }
+            check_scope_name(scope.as_str())?;
         }
         let (origin, path) = parse_prefix(&self.base_url)?;
         Ok(format!("{origin}{path}"))

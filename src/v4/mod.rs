@@ -66,7 +66,8 @@
 //!    [`RefundState::Requested`] and only GoPay's later answers tell its end. A refund
 //!    whose outcome is unknown is resolved with [`Client::get_refunds`], never by
 //!    repeating it.
-//! 7. **`AUTHORIZED` and `PAYMENT_METHOD_CHOSEN`**: decoded, never assumed to follow from
+//! 7. **`AUTHORIZED` and `PAYMENT_METHOD_CHOSEN`**: decoded (the payment's state is v3's
+//!    [`PaymentState`](crate::PaymentState), whose eight values v4 keeps), never assumed to follow from
 //!    anything this client does.
 //! 8. **Card tokens**: after a delete, whatever GoPay answers (404, or `status: DELETED`)
 //!    is passed on; `SUSPENDED` is decoded. Tokens are requested with `card:write` for
@@ -90,6 +91,6 @@ pub use model::{
     CardFormUrl, CardPublicKey, CardScheme, CardToken, CardTokenRequest, CardTokenStatus,
     ChallengePreference, Charge, ChargeAction, ChargeInput, ChargeInstrument, ChargeInstrumentData,
     ChargeRequest, ChargeState, Customer, GooglePayToken, InputType, IntermediateSigningKey,
-    Payment, PaymentCallback, PaymentRequest, PaymentState, Refund, RefundRequest, RefundState,
-    Scope, ServiceType, ThreeDsState,
+    Payment, PaymentCallback, PaymentRequest, Refund, RefundRequest, RefundState, Scope,
+    ServiceType, ThreeDsState,
 };

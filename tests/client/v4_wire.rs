@@ -6,9 +6,9 @@ use gopay::v4::{
     ActionType, ApplePayHeader, ApplePayToken, BrowserData, CardFormUrl, CardPublicKey, CardScheme,
     CardToken, CardTokenStatus, ChallengePreference, Charge, ChargeInput, ChargeRequest,
     ChargeState, Customer, GooglePayToken, InputType, IntermediateSigningKey, Payment,
-    PaymentRequest, PaymentState, Refund, RefundRequest, RefundState, ServiceType, ThreeDsState,
+    PaymentRequest, Refund, RefundRequest, RefundState, ServiceType, ThreeDsState,
 };
-use gopay::{AdditionalParam, Currency, QrPayment};
+use gopay::{AdditionalParam, Currency, PaymentState, QrPayment};
 use serde_json::{json, Value};
 
 fn browser() -> BrowserData {

@@ -21,28 +21,6 @@ string_enum! {
 }
 
 string_enum! {
-    /// State of a v4 payment (`state`): the same eight values as v3.
-    pub enum PaymentState {
-        /// Created, awaiting the customer.
-        Created = "CREATED",
-        /// A payment method was selected.
-        PaymentMethodChosen = "PAYMENT_METHOD_CHOSEN",
-        /// Paid.
-        Paid = "PAID",
-        /// Authorised, not captured.
-        Authorized = "AUTHORIZED",
-        /// Canceled (GoPay's spelling).
-        Canceled = "CANCELED",
-        /// Not completed in time.
-        Timeouted = "TIMEOUTED",
-        /// Fully refunded.
-        Refunded = "REFUNDED",
-        /// Partially refunded.
-        PartiallyRefunded = "PARTIALLY_REFUNDED",
-    }
-}
-
-string_enum! {
     /// State of a charge (`state` of a charge answer).
     pub enum ChargeState {
         /// Initiated.

@@ -6,9 +6,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::charge::Charge;
-use super::enums::PaymentState;
 use crate::model::option_setters;
-use crate::{AdditionalParam, Currency};
+use crate::{AdditionalParam, Currency, PaymentState};
 
 /// `POST /eshops/{goid}/payments`: what to charge, who pays and where GoPay reports back.
 ///
@@ -166,7 +165,7 @@ pub struct Payment {
     pub id: String,
     /// The shop's order number.
     pub order_number: String,
-    /// State; `None` when GoPay sent none.
+    /// State (v4 has v3's eight values); `None` when GoPay sent none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<PaymentState>,
     /// Amount in minor units.
