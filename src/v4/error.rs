@@ -63,6 +63,10 @@ mod tests {
         let details = parse_v4_error_details(body, &[]);
         assert_eq!(details[0].field.as_deref(), Some("amount"));
         assert!(parse_v4_error_details(b"<html>", &[]).is_empty());
+        // The 422 body one SDK's documentation shows (`message` a list) is survived too: the
+        // error keeps its status, without details.
+        let body = br#"{"date_time":"2026-01-01T00:00:00Z","error_code":400,"error_name":"PAYMENT_VALIDATION_ERROR","message":[{"field":"amount","message":"INVALID"}]}"#;
+        assert!(parse_v4_error_details(body, &[]).is_empty());
     }
 
     #[test]
