@@ -4,8 +4,8 @@ use ureq::http::Method;
 
 use super::client::Client;
 use super::model::{
-    CardFormUrl, CardPublicKey, CardToken, CardTokenRequest, Charge, ChargeRequest, Payment,
-    PaymentRequest, Refund, RefundRequest,
+    ApplePayInfo, CardFormUrl, CardPublicKey, CardToken, CardTokenRequest, Charge, ChargeRequest,
+    GooglePayInfo, Payment, PaymentRequest, Refund, RefundRequest,
 };
 use crate::engine::Engine;
 use crate::error::Error;
@@ -96,6 +96,41 @@ impl Client {
             path.push_str("?format=");
             path.push_str(&segment(format.as_str())?);
         }
+        self.call(Method::GET, &path, Payload::None)
+    }
+
+    /// What the payment page needs for Google Pay:
+    /// `GET /payments/{id}/google-pay/info` (`payment:read`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`]: 404 for an unknown payment, 409 when Google Pay cannot pay it; and
+    /// the errors every call can have.
+    pub fn get_google_pay_info(&self, id: &str) -> Result<GooglePayInfo, Error> {
+        let path = format!("/payments/{}/google-pay/info", segment(id)?);
+        self.call(Method::GET, &path, Payload::None)
+    }
+
+    /// What a web page needs for Apple Pay: `GET /payments/{id}/apple-pay/info`
+    /// (`payment:read`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`]: 404 for an unknown payment, 409 when Apple Pay cannot pay it; and
+    /// the errors every call can have.
+    pub fn get_apple_pay_info(&self, id: &str) -> Result<ApplePayInfo, Error> {
+        let path = format!("/payments/{}/apple-pay/info", segment(id)?);
+        self.call(Method::GET, &path, Payload::None)
+    }
+
+    /// What an iOS app needs for Apple Pay: `GET /payments/{id}/apple-pay/app-info`
+    /// (`payment:read`).
+    ///
+    /// # Errors
+    ///
+    /// As [`get_apple_pay_info`](Client::get_apple_pay_info).
+    pub fn get_apple_pay_app_info(&self, id: &str) -> Result<ApplePayInfo, Error> {
+        let path = format!("/payments/{}/apple-pay/app-info", segment(id)?);
         self.call(Method::GET, &path, Payload::None)
     }
 

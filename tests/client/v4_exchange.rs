@@ -212,6 +212,49 @@ fn qr_payment_asks_for_the_format() {
 }
 
 #[test]
+fn wallet_info_is_read_for_the_payment_page() {
+    let (gw, config) = v4_gateway();
+    answer(
+        &gw,
+        200,
+        r#"{"environment":"TEST","paymentDataRequest":{"apiVersion":2,"transactionInfo":{"totalPrice":"1.00"}}}"#,
+    );
+    let client = Client::new(config).unwrap();
+    let google = client.get_google_pay_info("300000001").unwrap();
+    assert_eq!(google.environment.as_deref(), Some("TEST"));
+    assert_eq!(
+        google.payment_data_request.unwrap()["transactionInfo"]["totalPrice"],
+        "1.00"
+    );
+    answer(
+        &gw,
+        200,
+        r#"{"applepayVersion":6,"merchantIdentifier":"merchant.com.gopay","applePayPaymentRequest":{"countryCode":"CZ","total":{"label":"Shop","amount":"1.00"}}}"#,
+    );
+    let apple = client.get_apple_pay_info("300000001").unwrap();
+    assert_eq!(apple.applepay_version, Some(6));
+    assert_eq!(
+        apple.merchant_identifier.as_deref(),
+        Some("merchant.com.gopay")
+    );
+    client.get_apple_pay_app_info("300000001").unwrap();
+    let log = gw.api_requests_log();
+    assert_eq!(
+        log[0].url,
+        "/gp-gw/api/4.0/payments/300000001/google-pay/info"
+    );
+    assert_eq!(
+        log[1].url,
+        "/gp-gw/api/4.0/payments/300000001/apple-pay/info"
+    );
+    assert_eq!(
+        log[2].url,
+        "/gp-gw/api/4.0/payments/300000001/apple-pay/app-info"
+    );
+    assert!(log.iter().all(|r| r.method == "GET"));
+}
+
+#[test]
 fn card_tokens_are_created_read_and_deleted() {
     let (gw, config) = v4_gateway();
     answer(&gw, 201, CARD);

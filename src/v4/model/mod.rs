@@ -9,9 +9,11 @@ mod charge;
 mod enums;
 mod payment;
 mod refund;
+mod wallet;
 
 pub use card::*;
 pub use charge::*;
 pub use enums::*;
 pub use payment::*;
 pub use refund::*;
+pub use wallet::*;
