@@ -5,19 +5,14 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::auth::endpoint::TokenEndpoint;
-use crate::auth::token::TokenManager;
-use crate::auth::{InMemoryTokenCache, TokenCache};
+use crate::auth::TokenCache;
 use crate::client::{Client, Inner};
-use crate::config::{Config, Gateway};
-use crate::error::Error;
-use crate::event::{Event, EventHook};
+use crate::config::{check_scope_name, Config};
+use crate::error::{parse_error_details, Error};
+use crate::event::Event;
 use crate::model::{Language, Scope};
-use crate::secret::Secret;
-use crate::transport::network::{root_certs, ProxyChoice};
-use crate::transport::retry::RetryPolicy;
-use crate::transport::Exchanger;
-use crate::transport::{Transport, TransportSettings};
+use crate::settings::{EngineTarget, Settings};
+use crate::transport::network::ProxyChoice;
 
 /// Default bound on one call, token request and re-authentication included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -27,9 +22,6 @@ pub const DEFAULT_TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(30);
 
 /// Default number of idle keep-alive connections kept to the gateway.
 pub const DEFAULT_MAX_IDLE_CONNECTIONS: usize = 32;
-
-/// The longest timeout or refresh margin `build()` accepts.
-const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 
 /// Builds a [`Client`]; every setting has a sensible default.
 ///
@@ -50,19 +42,9 @@ const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 pub struct ClientBuilder {
     config: Config,
     scope: Scope,
-    token_refresh_margin: Duration,
-    token_cache: Option<Arc<dyn TokenCache>>,
-    timeout: Duration,
     language: Language,
-    user_agent: Option<String>,
-    max_idle_connections: usize,
-    retry: RetryPolicy,
-    on_event: Option<EventHook>,
-    proxy: ProxyChoice,
-    /// Hosts that bypass an explicit proxy (kept apart so that the calls' order is free).
-    no_proxy: Vec<String>,
-    extra_roots: Vec<Vec<u8>>,
-    platform_verifier: bool,
+    /// Everything but the credentials, scope and language: shared with the v4 builder.
+    settings: Settings,
 }
 
 impl Client {
@@ -88,18 +70,8 @@ impl ClientBuilder {
         ClientBuilder {
             config,
             scope: Scope::PaymentAll,
-            token_refresh_margin: DEFAULT_TOKEN_REFRESH_MARGIN,
-            token_cache: None,
-            timeout: DEFAULT_TIMEOUT,
             language: Language::En,
-            user_agent: None,
-            max_idle_connections: DEFAULT_MAX_IDLE_CONNECTIONS,
-            retry: RetryPolicy::default(),
-            on_event: None,
-            proxy: ProxyChoice::Direct,
-            no_proxy: Vec::new(),
-            extra_roots: Vec::new(),
-            platform_verifier: false,
+            settings: Settings::default(),
         }
     }
 
@@ -112,22 +84,22 @@ impl ClientBuilder {
 
     /// How long before its expiry a token is replaced. Defaults to 30 s.
     pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
-        self.token_refresh_margin = margin;
+        self.settings.token_refresh_margin = margin;
         self
     }
 
-    /// Where tokens are kept between calls. Defaults to a new [`InMemoryTokenCache`] for
+    /// Where tokens are kept between calls. Defaults to a new [`InMemoryTokenCache`](crate::InMemoryTokenCache) for
     /// this client; give several clients (or processes, with a shared cache) the same one
     /// so they share tokens.
     pub fn token_cache(mut self, cache: Arc<dyn TokenCache>) -> Self {
-        self.token_cache = Some(cache);
+        self.settings.token_cache = Some(cache);
         self
     }
 
     /// The bound on every call, token request and re-authentication included.
     /// Defaults to 30 s; must be more than zero and at most a day.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.settings.timeout = timeout;
         self
     }
 
@@ -140,14 +112,14 @@ impl ClientBuilder {
 
     /// The `User-Agent` header. Defaults to `GoPay Rust <crate version>`.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
+        self.settings.user_agent = Some(user_agent.into());
         self
     }
 
     /// How many idle keep-alive connections to the gateway are kept for reuse. Defaults to
     /// 32, enough for a threaded server; 0 closes every connection after its call.
     pub fn max_idle_connections(mut self, connections: usize) -> Self {
-        self.max_idle_connections = connections;
+        self.settings.max_idle_connections = connections;
         self
     }
 
@@ -156,7 +128,7 @@ impl ClientBuilder {
     /// request that never left this machine (DNS, connect, TLS). A POST or DELETE that
     /// reached GoPay is never repeated. Defaults to 2; 0 turns retries off.
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.retry.max_retries = retries;
+        self.settings.retry.max_retries = retries;
         self
     }
 
@@ -164,8 +136,8 @@ impl ClientBuilder {
     /// also bounds an honoured `Retry-After`). Defaults to 200 ms and 2 s. Retries never
     /// outlast the call's timeout.
     pub fn retry_backoff(mut self, base: Duration, cap: Duration) -> Self {
-        self.retry.base = base;
-        self.retry.cap = cap;
+        self.settings.retry.base = base;
+        self.settings.retry.cap = cap;
         self
     }
 
@@ -173,7 +145,7 @@ impl ClientBuilder {
     /// duration, attempt, whether a token was refreshed), never a secret. Called on the
     /// calling thread; keep it quick. A panicking hook is ignored.
     pub fn on_event(mut self, hook: impl Fn(&Event) + Send + Sync + 'static) -> Self {
-        self.on_event = Some(Arc::new(hook));
+        self.settings.on_event = Some(Arc::new(hook));
         self
     }
 
@@ -201,7 +173,7 @@ impl ClientBuilder {
     ///
     /// [`proxy_from_env`]: ClientBuilder::proxy_from_env
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy = ProxyChoice::Url(url.into());
+        self.settings.proxy = ProxyChoice::Url(url.into());
         self
     }
 
@@ -214,13 +186,7 @@ impl ClientBuilder {
     /// `build()` fails with [`Error::Config`] when no explicit proxy is set (with
     /// [`proxy_from_env`](ClientBuilder::proxy_from_env), `NO_PROXY` is read by itself).
     pub fn no_proxy(mut self, hosts: &str) -> Self {
-        self.no_proxy.extend(
-            hosts
-                .split(',')
-                .map(str::trim)
-                .filter(|h| !h.is_empty())
-                .map(str::to_owned),
-        );
+        self.settings.add_no_proxy(hosts);
         self
     }
 
@@ -235,7 +201,7 @@ impl ClientBuilder {
     /// [`proxy`](ClientBuilder::proxy) (it is not skipped for the next one), or names a
     /// SOCKS proxy, rather than connect around it.
     pub fn proxy_from_env(mut self) -> Self {
-        self.proxy = ProxyChoice::FromEnv;
+        self.settings.proxy = ProxyChoice::FromEnv;
         self
     }
 
@@ -251,7 +217,7 @@ impl ClientBuilder {
     #[cfg(feature = "extra-roots")]
     #[cfg_attr(docsrs, doc(cfg(feature = "extra-roots")))]
     pub fn add_root_certificate_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
-        self.extra_roots.push(pem.as_ref().to_vec());
+        self.settings.extra_roots.push(pem.as_ref().to_vec());
         self
     }
 
@@ -266,7 +232,7 @@ impl ClientBuilder {
     #[cfg(feature = "platform-verifier")]
     #[cfg_attr(docsrs, doc(cfg(feature = "platform-verifier")))]
     pub fn tls_platform_verifier(mut self, enabled: bool) -> Self {
-        self.platform_verifier = enabled;
+        self.settings.platform_verifier = enabled;
         self
     }
 
@@ -281,71 +247,23 @@ impl ClientBuilder {
     /// cannot be used.
     pub fn build(self) -> Result<Client, Error> {
         let gateway = self.config.validate()?;
-        self.check_durations()?;
         let scope = valid_scope(&self.scope)?;
-        let transport = Transport::new(&TransportSettings {
-            user_agent: self.user_agent_or_default()?,
-            accept_language: self.language.accept_language(),
-            max_idle_connections_per_host: self.max_idle_connections,
-            timeout: self.timeout,
-            proxy: self.proxy.to_proxy(&self.no_proxy)?,
-            root_certs: root_certs(&self.extra_roots, self.platform_verifier)?,
-        })?;
-        let endpoint = TokenEndpoint::new(
-            &gateway.api_base,
-            self.config.client_id(),
-            self.config.client_secret(),
+        let engine = self.settings.engine(&EngineTarget {
+            api_base: &gateway.api_base,
+            client_id: self.config.client_id(),
+            client_secret: self.config.client_secret(),
             scope,
-        );
-        let key = cache_key(&self.config, &gateway, scope);
-        let cache = self
-            .token_cache
-            .unwrap_or_else(|| Arc::new(InMemoryTokenCache::new()));
-        let basic_credentials = Secret::new(format!(
-            "{}:{}",
-            self.config.client_id(),
-            self.config.client_secret().expose()
-        ));
+            form_scope: scope,
+            accept_language: self.language.accept_language(),
+            error_details: parse_error_details,
+        })?;
         Ok(Client::from_inner(Inner {
-            tokens: TokenManager::new(
-                cache,
-                key,
-                self.token_refresh_margin,
-                self.timeout,
-                self.on_event.clone(),
-            ),
             config: self.config,
             gateway,
             scope: self.scope,
             language: self.language,
-            timeout: self.timeout,
-            exchanger: Exchanger::new(transport, self.retry, self.on_event),
-            endpoint,
-            basic_credentials,
+            engine,
         }))
-    }
-
-    fn check_durations(&self) -> Result<(), Error> {
-        if self.timeout.is_zero() || self.timeout > MAX_DURATION {
-            return Err(Error::config(
-                "timeout must be more than zero and at most a day",
-            ));
-        }
-        if self.token_refresh_margin > MAX_DURATION {
-            return Err(Error::config("token refresh margin must be at most a day"));
-        }
-        if self.retry.base > MAX_DURATION || self.retry.cap > MAX_DURATION {
-            return Err(Error::config("retry backoff must be at most a day"));
-        }
-        Ok(())
-    }
-
-    fn user_agent_or_default(&self) -> Result<String, Error> {
-        match &self.user_agent {
-            Some(ua) if ua.trim().is_empty() => Err(Error::config("user agent must not be empty")),
-            Some(ua) => Ok(ua.clone()),
-            None => Ok(format!("GoPay Rust {}", env!("CARGO_PKG_VERSION"))),
-        }
     }
 }
 
@@ -353,22 +271,8 @@ impl ClientBuilder {
 /// that need no encoding.
 fn valid_scope(scope: &Scope) -> Result<&str, Error> {
     let scope = scope.as_str();
-    if scope.is_empty()
-        || !scope
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
-    {
-        return Err(Error::config(format!(
-            "scope {scope:?} is not a valid OAuth2 scope"
-        )));
-    }
+    check_scope_name(scope)?;
     Ok(scope)
-}
-
-/// The key of a client's tokens in its [`TokenCache`]: `"{client_id}-{api_base}-{scope}"`,
-/// so that clients share a token exactly when GoPay would give them the same one.
-fn cache_key(config: &Config, gateway: &Gateway, scope: &str) -> String {
-    format!("{}-{}-{}", config.client_id(), gateway.api_base, scope)
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -376,18 +280,18 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("config", &self.config)
             .field("scope", &self.scope)
-            .field("token_refresh_margin", &self.token_refresh_margin)
-            .field("custom_token_cache", &self.token_cache.is_some())
-            .field("timeout", &self.timeout)
             .field("language", &self.language)
-            .field("user_agent", &self.user_agent)
-            .field("max_idle_connections", &self.max_idle_connections)
-            .field("retry", &self.retry)
-            .field("on_event", &self.on_event.is_some())
-            .field("proxy", &self.proxy)
-            .field("no_proxy", &self.no_proxy)
-            .field("extra_root_certificates", &self.extra_roots.len())
-            .field("platform_verifier", &self.platform_verifier)
+            .field("token_refresh_margin", &self.settings.token_refresh_margin)
+            .field("custom_token_cache", &self.settings.token_cache.is_some())
+            .field("timeout", &self.settings.timeout)
+            .field("user_agent", &self.settings.user_agent)
+            .field("max_idle_connections", &self.settings.max_idle_connections)
+            .field("retry", &self.settings.retry)
+            .field("on_event", &self.settings.on_event.is_some())
+            .field("proxy", &self.settings.proxy)
+            .field("no_proxy", &self.settings.no_proxy)
+            .field("extra_root_certificates", &self.settings.extra_roots.len())
+            .field("platform_verifier", &self.settings.platform_verifier)
             .finish()
     }
 }

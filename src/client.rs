@@ -1,24 +1,22 @@
 //! [`Client`]: the handle every operation is a method of, and [`Client::execute`], the one
-//! request path they all go through: token, [`Exchanger`] (retries and events), one
-//! re-authentication when GoPay refuses the token.
+//! request path they all go through (the shared [`Engine`]: token, retries and events, one
+//! re-authentication when GoPay refuses the token).
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use ureq::http::Method;
 
-use crate::auth::endpoint::TokenEndpoint;
+#[cfg(feature = "__bench")]
 use crate::auth::token::TokenManager;
 use crate::auth::CachedToken;
 use crate::config::{Config, Gateway};
-use crate::error::{decode_error, is_token_refusal, parse_error_details, Error};
-use crate::event::ExchangeKind;
+use crate::engine::Engine;
+use crate::error::Error;
 use crate::model::{Language, Scope};
-use crate::secret::Secret;
-use crate::transport::{Exchanger, Payload, RawResponse, Request, MAX_JSON_BODY};
+use crate::transport::{Payload, RawResponse};
 
 /// A GoPay client: cheap to clone, meant to be built once and shared by all threads.
 ///
@@ -52,13 +50,8 @@ pub(crate) struct Inner {
     pub(crate) gateway: Gateway,
     pub(crate) scope: Scope,
     pub(crate) language: Language,
-    pub(crate) timeout: Duration,
-    /// Sends every request, token requests included: retries and events.
-    pub(crate) exchanger: Exchanger,
-    pub(crate) endpoint: TokenEndpoint,
-    pub(crate) tokens: TokenManager,
-    /// `client_id:client_secret`, as the Basic credentials carry it: never to be quoted.
-    pub(crate) basic_credentials: Secret,
+    /// Token, transport and retries: shared code with every other API version's client.
+    pub(crate) engine: Engine,
 }
 
 impl Client {
@@ -81,7 +74,7 @@ impl Client {
     /// The key under which this client's tokens live in its [`TokenCache`](crate::TokenCache):
     /// `"{client_id}-{api_base_url}-{scope}"`.
     pub fn token_cache_key(&self) -> &str {
-        self.inner.tokens.cache_key()
+        self.inner.engine.tokens.cache_key()
     }
 
     /// The configured language (default `lang` of payments and `Accept-Language`).
@@ -118,17 +111,13 @@ impl Client {
     /// # Ok::<(), gopay::Error>(())
     /// ```
     pub fn check_credentials(&self) -> Result<(), Error> {
-        let inner = &*self.inner;
-        let deadline = Instant::now() + inner.timeout;
-        let token = inner.endpoint.fetch(&inner.exchanger, deadline)?;
-        inner.tokens.replace(token, deadline);
-        Ok(())
+        self.inner.engine.check_credentials()
     }
 
     /// The token manager, for the benchmarks' hooks.
     #[cfg(feature = "__bench")]
     pub(crate) fn tokens(&self) -> &TokenManager {
-        &self.inner.tokens
+        &self.inner.engine.tokens
     }
 
     /// Sends one API request and decodes GoPay's JSON answer into `T`.
@@ -138,45 +127,15 @@ impl Client {
         path: &str,
         payload: Payload,
     ) -> Result<T, Error> {
-        let (response, token) = self.execute(method, path, payload, MAX_JSON_BODY)?;
-        // Checked as UTF-8 once here, so that the decoder does not check every string again
-        // (about a fifth of a status answer's decoding time).
-        let decoded = match std::str::from_utf8(&response.body) {
-            Ok(text) => serde_json::from_str(text).map_err(|e| e.to_string()),
-            Err(e) => Err(format!("the answer is not UTF-8 ({e})")),
-        };
-        decoded.map_err(|message| {
-            // Whatever the status, the body may quote what the request carried.
-            decode_error(
-                response.status,
-                message,
-                &response.body,
-                &self.secrets(token.access_token()),
-            )
-        })
-    }
-
-    /// What no error may quote: the access token a request was sent with, the client secret
-    /// and the Basic credentials (`decode_error` and `parse_error_details` also catch their
-    /// URL-encoded and base64 forms).
-    fn secrets<'a>(&'a self, access_token: &'a str) -> [&'a str; 3] {
-        [
-            access_token,
-            self.inner.config.client_secret().expose(),
-            self.inner.basic_credentials.expose(),
-        ]
+        self.inner.engine.call(method, path, payload)
     }
 
     /// JSON for a request body: raw UTF-8, never `\u` escapes (GoPay's firewall refuses them).
     pub(crate) fn json(body: &impl Serialize) -> Result<Payload, Error> {
-        serde_json::to_vec(body)
-            .map(Payload::Json)
-            .map_err(|e| Error::invalid_input("request", e.to_string()))
+        Engine::json(body)
     }
 
-    /// The one request path: token, request, one re-authentication on a refused token, and
-    /// GoPay's error answers turned into [`Error`]s; all within the client's timeout. A
-    /// success comes with the token it was sent with, which no error may quote.
+    /// The one request path (see [`Engine::execute`]).
     pub(crate) fn execute(
         &self,
         method: Method,
@@ -184,52 +143,7 @@ impl Client {
         payload: Payload,
         body_limit: u64,
     ) -> Result<(RawResponse, Arc<CachedToken>), Error> {
-        let inner = &*self.inner;
-        let started = Instant::now();
-        let deadline = started + inner.timeout;
-        let url = format!("{}{}", inner.gateway.api_base, path);
-        // How the token manager gets a new token when it has none fresh.
-        let fetch = |deadline| inner.endpoint.fetch(&inner.exchanger, deadline);
-        let mut reauthenticated = false;
-        loop {
-            let now = if reauthenticated {
-                Instant::now()
-            } else {
-                started
-            };
-            let (token, refreshed) = inner.tokens.token(now, deadline, &fetch)?;
-            let authorization = format!("Bearer {}", token.access_token());
-            let request = Request {
-                kind: ExchangeKind::Api,
-                method: method.clone(),
-                path,
-                url: &url,
-                authorization: &authorization,
-                payload: &payload,
-                body_limit,
-                // Only a GET is sure to change nothing when it is repeated.
-                repeatable: method == Method::GET,
-                token_refreshed: refreshed,
-            };
-            let response = inner.exchanger.send(&request, deadline)?;
-            let status = response.status;
-            if (200..300).contains(&status) {
-                return Ok((response, token));
-            }
-            let errors = parse_error_details(&response.body, &self.secrets(token.access_token()));
-            if !is_token_refusal(status, &errors) {
-                return Err(Error::Api { status, errors });
-            }
-            inner.tokens.invalidate(&token, deadline);
-            if reauthenticated {
-                return Err(Error::Auth {
-                    status: Some(status),
-                    errors,
-                    message: "GoPay refused a freshly obtained access token".into(),
-                });
-            }
-            reauthenticated = true;
-        }
+        self.inner.engine.execute(method, path, payload, body_limit)
     }
 }
 
@@ -240,7 +154,7 @@ impl fmt::Debug for Client {
             .field("api_base_url", &self.inner.gateway.api_base)
             .field("scope", &self.inner.scope)
             .field("language", &self.inner.language)
-            .field("timeout", &self.inner.timeout)
+            .field("timeout", &self.inner.engine.timeout)
             .finish_non_exhaustive()
     }
 }

@@ -152,23 +152,7 @@ impl Config {
         if self.goid == 0 {
             return Err(Error::config("goid must not be 0"));
         }
-        if self.client_id.trim().is_empty() {
-            return Err(Error::config("client id is empty"));
-        }
-        if self.client_id.contains(':') || self.client_id.chars().any(char::is_control) {
-            // RFC 7617: a user-id with a colon cannot be sent in Basic credentials.
-            return Err(Error::config(
-                "client id must not contain ':' or control characters",
-            ));
-        }
-        if self.client_secret.expose().is_empty() {
-            return Err(Error::config("client secret is empty"));
-        }
-        if self.client_secret.expose().chars().any(char::is_control) {
-            return Err(Error::config(
-                "client secret must not contain control characters",
-            ));
-        }
+        validate_credentials(&self.client_id, &self.client_secret)?;
         Gateway::parse(&self.gateway_url)
     }
 }
@@ -185,6 +169,44 @@ impl fmt::Debug for Config {
             )
             .finish()
     }
+}
+
+/// Checks OAuth2 client credentials for what Basic credentials can carry (RFC 7617).
+/// Shared by the v3 and v4 configurations.
+pub(crate) fn validate_credentials(client_id: &str, client_secret: &Secret) -> Result<(), Error> {
+    if client_id.trim().is_empty() {
+        return Err(Error::config("client id is empty"));
+    }
+    if client_id.contains(':') || client_id.chars().any(char::is_control) {
+        // RFC 7617: a user-id with a colon cannot be sent in Basic credentials.
+        return Err(Error::config(
+            "client id must not contain ':' or control characters",
+        ));
+    }
+    if client_secret.expose().is_empty() {
+        return Err(Error::config("client secret is empty"));
+    }
+    if client_secret.expose().chars().any(char::is_control) {
+        return Err(Error::config(
+            "client secret must not contain control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a scope for what the token request's form body can carry as it is (v3), or
+/// form-encoded with only `:` and spaces encoded (v4): letters, digits and `-_.:`.
+pub(crate) fn check_scope_name(scope: &str) -> Result<(), Error> {
+    if scope.is_empty()
+        || !scope
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+    {
+        return Err(Error::config(format!(
+            "scope {scope:?} is not a valid OAuth2 scope"
+        )));
+    }
+    Ok(())
 }
 
 /// `A`, `A and B`, `A, B and C`.
@@ -266,49 +288,7 @@ pub(crate) struct Gateway {
 impl Gateway {
     /// Normalises a user-supplied gateway URL to `{origin}{path}/api`.
     pub(crate) fn parse(url: &str) -> Result<Gateway, Error> {
-        let bad = |why: &'static str| Error::gateway_url(&display_url(url), why);
-        let url = url.trim();
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or_else(|| bad("has no scheme (expected https://…)"))?;
-        let scheme = scheme.to_ascii_lowercase();
-        if scheme != "https" && scheme != "http" {
-            return Err(bad("must use https"));
-        }
-        if rest.contains(['?', '#']) {
-            return Err(bad("must not have a query or fragment"));
-        }
-        if rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(bad("must not contain white space"));
-        }
-        let (authority, path) = match rest.find('/') {
-            Some(i) => rest.split_at(i),
-            None => (rest, ""),
-        };
-        if authority.contains('@') {
-            return Err(bad("must not contain credentials"));
-        }
-        let (host, port) = split_host_port(authority).ok_or_else(|| bad("has an invalid host"))?;
-        let host = host.to_ascii_lowercase();
-        if scheme == "http" && !is_loopback(&host) {
-            return Err(bad(
-                "uses plain http, which is allowed only for loopback hosts",
-            ));
-        }
-        let origin = match port {
-            Some(port) => format!("{scheme}://{host}:{port}"),
-            None => format!("{scheme}://{host}"),
-        };
-        let path = path.trim_end_matches('/');
-        if path.contains("//") {
-            return Err(bad("has an empty path segment"));
-        }
-        if !path
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b))
-        {
-            return Err(bad("has characters a URL path cannot hold"));
-        }
+        let (origin, path) = parse_prefix(url)?;
         // `/api`, `/API`, `/Api`: the host is case-insensitive and so is this suffix.
         let path = match path.len().checked_sub(4) {
             Some(cut) if path.is_char_boundary(cut) && path[cut..].eq_ignore_ascii_case("/api") => {
@@ -321,6 +301,56 @@ impl Gateway {
             origin,
         })
     }
+}
+
+/// Checks a base URL (https, or plain http on a loopback host; no credentials, query or
+/// fragment) and splits it into its normalised origin `scheme://host[:port]` and its path
+/// without a trailing `/`. Shared by the v3 gateway URL and the v4 base URL.
+pub(crate) fn parse_prefix(url: &str) -> Result<(String, &str), Error> {
+    let bad = |why: &'static str| Error::gateway_url(&display_url(url), why);
+    let url = url.trim();
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| bad("has no scheme (expected https://…)"))?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "https" && scheme != "http" {
+        return Err(bad("must use https"));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(bad("must not have a query or fragment"));
+    }
+    if rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("must not contain white space"));
+    }
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    if authority.contains('@') {
+        return Err(bad("must not contain credentials"));
+    }
+    let (host, port) = split_host_port(authority).ok_or_else(|| bad("has an invalid host"))?;
+    let host = host.to_ascii_lowercase();
+    if scheme == "http" && !is_loopback(&host) {
+        return Err(bad(
+            "uses plain http, which is allowed only for loopback hosts",
+        ));
+    }
+    let origin = match port {
+        Some(port) => format!("{scheme}://{host}:{port}"),
+        None => format!("{scheme}://{host}"),
+    };
+    let path = path.trim_end_matches('/');
+    if path.contains("//") {
+        return Err(bad("has an empty path segment"));
+    }
+    if !path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b))
+    {
+        return Err(bad("has characters a URL path cannot hold"));
+    }
+    Ok((origin, path))
 }
 
 /// Splits `host[:port]` or `[v6]:port`; `None` when either part is malformed.

@@ -14,6 +14,7 @@ mod auth;
 mod builder;
 mod client;
 mod config;
+mod engine;
 mod error;
 mod event;
 #[cfg(test)]
@@ -25,8 +26,12 @@ mod operations;
 #[cfg(feature = "extra-roots")]
 mod pem_roots;
 mod secret;
+mod settings;
 pub mod text;
 mod transport;
+#[cfg(feature = "v4")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v4")))]
+pub mod v4;
 
 #[cfg(feature = "memcached")]
 #[cfg_attr(docsrs, doc(cfg(feature = "memcached")))]

@@ -120,6 +120,9 @@ macro_rules! string_enum {
         string_enum!(@impl $crate::model::enums::exact_match; $($rest)*);
     };
 }
+// Used by the v4 models too.
+#[allow(unused_imports)]
+pub(crate) use string_enum;
 
 string_enum! {
     /// ISO 4217 currency of a payment (`currency`).

@@ -26,12 +26,15 @@ macro_rules! option_setters {
         }
     };
 }
+// Used by the v4 models too.
+#[allow(unused_imports)]
+pub(crate) use option_setters;
 
 mod amount;
 mod card;
 #[cfg(feature = "eet")]
 mod eet;
-mod enums;
+pub(crate) mod enums;
 mod instruments;
 pub(crate) mod lenient;
 mod payer;

@@ -19,6 +19,8 @@ mod redis_hostile;
 mod redis_managed;
 mod token_failures;
 mod token_single_flight;
+mod v4_exchange;
+mod v4_wire;
 mod wire_core;
 mod wire_operations;
 mod wire_payment_variants;

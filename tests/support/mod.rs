@@ -298,7 +298,8 @@ impl Gateway {
 
     fn handle(&self, recorded: Recorded) -> Reply {
         self.recorded.lock().unwrap().push(recorded.clone());
-        if recorded.url == "/api/oauth2/token" {
+        // v3's token endpoint, or v4's under its base URL's prefix.
+        if recorded.url == "/api/oauth2/token" || recorded.url == "/gp-gw/api/4.0/oauth2/token" {
             let n = self.token_requests.fetch_add(1, Ordering::SeqCst) + 1;
             let handler = self.token_handler.lock().unwrap().clone();
             handler(&recorded, n, self)
