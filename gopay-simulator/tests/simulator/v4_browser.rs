@@ -1,10 +1,18 @@
 //! API v4's 3DS challenge in a real browser: a shop creates a payment and charges it with the
 //! challenge test card over raw HTTP, headless Chromium opens the charge's `redirect_url`,
 //! clicks `#approve` and follows the 303 back to the shop; the charge then settles on the
-//! test clock to `SUCCEEDED`, the payment is `PAID`, and a refund reaches `SUCCESS`.
+//! test clock to `SUCCEEDED`, the payment is `PAID`, and a refund reaches `SUCCESS`. Then
+//! the same through the `gopay` client's v4 preview instead of raw HTTP.
 
 use crate::support;
 
+use std::time::Duration;
+
+use gopay::v4::{
+    BrowserData, ChargeInput, ChargeRequest, ChargeState, Client, Config, Customer, PaymentRequest,
+    RefundState,
+};
+use gopay::{Currency, PaymentState};
 use gopay_simulator::Simulator;
 use serde_json::{json, Value};
 use support::browser::Driver;
@@ -66,4 +74,72 @@ fn a_customer_approves_the_3ds_challenge_in_a_real_browser() {
     let refund_id = refund.json()["id"].as_str().unwrap().to_owned();
     assert_eq!(get(&format!("/refunds/{refund_id}"))["state"], "SUCCESS");
     assert_eq!(get(&format!("/payments/{id}"))["state"], "REFUNDED");
+}
+
+#[test]
+fn the_clients_charge_passes_a_challenge_a_real_browser_approves() {
+    let (sim, shop) = (Simulator::start().unwrap(), Shop::start(vec![]));
+    let v4 = sim.v4_config();
+    let client = Client::new(Config::new(
+        v4.goid.clone(),
+        v4.client_id.clone(),
+        v4.client_secret.clone(),
+        v4.base_url.clone(),
+    ))
+    .unwrap();
+    let base = shop.url.trim_end_matches("/notify").to_owned();
+    let payment = client
+        .create_payment(&PaymentRequest::new(
+            15000,
+            Currency::Czk,
+            "v4-browser-client",
+            Customer::new("customer@example.com"),
+            format!("{base}/notify"),
+            format!("{base}/return"),
+        ))
+        .unwrap();
+    let browser = BrowserData::new(
+        "cs-CZ",
+        -60,
+        1920,
+        1080,
+        24,
+        "Mozilla/5.0 (X11; Linux x86_64)",
+        BrowserData::accept_header_json(Some("text/html"), Some("cs-CZ"), None),
+        true,
+    );
+    let card = ChargeInput::card_token("gopay-sim-card-challenge");
+    let charge = client
+        .charge_payment(&payment.id, &ChargeRequest::new(card, browser))
+        .unwrap();
+    assert_eq!(charge.state, Some(ChargeState::ActionRequired));
+    let redirect = charge
+        .redirect_url()
+        .expect("a 3-D Secure challenge")
+        .to_owned();
+
+    let driver = Driver::start();
+    let session = driver.session();
+    session.open(&redirect);
+    session.click("#approve");
+    let back = format!("{base}/return?payment_id={}", payment.id);
+    session.wait_for_url(&back);
+    while shop.next() != format!("/return?payment_id={}", payment.id) {}
+    drop(session);
+    drop(driver);
+
+    sim.advance_clock(Duration::from_secs(5));
+    let charge = client.get_charge(&payment.id).unwrap();
+    assert_eq!(charge.state, Some(ChargeState::Succeeded));
+    assert_eq!(
+        client.get_payment(&payment.id).unwrap().state,
+        Some(PaymentState::Paid)
+    );
+    let refund = client.refund_payment(&payment.id, 15000).unwrap();
+    assert_eq!(refund.state, Some(RefundState::Requested));
+    sim.advance_clock(Duration::from_secs(5));
+    assert_eq!(
+        client.get_refund(&refund.id).unwrap().state,
+        Some(RefundState::Success)
+    );
 }
