@@ -63,6 +63,47 @@ pub fn escape_json(json: &str) -> Cow<'_, str> {
     out.into()
 }
 
+/// A URL as a message may show it when it could hold a secret (a password in its
+/// user-info, a token in its query, or a secret pasted where a URL was expected): only
+/// `"scheme://host[:port]"`, with `…` when a path, user-info, query or fragment was there
+/// too, which are never shown; or `(not shown)` when it does not start like a URL. The
+/// `gopay` command and the C library show a refused gateway URL this way.
+///
+/// ```
+/// use gopay::text::shown_url;
+///
+/// assert_eq!(shown_url("https://gw.example"), r#""https://gw.example""#);
+/// assert_eq!(shown_url("https://u:secret@gw.example/api?t=1"), r#""https://gw.example…""#);
+/// assert_eq!(shown_url("my-client-secret"), "(not shown)");
+/// ```
+pub fn shown_url(url: &str) -> String {
+    const NOT_SHOWN: &str = "(not shown)";
+    let Some((scheme, rest)) = url.trim().split_once("://") else {
+        return NOT_SHOWN.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let scheme_ok =
+        !scheme.is_empty() && scheme.len() <= 10 && scheme.chars().all(|c| c.is_ascii_alphabetic());
+    let host_ok = !host.is_empty()
+        && host.len() <= 255
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+    if !scheme_ok || !host_ok {
+        return NOT_SHOWN.to_owned();
+    }
+    let more = if host.len() < rest.trim_end_matches('/').len() {
+        "…"
+    } else {
+        ""
+    };
+    format!("\"{scheme}://{host}{more}\"")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +122,22 @@ mod tests {
             assert_eq!(one_line(&format!("a{c}b")), "a b");
         }
         assert!(matches!(one_line("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn shown_urls_keep_only_scheme_and_host() {
+        for (url, shown) in [
+            ("https://gw.example/", "\"https://gw.example\""),
+            ("http://127.0.0.1:8080", "\"http://127.0.0.1:8080\""),
+            ("http://gw.example/api", "\"http://gw.example…\""),
+            ("https://gw.example#frag", "\"https://gw.example…\""),
+            ("gw.example/api", "(not shown)"),
+            ("https://", "(not shown)"),
+            ("h\u{1b}s://gw.example", "(not shown)"),
+            ("https://gw.\u{202e}example", "(not shown)"),
+        ] {
+            assert_eq!(shown_url(url), shown, "{url:?}");
+        }
     }
 
     #[test]

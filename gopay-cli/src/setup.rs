@@ -52,7 +52,7 @@ pub fn client(cli: &Cli) -> Result<Client, Failure> {
 /// user-info, query and fragment, but a value with no `://` whole, and its path too), and a
 /// client secret pasted into `GOPAY_GATEWAY_URL` would end up on stderr and in logs: that
 /// one becomes the same refusal (the client's `gateway_url_problem`) with the URL shown as
-/// [`shown_gateway_url`] shows it.
+/// [`gopay::text::shown_url`] shows it.
 fn without_the_gateway_url(error: Error, url: &str) -> Failure {
     let reason = match &error {
         Error::Config {
@@ -64,39 +64,8 @@ fn without_the_gateway_url(error: Error, url: &str) -> Failure {
     match reason {
         Some(reason) => Failure::usage(format!(
             "invalid configuration: the gateway URL (GOPAY_GATEWAY_URL) {} {reason}",
-            shown_gateway_url(url)
+            gopay::text::shown_url(url)
         )),
         None => Failure::from(error),
     }
-}
-
-/// A gateway URL as an error may show it: `"https://host[:port]"`, with `…` when a path,
-/// user-info, query or fragment was there too, which are never shown; or `(not shown)` when
-/// it does not start like a URL (it may be a secret pasted into the wrong variable).
-fn shown_gateway_url(url: &str) -> String {
-    const NOT_SHOWN: &str = "(not shown)";
-    let Some((scheme, rest)) = url.trim().split_once("://") else {
-        return NOT_SHOWN.to_owned();
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let host = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    let scheme_ok =
-        !scheme.is_empty() && scheme.len() <= 10 && scheme.chars().all(|c| c.is_ascii_alphabetic());
-    let host_ok = !host.is_empty()
-        && host.len() <= 255
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
-    if !scheme_ok || !host_ok {
-        return NOT_SHOWN.to_owned();
-    }
-    let more = if host.len() < rest.trim_end_matches('/').len() {
-        "…"
-    } else {
-        ""
-    };
-    format!("\"{scheme}://{host}{more}\"")
 }

@@ -4,7 +4,7 @@
 //! A secret pasted into the wrong field, or in place of a key's name, must not come back in
 //! the error JSON (which tends to end up in logs): no error quotes a value, an unknown key
 //! is named by its position and length only, and a gateway URL the client refuses is shown
-//! as its scheme and host at most (see [`shown_gateway_url`]).
+//! as its scheme and host at most (see [`gopay::text::shown_url`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -143,7 +143,7 @@ impl<'de> Deserialize<'de> for Members {
 /// The failure of `error`. The client's refusal of a gateway URL quotes it (without
 /// user-info, query and fragment, but a value with no `://` whole, and its path too): that
 /// one becomes the same refusal (the client's `gateway_url_problem`) with the URL shown as
-/// [`shown_gateway_url`] shows it.
+/// [`gopay::text::shown_url`] shows it.
 fn without_the_gateway_url(error: Error, url: &str) -> Failure {
     let reason = match &error {
         Error::Config {
@@ -155,41 +155,10 @@ fn without_the_gateway_url(error: Error, url: &str) -> Failure {
     match reason {
         Some(reason) => Failure::config(format!(
             "invalid configuration: gateway_url {} {reason}",
-            shown_gateway_url(url)
+            gopay::text::shown_url(url)
         )),
         None => Failure::from(error),
     }
-}
-
-/// A gateway URL as an error may show it: `"https://host[:port]"`, with `…` when a path,
-/// user-info, query or fragment was there too, which are never shown; or `(not shown)` when
-/// it does not start like a URL (it may be a secret pasted in the wrong field).
-fn shown_gateway_url(url: &str) -> String {
-    const NOT_SHOWN: &str = "(not shown)";
-    let Some((scheme, rest)) = url.trim().split_once("://") else {
-        return NOT_SHOWN.to_owned();
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let host = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    let scheme_ok =
-        !scheme.is_empty() && scheme.len() <= 10 && scheme.chars().all(|c| c.is_ascii_alphabetic());
-    let host_ok = !host.is_empty()
-        && host.len() <= 255
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
-    if !scheme_ok || !host_ok {
-        return NOT_SHOWN.to_owned();
-    }
-    let more = if host.len() < rest.trim_end_matches('/').len() {
-        "…"
-    } else {
-        ""
-    };
-    format!("\"{scheme}://{host}{more}\"")
 }
 
 fn missing(key: &str) -> Failure {
