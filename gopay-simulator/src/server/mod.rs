@@ -327,8 +327,7 @@ impl Service {
             });
         }
         admitted.waiting();
-        let route = recorded.route();
-        let own_pages = route == CONTROL_ROOT || route.starts_with(&format!("{CONTROL_ROOT}/"));
+        let own_pages = crate::control::is_control(recorded.route());
         Ok(response(reply, own_pages))
     }
 }
@@ -364,10 +363,8 @@ fn exchange(shared: &Shared, recorded: &Arc<RecordedRequest>, refusal: Option<Re
     }
 }
 
-/// Where the control API and the dashboard live: pages no other site may frame.
-const CONTROL_ROOT: &str = "/_simulator";
-
-/// `reply` as hyper's response. `unframeable` (the control API and the dashboard) forbids
+/// `reply` as hyper's response. `unframeable` (the control API and the dashboard, under
+/// `/_simulator`) forbids
 /// other pages to frame it: a foreign page could otherwise show the dashboard in a frame and
 /// trick a click on one of its buttons, which would then carry the simulator's own origin.
 /// The customer page stays frameable: GoPay's inline gateway frames it.
