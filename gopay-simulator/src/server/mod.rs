@@ -364,9 +364,9 @@ fn exchange(shared: &Shared, recorded: &Arc<RecordedRequest>, refusal: Option<Re
 }
 
 /// `reply` as hyper's response. `unframeable` (the control API and the dashboard, under
-/// `/_simulator`) forbids
-/// other pages to frame it: a foreign page could otherwise show the dashboard in a frame and
-/// trick a click on one of its buttons, which would then carry the simulator's own origin.
+/// `/_simulator`) forbids other pages to frame it: a foreign page could otherwise show the
+/// dashboard in a frame and trick a click on one of its buttons, which would then carry
+/// the simulator's own origin.
 /// The customer page stays frameable: GoPay's inline gateway frames it.
 fn response(reply: Reply, unframeable: bool) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(reply.body)));
