@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use gopay::v4::{
-    BrowserData, ChargeInput, ChargeRequest, ChargeState, Client, Config, Customer, PaymentRequest,
+    BrowserData, ChargeInput, ChargeRequest, ChargeState, Client, Customer, PaymentRequest,
     RefundState,
 };
 use gopay::{Currency, PaymentState};
@@ -15,13 +15,8 @@ use gopay_simulator::Simulator;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sim = Simulator::start()?;
-    let v4 = sim.v4_config();
-    let client = Client::new(Config::new(
-        v4.goid,
-        v4.client_id,
-        v4.client_secret,
-        v4.base_url,
-    ))?;
+    // Against GoPay: Config::new(goid, client_id, client_secret, gopay::v4::SANDBOX_URL).
+    let client = Client::new(sim.v4_config())?;
 
     // At checkout: the payment, then the charge with the customer's saved card and the
     // browser data 3-D Secure needs (from the checkout page).
@@ -44,7 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         BrowserData::accept_header_json(Some("text/html"), Some("cs-CZ"), None),
         true,
     );
-    let card = ChargeInput::card_token("gopay-sim-card-challenge");
+    let card = ChargeInput::card_token(gopay_simulator::v4_cards::CHALLENGE);
     let charge = client.charge_payment(&payment.id, &ChargeRequest::new(card, browser))?;
     let challenge = charge
         .redirect_url()

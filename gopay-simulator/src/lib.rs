@@ -110,6 +110,10 @@ mod control;
 mod dashboard;
 mod error;
 mod gateway;
+/// API v4's well-known test card tokens (see [`Simulator::v4_config`]).
+pub mod v4_cards {
+    pub use crate::gateway::v4::config::{ALL, CHALLENGE, DECLINED, FRICTIONLESS};
+}
 mod page;
 mod server;
 mod state;
@@ -124,7 +128,6 @@ use std::time::Duration;
 pub use error::Error;
 pub use gateway::api::firewall::Firewall;
 pub use gateway::notify::{Notification, NotificationAttempt};
-pub use gateway::v4::config::V4Config;
 pub use server::exchange::Exchange;
 pub use server::record::{
     RecordedRequest, MAX_RECORDED_BODY, MAX_RECORDED_BYTES, MAX_RECORDED_REQUESTS,
@@ -608,18 +611,38 @@ impl Simulator {
         )
     }
 
-    /// What a GoPay API v4 (preview) client needs to talk to this simulator: the v4 base
-    /// URL `{public_url}/gp-gw/api/4.0` (served beside v3's `/api`), the goid as v4 writes
-    /// it (a string), the client credentials, and the shareable key of the two public
-    /// card endpoints. The test card tokens are in [`V4Config::TEST_CARDS`].
-    pub fn v4_config(&self) -> V4Config {
-        V4Config {
-            base_url: format!("{}{}", self.shared.settings.origin, gateway::v4::PREFIX),
-            goid: self.goid().to_string(),
-            client_id: self.client_id().to_owned(),
-            client_secret: self.client_secret().to_owned(),
-            shareable_key: gateway::v4::auth::SHAREABLE_KEY.to_owned(),
-        }
+    /// A GoPay API v4 (preview) client configuration for this simulator: the v4 base URL
+    /// [`v4_base_url`](Simulator::v4_base_url) (served beside v3's `/api`), the GoID as v4
+    /// writes it (a string) and the credentials it accepts. Pass it to
+    /// [`gopay::v4::Client::new`]. The test card tokens are in [`v4_cards`].
+    ///
+    /// ```
+    /// let sim = gopay_simulator::Simulator::start()?;
+    /// let client = gopay::v4::Client::new(sim.v4_config())?;
+    /// let card = client.get_card_token(gopay_simulator::v4_cards::CHALLENGE)?;
+    /// assert_eq!(card.card_id, gopay_simulator::v4_cards::CHALLENGE);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn v4_config(&self) -> gopay::v4::Config {
+        gopay::v4::Config::new(
+            self.goid().to_string(),
+            self.client_id(),
+            self.client_secret(),
+            self.v4_base_url(),
+        )
+    }
+
+    /// The API v4 base URL: `{public_url}/gp-gw/api/4.0`; paths such as `/oauth2/token`
+    /// follow it.
+    pub fn v4_base_url(&self) -> String {
+        format!("{}{}", self.shared.settings.origin, gateway::v4::PREFIX)
+    }
+
+    /// The public shareable key of the simulator's merchant: `Basic client_id:shareable_key`
+    /// opens `GET {v4 base}/cards/public-key` and `GET {v4 base}/cards/card-form-url`, as a
+    /// browser does before it has a token.
+    pub fn v4_shareable_key(&self) -> &'static str {
+        gateway::v4::auth::SHAREABLE_KEY
     }
 
     /// The API base URL: `{public_url}/api`, by default `http://127.0.0.1:PORT/api`.

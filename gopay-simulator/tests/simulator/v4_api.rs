@@ -7,19 +7,19 @@ use crate::support;
 
 use base64::Engine;
 
-use gopay_simulator::{Simulator, V4Config};
+use gopay_simulator::{v4_cards, Simulator};
 use serde_json::{json, Value};
 use support::http::send;
 use support::v4::{
     advance, answer_challenge, basic, call, card_charge, charge_body, control, create,
-    merchant_token, payment_body, post_challenge, token_answer, ALL_SCOPES,
+    merchant_token, payment_body, post_challenge, token_answer, V4Config, ALL_SCOPES,
 };
 
 const RETURN: &str = "https://shop.example/return";
 
 fn start() -> (Simulator, V4Config, String) {
     let sim = Simulator::start().expect("a simulator");
-    let config = sim.v4_config();
+    let config = V4Config::of(&sim);
     let token = merchant_token(&config, ALL_SCOPES);
     (sim, config, token)
 }
@@ -58,10 +58,11 @@ fn v4_is_served_beside_v3() {
     let sim = Simulator::start().unwrap();
     let config = sim.v4_config();
     assert_eq!(
-        config.base_url,
+        config.base_url(),
         format!("http://127.0.0.1:{}/gp-gw/api/4.0", sim.port())
     );
-    assert_eq!(config.goid, sim.goid().to_string());
+    assert_eq!(config.goid(), sim.goid().to_string());
+    assert_eq!(config.client_id(), sim.client_id());
     assert_eq!(
         sim.gateway_url(),
         format!("http://127.0.0.1:{}/api", sim.port())
@@ -568,7 +569,7 @@ fn card_tokens_are_created_read_and_deleted() {
 #[test]
 fn test_cards_answer_as_active_permanent_tokens() {
     let (_sim, config, token) = start();
-    for name in V4Config::TEST_CARDS {
+    for name in v4_cards::ALL {
         let card = get(&config, &token, &format!("/cards/tokens/{name}"));
         assert_eq!(card["card_id"], name);
         assert_eq!(card["token"], name);
@@ -839,7 +840,7 @@ fn faults_on_v4_routes_answer_in_v4_shape() {
 fn partial_refunds_wait_for_the_acquirer_when_configured() {
     let day = std::time::Duration::from_secs(24 * 3600);
     let sim = Simulator::builder().v4_acquirer_delay(day).start().unwrap();
-    let config = sim.v4_config();
+    let config = V4Config::of(&sim);
     let token = merchant_token(&config, ALL_SCOPES);
     let id = paid(&sim, &config, &token, 1000);
     let list = format!("/payments/{id}/refunds");

@@ -9,7 +9,7 @@ use crate::support;
 use std::time::Duration;
 
 use gopay::v4::{
-    BrowserData, ChargeInput, ChargeRequest, ChargeState, Client, Config, Customer, PaymentRequest,
+    BrowserData, ChargeInput, ChargeRequest, ChargeState, Client, Customer, PaymentRequest,
     RefundState,
 };
 use gopay::{Currency, PaymentState};
@@ -17,12 +17,12 @@ use gopay_simulator::Simulator;
 use serde_json::{json, Value};
 use support::browser::Driver;
 use support::shop::Shop;
-use support::v4::{advance, call, card_charge, create, merchant_token, ALL_SCOPES};
+use support::v4::{advance, call, card_charge, create, merchant_token, V4Config, ALL_SCOPES};
 
 #[test]
 fn a_customer_approves_the_3ds_challenge_in_a_real_browser() {
     let (sim, shop) = (Simulator::start().unwrap(), Shop::start(vec![]));
-    let config = sim.v4_config();
+    let config = V4Config::of(&sim);
     let token = merchant_token(&config, ALL_SCOPES);
     let base = shop.url.trim_end_matches("/notify").to_owned();
     let id = create(&config, &token, 15000, &format!("{base}/return"))["id"]
@@ -79,14 +79,7 @@ fn a_customer_approves_the_3ds_challenge_in_a_real_browser() {
 #[test]
 fn the_clients_charge_passes_a_challenge_a_real_browser_approves() {
     let (sim, shop) = (Simulator::start().unwrap(), Shop::start(vec![]));
-    let v4 = sim.v4_config();
-    let client = Client::new(Config::new(
-        v4.goid.clone(),
-        v4.client_id.clone(),
-        v4.client_secret.clone(),
-        v4.base_url.clone(),
-    ))
-    .unwrap();
+    let client = Client::new(sim.v4_config()).unwrap();
     let base = shop.url.trim_end_matches("/notify").to_owned();
     let payment = client
         .create_payment(&PaymentRequest::new(

@@ -2,10 +2,32 @@
 //! token, and the bodies the v4 tests send.
 
 use base64::Engine;
-use gopay_simulator::{Simulator, V4Config};
+use gopay_simulator::Simulator;
 use serde_json::{json, Value};
 
 use super::http::{send, Answer};
+
+/// What raw v4 requests to a simulator need, secrets included (the client's
+/// `gopay::v4::Config` keeps its secret to itself).
+pub struct V4Config {
+    pub base_url: String,
+    pub goid: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub shareable_key: String,
+}
+
+impl V4Config {
+    pub fn of(sim: &Simulator) -> V4Config {
+        V4Config {
+            base_url: sim.v4_base_url(),
+            goid: sim.goid().to_string(),
+            client_id: sim.client_id().to_owned(),
+            client_secret: sim.client_secret().to_owned(),
+            shareable_key: sim.v4_shareable_key().to_owned(),
+        }
+    }
+}
 
 /// Every merchant scope, space-separated as GoPay spells them.
 pub const ALL_SCOPES: &str = "payment:write payment:read card:write card:read shared:read";
