@@ -143,7 +143,9 @@ impl Client {
         payload: Payload,
         body_limit: u64,
     ) -> Result<(RawResponse, Arc<CachedToken>), Error> {
-        self.inner.engine.execute(method, path, payload, body_limit)
+        self.inner
+            .engine
+            .execute(method, path, payload, body_limit, None)
     }
 }
 

@@ -54,7 +54,15 @@ impl Engine {
         path: &str,
         payload: Payload,
     ) -> Result<T, Error> {
-        let (response, token) = self.execute(method, path, payload, MAX_JSON_BODY)?;
+        let response = self.execute(method, path, payload, MAX_JSON_BODY, None)?;
+        self.decode(response)
+    }
+
+    /// Decodes a successful answer's JSON into `T`; a failure quotes none of the secrets.
+    fn decode<T: DeserializeOwned>(
+        &self,
+        (response, token): (RawResponse, Arc<CachedToken>),
+    ) -> Result<T, Error> {
         // Checked as UTF-8 once here, so that the decoder does not check every string again
         // (about a fifth of a status answer's decoding time).
         let decoded = match std::str::from_utf8(&response.body) {
@@ -92,13 +100,15 @@ impl Engine {
 
     /// The one request path: token, request, one re-authentication on a refused token, and
     /// error answers turned into [`Error`]s; all within the client's timeout. A success
-    /// comes with the token it was sent with, which no error may quote.
+    /// comes with the token it was sent with, which no error may quote. `origin` is the
+    /// `Origin` header of the one request that needs it, already checked.
     pub(crate) fn execute(
         &self,
         method: Method,
         path: &str,
         payload: Payload,
         body_limit: u64,
+        origin: Option<&str>,
     ) -> Result<(RawResponse, Arc<CachedToken>), Error> {
         let started = Instant::now();
         let deadline = started + self.timeout;
@@ -120,6 +130,7 @@ impl Engine {
                 path,
                 url: &url,
                 authorization: &authorization,
+                origin,
                 payload: &payload,
                 body_limit,
                 // Only a GET is sure to change nothing when it is repeated.

@@ -68,6 +68,7 @@ impl TokenEndpoint {
                 path: "/oauth2/token",
                 url: &self.url,
                 authorization: self.authorization.expose(),
+                origin: None,
                 payload: &Payload::Form(self.form.clone()),
                 body_limit: MAX_TOKEN_BODY,
                 // Creates nothing: repeating it cannot charge anyone.

@@ -90,11 +90,18 @@ impl Transport {
         let _published = Published::new(&EXCHANGE_DEADLINE, deadline);
         let authorization = HeaderValue::from_str(request.authorization)
             .map_err(|_| Error::invalid_input("authorization", "not a valid header value"))?;
-        let builder = http::Request::builder()
+        let mut builder = http::Request::builder()
             .method(request.method.clone())
             .uri(request.url)
             .header(header::ACCEPT_LANGUAGE, self.accept_language.clone())
             .header(header::AUTHORIZATION, authorization);
+        if let Some(origin) = request.origin {
+            // Checked by the caller already; refusing here too keeps a line break out of the
+            // headers whoever builds the request.
+            let origin = HeaderValue::from_str(origin)
+                .map_err(|_| Error::invalid_input("origin", "not a valid header value"))?;
+            builder = builder.header(header::ORIGIN, origin);
+        }
         let form = HeaderValue::from_static("application/x-www-form-urlencoded");
         let json = HeaderValue::from_static("application/json");
         let built = match request.payload {

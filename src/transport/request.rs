@@ -17,6 +17,9 @@ pub(crate) struct Request<'a> {
     pub(crate) url: &'a str,
     /// The `Authorization` header value.
     pub(crate) authorization: &'a str,
+    /// The `Origin` header, sent only when set: the one request that carries it (Apple Pay's
+    /// merchant validation) checked it is `scheme://host[:port]` before anything was sent.
+    pub(crate) origin: Option<&'a str>,
     pub(crate) payload: &'a Payload,
     /// The largest answer body accepted.
     pub(crate) body_limit: u64,

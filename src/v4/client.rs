@@ -121,7 +121,13 @@ impl Client {
     pub(crate) fn call_empty(&self, method: Method, path: &str) -> Result<(), Error> {
         self.inner
             .engine
-            .execute(method, path, Payload::None, crate::transport::MAX_JSON_BODY)
+            .execute(
+                method,
+                path,
+                Payload::None,
+                crate::transport::MAX_JSON_BODY,
+                None,
+            )
             .map(drop)
     }
 }
