@@ -58,6 +58,20 @@ impl Engine {
         self.decode(response)
     }
 
+    /// [`call`](Engine::call) with the `Origin` header `origin`, on this request only; the
+    /// caller has checked that it is `scheme://host[:port]`.
+    #[cfg(feature = "v4")]
+    pub(crate) fn call_with_origin<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        payload: Payload,
+        origin: &str,
+    ) -> Result<T, Error> {
+        let response = self.execute(method, path, payload, MAX_JSON_BODY, Some(origin))?;
+        self.decode(response)
+    }
+
     /// Decodes a successful answer's JSON into `T`; a failure quotes none of the secrets.
     fn decode<T: DeserializeOwned>(
         &self,

@@ -117,6 +117,20 @@ impl Client {
         self.inner.engine.call(method, path, payload)
     }
 
+    /// [`call`](Client::call) with the `Origin` header `origin` on this request only,
+    /// checked by the caller.
+    pub(crate) fn call_with_origin<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        payload: Payload,
+        origin: &str,
+    ) -> Result<T, Error> {
+        self.inner
+            .engine
+            .call_with_origin(method, path, payload, origin)
+    }
+
     /// A request whose success has no body (`204`).
     pub(crate) fn call_empty(&self, method: Method, path: &str) -> Result<(), Error> {
         self.inner

@@ -6,11 +6,11 @@
 //! card-form URL — has been stable since mid-2026; refunds were removed and restored, and
 //! base URLs moved twice. This module follows the core exactly and keeps the rest
 //! configurable (the base URL is a full prefix; the scopes are a list). Not here:
-//! recurrences, payment links and webhooks, which are not in the stable core; the
-//! browser's payment-credentials grant; and Apple Pay's merchant validation
-//! (`POST …/apple-pay/validate`), which needs the customer page's `Origin` header and
-//! belongs to the page's own server call. Google Pay and Apple Pay info are read with
-//! [`Client::get_google_pay_info`] and [`Client::get_apple_pay_info`].
+//! recurrences, payment links and webhooks, which are not in the stable core; and the
+//! browser's payment-credentials grant. Google Pay and Apple Pay info are read with
+//! [`Client::get_google_pay_info`] and [`Client::get_apple_pay_info`]; Apple Pay's merchant
+//! validation, which carries the customer page's `Origin` header, with
+//! [`Client::validate_apple_pay_merchant`].
 //!
 //! [`Client`] shares everything but paths and models with [`gopay::Client`](crate::Client):
 //! the single-flight token manager, the [`TokenCache`](crate::TokenCache)s, the transport,
@@ -87,14 +87,16 @@ mod config;
 mod error;
 mod model;
 mod operations;
+mod web;
 
 pub use client::{Client, ClientBuilder};
 pub use config::{Config, PRODUCTION_URL, SANDBOX_URL};
 pub use model::{
-    ActionType, ApplePayHeader, ApplePayInfo, ApplePayToken, BrowserData, CardCharge,
-    CardChargeDetails, CardFormUrl, CardPublicKey, CardScheme, CardToken, CardTokenRequest,
-    CardTokenStatus, ChallengePreference, Charge, ChargeAction, ChargeInput, ChargeInstrument,
-    ChargeInstrumentData, ChargeRequest, ChargeState, Customer, GooglePayInfo, GooglePayToken,
-    InputType, IntermediateSigningKey, Payment, PaymentCallback, PaymentRequest, Refund,
-    RefundRequest, RefundState, Scope, ServiceType, ThreeDsState,
+    ActionType, ApplePayHeader, ApplePayInfo, ApplePayMerchantSession, ApplePayToken,
+    ApplePayValidationRequest, BrowserData, CardCharge, CardChargeDetails, CardFormUrl,
+    CardPublicKey, CardScheme, CardToken, CardTokenRequest, CardTokenStatus, ChallengePreference,
+    Charge, ChargeAction, ChargeInput, ChargeInstrument, ChargeInstrumentData, ChargeRequest,
+    ChargeState, Customer, GooglePayInfo, GooglePayToken, InputType, IntermediateSigningKey,
+    Payment, PaymentCallback, PaymentRequest, Refund, RefundRequest, RefundState, Scope,
+    ServiceType, ThreeDsState,
 };

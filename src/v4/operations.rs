@@ -4,9 +4,11 @@ use ureq::http::Method;
 
 use super::client::Client;
 use super::model::{
-    ApplePayInfo, CardFormUrl, CardPublicKey, CardToken, CardTokenRequest, Charge, ChargeRequest,
-    GooglePayInfo, Payment, PaymentRequest, Refund, RefundRequest,
+    ApplePayInfo, ApplePayMerchantSession, ApplePayValidationRequest, CardFormUrl, CardPublicKey,
+    CardToken, CardTokenRequest, Charge, ChargeRequest, GooglePayInfo, Payment, PaymentRequest,
+    Refund, RefundRequest,
 };
+use super::web::{check_https_url, check_origin};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::transport::Payload;
@@ -132,6 +134,52 @@ impl Client {
     pub fn get_apple_pay_app_info(&self, id: &str) -> Result<ApplePayInfo, Error> {
         let path = format!("/payments/{}/apple-pay/app-info", segment(id)?);
         self.call(Method::GET, &path, Payload::None)
+    }
+
+    /// Apple Pay's merchant validation for a web page:
+    /// `POST /payments/{id}/apple-pay/validate` (`payment:read`). When Safari opens Apple Pay
+    /// it fires the page's `onvalidatemerchant` with a `validationURL`; the page sends it to
+    /// the shop's server, which calls this with the page's `origin` (`scheme://host[:port]`,
+    /// as `window.location.origin` gives it) and that `validation_url`. The answer is Apple's
+    /// merchant session: hand it to the page unchanged for `completeMerchantValidation`.
+    ///
+    /// The `Origin` header goes on this request only, and both inputs are checked before
+    /// anything is sent. Never repeated automatically (a POST).
+    ///
+    /// ```no_run
+    /// # use gopay::v4::{Client, Config, SANDBOX_URL};
+    /// # let client = Client::new(Config::new("8123456789", "id", "secret", SANDBOX_URL))?;
+    /// # let validation_url_from_the_page = String::new();
+    /// let session = client.validate_apple_pay_merchant(
+    ///     "300000001",
+    ///     "https://shop.example",
+    ///     &validation_url_from_the_page,
+    /// )?;
+    /// // The page's answer, for `session.completeMerchantValidation(JSON.parse(body))`.
+    /// let body = serde_json::to_string(&session)
+    ///     .map_err(|e| gopay::Error::invalid_input("session", e.to_string()))?;
+    /// # Ok::<(), gopay::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] naming `id`, `origin` or `validation_url` when one is empty
+    /// or malformed (an origin with a path, query, user information, whitespace or a control
+    /// character; a validation URL that is not https), with nothing sent. [`Error::Api`]: 400
+    /// when GoPay refuses the origin or the URL, 404 for an unknown payment, 409 when Apple
+    /// Pay cannot pay it; [`Error::Decode`] when the answer is not a JSON object; and the
+    /// errors every call can have.
+    pub fn validate_apple_pay_merchant(
+        &self,
+        id: &str,
+        origin: &str,
+        validation_url: &str,
+    ) -> Result<ApplePayMerchantSession, Error> {
+        let path = format!("/payments/{}/apple-pay/validate", segment(id)?);
+        check_origin(origin)?;
+        check_https_url("validation_url", validation_url)?;
+        let request = ApplePayValidationRequest::new(validation_url);
+        self.call_with_origin(Method::POST, &path, Engine::json(&request)?, origin)
     }
 
     /// Tokenises a card from the encrypted `payload` GoPay's card form produced:

@@ -340,6 +340,155 @@ fn refunds_are_created_listed_and_read() {
     );
 }
 
+const VALIDATION_URL: &str = "https://apple-pay-gateway.apple.com/paymentservices/startSession";
+/// Apple's merchant session as GoPay might pass it on, with a field no one knows yet.
+const SESSION: &str = r#"{"epochTimestamp":1767225600000,"expiresAt":1767229200000,"merchantSessionIdentifier":"SSH6A1F","nonce":"2c5d1f3a","merchantIdentifier":"4F2A","domainName":"shop.example","displayName":"Shop","signature":"308006092a8648","retries":0,"someFutureField":{"nested":[1,"two",null]}}"#;
+
+/// How many `Origin` headers `request` carried.
+fn origins(request: &Recorded) -> Vec<&str> {
+    request
+        .headers
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("Origin"))
+        .map(|(_, value)| value.as_str())
+        .collect()
+}
+
+/// Answers the Apple Pay validation with [`SESSION`] and every other API request with
+/// [`PAYMENT`], once the bearer token checks out.
+fn answer_validation(gw: &FakeGateway) {
+    gw.on_api(|request, _, gw| match request.bearer() {
+        Some(token) if !gw.is_issued(token) => {
+            Reply::json(401, r#"{"code":401,"error":"UNAUTHORIZED"}"#)
+        }
+        _ if request.url.ends_with("/apple-pay/validate") => Reply::json(200, SESSION),
+        _ => Reply::json(200, PAYMENT),
+    });
+}
+
+#[test]
+fn apple_pay_validation_carries_the_origin_on_that_request_only() {
+    let (gw, config) = v4_gateway();
+    answer_validation(&gw);
+    let client = Client::new(config).unwrap();
+    client.get_payment("300000001").unwrap();
+    let session = client
+        .validate_apple_pay_merchant("300000001", "https://shop.example", VALIDATION_URL)
+        .unwrap();
+    client.get_payment("300000001").unwrap();
+
+    // The opaque session comes back field for field.
+    let sent: serde_json::Value = serde_json::from_str(SESSION).unwrap();
+    assert_eq!(serde_json::to_value(&session).unwrap(), sent);
+    assert_eq!(session.get("merchantSessionIdentifier").unwrap(), "SSH6A1F");
+
+    let log = gw.api_requests_log();
+    assert_eq!(log.len(), 3, "{log:?}");
+    let validation = &log[1];
+    assert_eq!(validation.method, "POST");
+    assert_eq!(
+        validation.url,
+        "/gp-gw/api/4.0/payments/300000001/apple-pay/validate"
+    );
+    assert_json_headers(validation, true);
+    assert_eq!(
+        validation.body_text(),
+        format!(r#"{{"validationUrl":"{VALIDATION_URL}"}}"#)
+    );
+    assert_eq!(origins(validation), ["https://shop.example"]);
+    // Not on the token request, nor on the reads before and after.
+    let all = gw.requests();
+    assert_eq!(all.len(), 4, "{all:?}");
+    for request in all.iter().filter(|r| !r.url.ends_with("/validate")) {
+        assert!(origins(request).is_empty(), "{request:?}");
+    }
+}
+
+#[test]
+fn a_refused_token_resends_the_validation_with_its_one_origin() {
+    let (gw, config) = v4_gateway();
+    answer_validation(&gw);
+    let client = Client::new(config).unwrap();
+    client.get_payment("1").unwrap();
+    let token = gw.api_requests_log()[0].bearer().unwrap().to_owned();
+    gw.gateway.revoke(&token);
+    client
+        .validate_apple_pay_merchant("1", "https://shop.example:8443", VALIDATION_URL)
+        .unwrap();
+    let log = gw.api_requests_log();
+    // Refused, a new token, sent again: each attempt with the header once.
+    assert_eq!(log.len(), 3, "{log:?}");
+    assert_eq!(gw.token_requests(), 2);
+    for validation in &log[1..] {
+        assert!(validation.url.ends_with("/apple-pay/validate"));
+        assert_eq!(origins(validation), ["https://shop.example:8443"]);
+    }
+}
+
+#[test]
+fn apple_pay_validation_refuses_a_bad_origin_or_url_with_nothing_sent() {
+    let (gw, config) = v4_gateway();
+    answer_validation(&gw);
+    let client = Client::new(config).unwrap();
+    for (id, origin, url, field) in [
+        (
+            "1",
+            "https://shop.example\r\nX-Injected: yes",
+            VALIDATION_URL,
+            "origin",
+        ),
+        (
+            "1",
+            "https://shop.example\nX-Injected: yes",
+            VALIDATION_URL,
+            "origin",
+        ),
+        (
+            "1",
+            "https://shop.example/checkout",
+            VALIDATION_URL,
+            "origin",
+        ),
+        ("1", "https://shop.example/", VALIDATION_URL, "origin"),
+        ("1", "https://shop.example?x", VALIDATION_URL, "origin"),
+        ("1", "https://user@shop.example", VALIDATION_URL, "origin"),
+        ("1", "https://shop example", VALIDATION_URL, "origin"),
+        ("1", "", VALIDATION_URL, "origin"),
+        (
+            "1",
+            "https://shop.example",
+            "http://apple.example/start",
+            "validation_url",
+        ),
+        (
+            "1",
+            "https://shop.example",
+            "apple.example/start",
+            "validation_url",
+        ),
+        (
+            "1",
+            "https://shop.example",
+            "https://apple.example/\r\n",
+            "validation_url",
+        ),
+        ("", "https://shop.example", VALIDATION_URL, "id"),
+    ] {
+        let err = client
+            .validate_apple_pay_merchant(id, origin, url)
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{origin:?} {url:?}");
+        assert!(
+            matches!(&err, gopay::Error::InvalidInput { field: f, .. } if *f == field),
+            "{err:?}"
+        );
+        // The refusal never repeats what it refused.
+        assert!(!err.to_string().contains("X-Injected"), "{err}");
+    }
+    // Not even a token was asked for.
+    assert!(gw.requests().is_empty(), "{:?}", gw.requests());
+}
+
 #[test]
 fn ids_are_escaped_into_one_path_segment() {
     let (gw, config) = v4_gateway();
@@ -434,6 +583,11 @@ fn a_charge_is_never_repeated_but_a_read_is() {
     assert_eq!(gw.api_requests(), 1 + 3);
     let _ = client.refund_payment("1", 100).unwrap_err();
     assert_eq!(gw.api_requests(), 1 + 3 + 1);
+    let err = client
+        .validate_apple_pay_merchant("1", "https://shop.example", VALIDATION_URL)
+        .unwrap_err();
+    assert!(err.outcome_unknown());
+    assert_eq!(gw.api_requests(), 1 + 3 + 1 + 1);
 }
 
 #[test]

@@ -3,10 +3,11 @@
 #![cfg(feature = "v4")]
 
 use gopay::v4::{
-    ActionType, ApplePayHeader, ApplePayToken, BrowserData, CardFormUrl, CardPublicKey, CardScheme,
-    CardToken, CardTokenStatus, ChallengePreference, Charge, ChargeInput, ChargeRequest,
-    ChargeState, Customer, GooglePayToken, InputType, IntermediateSigningKey, Payment,
-    PaymentRequest, Refund, RefundRequest, RefundState, ServiceType, ThreeDsState,
+    ActionType, ApplePayHeader, ApplePayMerchantSession, ApplePayToken, ApplePayValidationRequest,
+    BrowserData, CardFormUrl, CardPublicKey, CardScheme, CardToken, CardTokenStatus,
+    ChallengePreference, Charge, ChargeInput, ChargeRequest, ChargeState, Customer, GooglePayToken,
+    InputType, IntermediateSigningKey, Payment, PaymentRequest, Refund, RefundRequest, RefundState,
+    ServiceType, ThreeDsState,
 };
 use gopay::{AdditionalParam, Currency, PaymentState, QrPayment};
 use serde_json::{json, Value};
@@ -307,4 +308,31 @@ fn the_qr_answer_decodes_into_the_v3_model() {
         Some("FIOBCZPP")
     );
     assert_eq!(qr.qr_code.unwrap().spayd.as_deref(), Some("iVBORw0KGgo"));
+}
+
+#[test]
+fn apple_pay_validation_sends_only_the_validation_url_and_keeps_the_session_whole() {
+    let request = ApplePayValidationRequest::new(
+        "https://apple-pay-gateway.apple.com/paymentservices/startSession",
+    );
+    // The exact bytes: GoPay's field name, raw UTF-8, nothing else.
+    assert_eq!(
+        serde_json::to_string(&request).unwrap(),
+        r#"{"validationUrl":"https://apple-pay-gateway.apple.com/paymentservices/startSession"}"#
+    );
+    // Apple's merchant session, with fields this crate has never heard of: opaque, so every
+    // one of them comes back out as it went in.
+    let sent = json!({"epochTimestamp":1767225600000_u64,"expiresAt":1767229200000_u64,
+        "merchantSessionIdentifier":"SSH6A1F","nonce":"2c5d1f3a","merchantIdentifier":"4F2A",
+        "domainName":"shop.example","displayName":"Shop","signature":"308006092a8648",
+        "operationalAnalyticsIdentifier":"Shop:4F2A","retries":0,"pspId":"4F2A",
+        "someFutureField":{"nested":[1,"two",null]}});
+    let session: ApplePayMerchantSession = serde_json::from_value(sent.clone()).unwrap();
+    assert_eq!(session.as_map().len(), 12);
+    assert_eq!(session.get("domainName"), Some(&json!("shop.example")));
+    assert_eq!(session.get("absent"), None);
+    assert_eq!(wire(&session), sent);
+    assert_eq!(Value::Object(session.into_map()), sent);
+    // Anything but an object is not a merchant session.
+    assert!(serde_json::from_str::<ApplePayMerchantSession>(r#""SSH6A1F""#).is_err());
 }
