@@ -921,6 +921,132 @@ fn wallet_info_follows_the_payment() {
 }
 
 #[test]
+fn the_clients_apple_pay_validation_reaches_the_simulator_with_its_origin() {
+    let sim = Simulator::start().unwrap();
+    let client = gopay::v4::Client::new(sim.v4_config()).unwrap();
+    let payment = client
+        .create_payment(&gopay::v4::PaymentRequest::new(
+            12345,
+            gopay::Currency::Czk,
+            "apple-pay-validation",
+            gopay::v4::Customer::new("customer@example.com"),
+            "https://shop.example/notify",
+            RETURN,
+        ))
+        .unwrap();
+    let validation_url = "https://apple-pay-gateway.apple.com/paymentservices/startSession";
+    sim.clear_requests();
+    let session = client
+        .validate_apple_pay_merchant(&payment.id, "https://shop.example", validation_url)
+        .unwrap();
+    assert_eq!(session.get("domainName"), Some(&json!("shop.example")));
+    let identifier = session.get("merchantSessionIdentifier").unwrap();
+    assert!(!identifier.as_str().unwrap().is_empty(), "{session:?}");
+    let issued = session.get("epochTimestamp").unwrap().as_u64().unwrap();
+    assert!(session.get("expiresAt").unwrap().as_u64().unwrap() > issued);
+    // The merchant the session names is the one Apple Pay's info names.
+    let info = client.get_apple_pay_info(&payment.id).unwrap();
+    assert_eq!(
+        session.get("merchantIdentifier").and_then(Value::as_str),
+        info.merchant_identifier.as_deref()
+    );
+
+    // What the simulator received: the header once, on the validation only.
+    let log = sim.requests();
+    let origins = |request: &gopay_simulator::RecordedRequest| {
+        request
+            .headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("Origin"))
+            .count()
+    };
+    let validation = log
+        .iter()
+        .find(|r| {
+            r.path
+                .ends_with(&format!("/payments/{}/apple-pay/validate", payment.id))
+        })
+        .expect("the validation request");
+    assert_eq!(validation.method, "POST");
+    assert_eq!(validation.header("Origin"), Some("https://shop.example"));
+    assert_eq!(origins(validation), 1);
+    assert_eq!(
+        validation.body,
+        format!(r#"{{"validationUrl":"{validation_url}"}}"#).as_bytes()
+    );
+    assert_eq!(log.len(), 2, "the validation and the info");
+    assert!(log
+        .iter()
+        .filter(|r| !r.path.ends_with("/validate"))
+        .all(|r| origins(r) == 0));
+
+    // An origin that would add a header is refused before anything reaches the simulator.
+    sim.clear_requests();
+    let err = client
+        .validate_apple_pay_merchant(
+            &payment.id,
+            "https://shop.example\r\nX-Evil: 1",
+            validation_url,
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), gopay::ErrorKind::InvalidInput);
+    assert!(sim.requests().is_empty());
+
+    // Without an Origin (which the client cannot leave out: sent raw) the simulator refuses
+    // with v4's 400.
+    let config = V4Config::of(&sim);
+    let token = merchant_token(&config, ALL_SCOPES);
+    let path = format!("/payments/{}/apple-pay/validate", payment.id);
+    let body = json!({ "validationUrl": validation_url });
+    let no_origin = call(&config, &token, "POST", &path, &body);
+    assert_error(&no_origin, 400, "BAD_REQUEST", &path);
+    assert!(no_origin.body.contains("Origin"), "{}", no_origin.body);
+
+    // The simulator's refusals reach the client as `Error::Api` with v4's details.
+    let err = client
+        .validate_apple_pay_merchant("404404", "https://shop.example", validation_url)
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.status()),
+        (gopay::ErrorKind::Api, Some(404))
+    );
+    assert_eq!(err.api_errors()[0].error_name.as_deref(), Some("NOT_FOUND"));
+    client
+        .charge_payment(
+            &payment.id,
+            &gopay::v4::ChargeRequest::new(
+                gopay::v4::ChargeInput::card_token(v4_cards::FRICTIONLESS),
+                client_browser_data(),
+            ),
+        )
+        .unwrap();
+    sim.advance_clock(std::time::Duration::from_secs(5));
+    let err = client
+        .validate_apple_pay_merchant(&payment.id, "https://shop.example", validation_url)
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.status()),
+        (gopay::ErrorKind::Api, Some(409))
+    );
+    assert_eq!(err.api_errors()[0].error_name.as_deref(), Some("CONFLICT"));
+    assert!(!err.outcome_unknown());
+}
+
+/// Browser data for a charge through the client.
+fn client_browser_data() -> gopay::v4::BrowserData {
+    gopay::v4::BrowserData::new(
+        "cs-CZ",
+        -60,
+        1920,
+        1080,
+        24,
+        "Mozilla/5.0 (test)",
+        gopay::v4::BrowserData::accept_header_json(Some("text/html"), Some("cs-CZ"), None),
+        true,
+    )
+}
+
+#[test]
 fn unpaid_payments_time_out_on_the_test_clock_and_show_in_the_control_api() {
     let (sim, config, token) = start();
     let idle = new_payment(&config, &token);
