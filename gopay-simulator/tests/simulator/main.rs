@@ -24,4 +24,5 @@ mod state_binary;
 mod state_process;
 mod v4_api;
 mod v4_browser;
+mod v4_client;
 mod wire_reading;
