@@ -1070,3 +1070,27 @@ fn unpaid_payments_time_out_on_the_test_clock_and_show_in_the_control_api() {
     let shown = support::http::control(&origin, "GET", &format!("/payments/{idle}"), &Value::Null);
     assert_eq!(shown.json()["state"], "TIMEOUTED");
 }
+
+#[test]
+fn apple_pays_session_names_the_bare_domain_and_any_case_of_https_is_accepted() {
+    let sim = Simulator::start().unwrap();
+    let client = gopay::v4::Client::new(sim.v4_config()).unwrap();
+    let payment = client
+        .create_payment(&gopay::v4::PaymentRequest::new(
+            100,
+            gopay::Currency::Eur,
+            "apple-pay-port",
+            gopay::v4::Customer::new("customer@example.com"),
+            "https://shop.example/notify",
+            RETURN,
+        ))
+        .unwrap();
+    let session = client
+        .validate_apple_pay_merchant(
+            &payment.id,
+            "https://shop.example:8443",
+            "HTTPS://apple-pay-gateway.apple.com/paymentservices/startSession",
+        )
+        .unwrap();
+    assert_eq!(session.get("domainName"), Some(&json!("shop.example")));
+}

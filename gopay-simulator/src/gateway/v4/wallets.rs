@@ -103,11 +103,13 @@ pub(crate) fn apple_pay_validate(
         .filter(|o| !o.is_empty())
         .ok_or_else(|| V4Error::bad_request("the Origin header is required"))?;
     let request: Validate = wire::read(body)?;
-    if !request.validation_url.starts_with("https://") {
+    // URL schemes are case-insensitive (RFC 3986 §3.1): `HTTPS://` is as good as `https://`.
+    let scheme = request.validation_url.get(..8).unwrap_or_default();
+    if !scheme.eq_ignore_ascii_case("https://") {
         return Err(V4Error::bad_request("validationUrl: must be an https URL"));
     }
     waiting(payment)?;
-    let domain = origin.split("://").nth(1).unwrap_or(origin);
+    let domain = domain_of(origin);
     Ok(json!({
         "merchantSessionIdentifier": session,
         "epochTimestamp": now_ms,
@@ -118,9 +120,27 @@ pub(crate) fn apple_pay_validate(
     }))
 }
 
+/// The bare domain of an origin, as Apple's merchant session names it: no scheme and no
+/// port (`https://shop.example:8443` → `shop.example`; `[::1]:8443` → `[::1]`).
+fn domain_of(origin: &str) -> &str {
+    let host_port = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    match host_port.rfind(':') {
+        Some(colon) if !host_port[colon..].contains(']') => &host_port[..colon],
+        _ => host_port,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sessions_domain_is_bare() {
+        assert_eq!(domain_of("https://shop.example"), "shop.example");
+        assert_eq!(domain_of("https://shop.example:8443"), "shop.example");
+        assert_eq!(domain_of("https://[::1]:8443"), "[::1]");
+        assert_eq!(domain_of("https://[::1]"), "[::1]");
+    }
 
     #[test]
     fn amounts_as_decimal_strings() {
