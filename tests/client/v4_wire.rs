@@ -3,11 +3,11 @@
 #![cfg(feature = "v4")]
 
 use gopay::v4::{
-    ActionType, ApplePayHeader, ApplePayMerchantSession, ApplePayToken, ApplePayValidationRequest,
-    BrowserData, CardFormUrl, CardPublicKey, CardScheme, CardToken, CardTokenStatus,
-    ChallengePreference, Charge, ChargeInput, ChargeRequest, ChargeState, Customer, GooglePayToken,
-    InputType, IntermediateSigningKey, Payment, PaymentRequest, Refund, RefundRequest, RefundState,
-    ServiceType, ThreeDsState,
+    ActionType, ApplePayHeader, ApplePayInfo, ApplePayMerchantSession, ApplePayToken,
+    ApplePayValidationRequest, BrowserData, CardFormUrl, CardPublicKey, CardScheme, CardToken,
+    CardTokenStatus, ChallengePreference, Charge, ChargeInput, ChargeRequest, ChargeState,
+    Customer, GooglePayInfo, GooglePayToken, InputType, IntermediateSigningKey, Payment,
+    PaymentRequest, Refund, RefundRequest, RefundState, ServiceType, ThreeDsState,
 };
 use gopay::{AdditionalParam, Currency, PaymentState, QrPayment};
 use serde_json::{json, Value};
@@ -335,4 +335,69 @@ fn apple_pay_validation_sends_only_the_validation_url_and_keeps_the_session_whol
     assert_eq!(Value::Object(session.into_map()), sent);
     // Anything but an object is not a merchant session.
     assert!(serde_json::from_str::<ApplePayMerchantSession>(r#""SSH6A1F""#).is_err());
+}
+
+#[test]
+fn wallet_info_decodes_with_googles_and_apples_objects_kept_whole() {
+    // GOPAY_V4 §3.7: Google's PaymentDataRequest (with the example's `enabled`, not in the
+    // schema) and Apple's ApplePayPaymentRequest pass through untouched.
+    let google: GooglePayInfo = serde_json::from_value(json!({
+        "environment": "TEST",
+        "enabled": true,
+        "paymentDataRequest": {
+            "apiVersion": 2, "apiVersionMinor": 0,
+            "allowedPaymentMethods": [{"type": "CARD", "parameters": {
+                "allowedAuthMethods": ["PAN_ONLY", "CRYPTOGRAM_3DS"],
+                "allowedCardNetworks": ["VISA", "MASTERCARD"]},
+                "tokenizationSpecification": {"type": "PAYMENT_GATEWAY", "parameters": {
+                    "gateway": "gopay", "gatewayMerchantId": "8123456789"}}}],
+            "transactionInfo": {"totalPriceStatus": "FINAL", "totalPrice": "5.00", "currencyCode": "CZK"},
+            "merchantInfo": {"merchantName": "Shop"},
+            "emailRequired": true
+        }
+    }))
+    .unwrap();
+    assert_eq!(google.environment.as_deref(), Some("TEST"));
+    let request = google.payment_data_request.unwrap();
+    assert_eq!(request["transactionInfo"]["totalPrice"], "5.00");
+    assert_eq!(
+        request["allowedPaymentMethods"][0]["tokenizationSpecification"]["parameters"]["gateway"],
+        "gopay"
+    );
+
+    let apple: ApplePayInfo = serde_json::from_value(json!({
+        "applepayVersion": 6,
+        "merchantIdentifier": "merchant.cz.gopay.shop",
+        "applePayPaymentRequest": {
+            "merchantCapabilities": ["supports3DS"],
+            "supportedNetworks": ["maestro", "masterCard", "electron", "visa", "vPay"],
+            "countryCode": "CZ", "currencyCode": "CZK",
+            "requiredBillingContactFields": [], "requiredShippingContactFields": ["email"],
+            "applicationData": "b3JkZXI=",
+            "total": {"label": "Shop", "amount": "5.00", "type": "final"}
+        }
+    }))
+    .unwrap();
+    assert_eq!(apple.applepay_version, Some(6));
+    assert_eq!(
+        apple.merchant_identifier.as_deref(),
+        Some("merchant.cz.gopay.shop")
+    );
+    let request = apple.apple_pay_payment_request.unwrap();
+    assert_eq!(request["total"]["amount"], "5.00");
+    assert_eq!(request["supportedNetworks"][4], "vPay");
+
+    // The app variant: paymentSummaryItems instead of total; and every field may be missing.
+    let app: ApplePayInfo = serde_json::from_value(json!({
+        "applePayPaymentRequest": {"paymentSummaryItems": [{"label": "Shop", "amount": "5.00"}]}
+    }))
+    .unwrap();
+    assert_eq!(
+        app.apple_pay_payment_request.unwrap()["paymentSummaryItems"][0]["amount"],
+        "5.00"
+    );
+    assert_eq!(
+        serde_json::from_str::<GooglePayInfo>("{}").unwrap(),
+        GooglePayInfo::default()
+    );
 }
