@@ -22,6 +22,7 @@ mod simulator_flows;
 mod slow_clients;
 mod state_binary;
 mod state_process;
+mod state_v4;
 mod v4_api;
 mod v4_browser;
 mod wire_reading;
