@@ -12,6 +12,7 @@ mod cross_origin;
 mod customer_page;
 mod dashboard;
 mod dashboard_browser;
+mod dashboard_v4;
 mod keep_alive;
 mod notifications;
 mod request_log;
