@@ -166,6 +166,9 @@ fn v4_payments_charges_refunds_cards_and_tokens_survive_a_restart() {
     );
 }
 
+/// A change made to a saved state file.
+type Change = fn(&mut Value);
+
 /// Starts a simulator on the state file at `path`, which must be refused: the one-line
 /// message.
 fn refusal(path: &Path) -> String {
@@ -195,31 +198,31 @@ fn an_ill_formed_v4_section_is_refused_with_one_clear_line() {
     let (id, _) = charged(&config, &token, 15000, "gopay-sim-card-challenge");
     sim.stop().unwrap();
     let good: Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
-    let with = |change: &dyn Fn(&mut Value)| {
+    let with = |change: Change| {
         let mut state = good.clone();
         change(&mut state);
         fs::write(&path, state.to_string()).unwrap();
     };
 
-    let cases: [(&dyn Fn(&mut Value), &str); 5] = [
+    let cases: [(Change, &str); 5] = [
         (
-            &|s| s["v4"]["payments"][0]["charge"]["captured"] = json!(true),
+            |s| s["v4"]["payments"][0]["charge"]["captured"] = json!(true),
             "unknown field",
         ),
         (
-            &|s| s["v4"]["payments"][0]["charge"]["state"] = json!("CAPTURED"),
+            |s| s["v4"]["payments"][0]["charge"]["state"] = json!("CAPTURED"),
             "its charge: its state is none the simulator knows",
         ),
         (
-            &|s| s["v4"]["payments"][0]["amount"] = json!(-15000),
+            |s| s["v4"]["payments"][0]["amount"] = json!(-15000),
             "amount: must be at least 0",
         ),
         (
-            &|s| s["v4"]["payments"][0]["id"] = json!("94000000019400000001940000000"),
+            |s| s["v4"]["payments"][0]["id"] = json!("94000000019400000001940000000"),
             "v4 payment 0: its id is not one the simulator handed out",
         ),
         (
-            &|s| s["v4"]["next_id"] = json!(u64::MAX),
+            |s| s["v4"]["next_id"] = json!(u64::MAX),
             "the next v4 id is out of range",
         ),
     ];
@@ -234,7 +237,7 @@ fn an_ill_formed_v4_section_is_refused_with_one_clear_line() {
     }
 
     // The file as saved starts; one of an earlier release, without the section, too.
-    with(&|_| {});
+    with(|_| {});
     let again = Simulator::builder().state_file(&path).start().unwrap();
     let config = V4Config::of(&again);
     assert_eq!(
@@ -242,7 +245,7 @@ fn an_ill_formed_v4_section_is_refused_with_one_clear_line() {
         "CREATED"
     );
     drop(again);
-    with(&|s| {
+    with(|s| {
         s.as_object_mut().unwrap().remove("v4");
     });
     let without = Simulator::builder().state_file(&path).start().unwrap();

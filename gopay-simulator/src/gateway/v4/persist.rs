@@ -662,6 +662,9 @@ mod tests {
 
     const ORIGIN: &str = "http://127.0.0.1:8899";
 
+    /// A change made to a valid section.
+    type Change = fn(&mut Value);
+
     /// A valid section: a payment paid by an issued card with one refund requested, its
     /// card token suspended since, and a merchant and a payment token.
     fn section() -> Value {
@@ -758,7 +761,7 @@ mod tests {
 
     #[test]
     fn words_amounts_and_urls_are_checked() {
-        let cases: [(fn(&mut Value), &str); 12] = [
+        let cases: [(Change, &str); 12] = [
             (
                 |s| s["payments"][0]["state"] = json!("SETTLED"),
                 "its state is none",
