@@ -78,9 +78,10 @@
 //!   PAYMENT_CARD saves a card; the payment's `payer.card_id` and
 //!   `payer.payment_card.card_token` name it, and a later payment with that
 //!   `payer.allowed_card_token` is paid with it.
-//! - **Dashboard**: `/_simulator/` in a browser lists the payments; each payment's page
-//!   shows its notification attempts, refunds, request and exchanges, with buttons for the
-//!   customer's actions and for sending the notification again. Plain HTML, no JavaScript.
+//! - **Dashboard**: `/_simulator/` in a browser lists the payments of API v3 and v4; each
+//!   payment's page shows its notification attempts (v3), charge and 3-D Secure state (v4),
+//!   refunds, request and exchanges, with buttons for the customer's actions and for
+//!   sending the notification again. Plain HTML, no JavaScript.
 //! - **Threads**: the server speaks HTTP/1.1 with keep-alive on a runtime of its own
 //!   ([`WORKER_THREADS`] threads that read, answer and write; a delay fault hands its
 //!   thread's other connections to another thread); state sits behind mutexes that are never
@@ -90,7 +91,7 @@
 //! - **Seeds and state**: a [seed file](SimulatorBuilder::seed_file) holds payments and
 //!   cards to start from and to [reset](Simulator::reset) to; a
 //!   [state file](SimulatorBuilder::state_file) keeps payments, cards, tokens,
-//!   notifications, ids and the test clock across restarts, written atomically on
+//!   notifications, ids and the test clock (and API v4's state) across restarts, written atomically on
 //!   [`stop`](Simulator::stop), drop and [`save`](Simulator::save). A file that cannot be
 //!   read is an [`Error::File`] at start, never ignored.
 //! - **Safe on a shared network** (`bind` `0.0.0.0`): a request head not complete within the
@@ -404,11 +405,12 @@ impl SimulatorBuilder {
 
     /// A state file that keeps the simulator's state across restarts: payments (with the
     /// requests that created them), saved cards, access tokens, notifications, the id
-    /// counters and the test clock are loaded from it at start when it exists (a missing
+    /// counters, the test clock and API v4's payments (charges and refunds with them), card
+    /// tokens, access tokens and ids are loaded from it at start when it exists (a missing
     /// file is a fresh start; then the [seed](Self::seed_file) applies), and written to it
     /// on [`stop`](Simulator::stop) (and drop), on [`save`](Simulator::save) and on
     /// `POST /_simulator/save`. Not kept: the request log, faults and the forms of customer
-    /// pages open at the time.
+    /// and 3-D Secure pages open at the time.
     ///
     /// Writing is atomic: a temporary file in the same directory, synced, then renamed over
     /// the file, so the old file stays whole if anything fails and a reader never sees half

@@ -118,13 +118,14 @@ pub(crate) fn reset(shared: &Shared) {
         None => Store::new(),
     };
     {
-        // Tokens and store together (in the order every holder of both takes them), so
-        // that a save never sees one reset and the other not.
+        // Tokens, store and v4 together (in the order every holder of several takes them),
+        // so that a save never sees one reset and another not.
         let mut tokens = shared.tokens.lock();
-        *shared.store.lock() = store;
+        let mut held_store = shared.store.lock();
+        *shared.v4.lock() = Default::default();
+        *held_store = store;
         *tokens = Tokens::default();
     }
-    *shared.v4.lock() = Default::default();
     shared.notifier.reset();
     shared.faults.lock().clear();
     shared.log.lock().clear();

@@ -1,5 +1,5 @@
 //! The request log as the dashboard shows it: the newest exchanges, and those of one
-//! payment.
+//! payment of either API.
 
 use crate::server::record::LoggedExchange;
 use crate::state::shared::Shared;
@@ -8,7 +8,7 @@ use crate::state::shared::Shared;
 /// every one): enough for a test run, few enough for a page a browser opens at once.
 pub(super) const SHOWN: usize = 500;
 
-/// The path payments are created at (and, under it, every call about one payment).
+/// The path v3 payments are created at (and, under it, every call about one payment).
 const PAYMENTS: &str = "/api/payments/payment";
 
 /// The newest [`SHOWN`] exchanges, newest first, and how many the log holds.
@@ -18,36 +18,56 @@ pub(super) fn newest(shared: &Shared) -> (Vec<LoggedExchange>, usize) {
     (log.into_iter().rev().take(SHOWN).collect(), total)
 }
 
-/// The exchanges about payment `id`, newest first: its API calls, the request that created
-/// it, and its customer page's (`gateway_key`).
-pub(super) fn of_payment(
-    shared: &Shared,
-    id: u64,
-    gateway_key: Option<&str>,
-) -> Vec<LoggedExchange> {
+/// What ties an exchange to one payment.
+pub(super) struct About<'a> {
+    /// The payment's id, in digits.
+    pub(super) id: &'a str,
+    /// Other ids whose paths concern it (a v4 payment's refunds).
+    pub(super) related: &'a [String],
+    /// The last segment of a v3 payment's customer page.
+    pub(super) gateway_key: Option<&'a str>,
+}
+
+/// The exchanges about a payment, newest first: its API calls (of either version), the
+/// request that created it, its customer page's and its 3-D Secure page's.
+pub(super) fn of_payment(shared: &Shared, about: &About<'_>) -> Vec<LoggedExchange> {
     let mut log = shared.log.lock().exchanges();
-    log.retain(|exchange| concerns(exchange, id, gateway_key));
+    log.retain(|exchange| concerns(exchange, about));
     log.reverse();
     log
 }
 
-fn concerns(exchange: &LoggedExchange, id: u64, gateway_key: Option<&str>) -> bool {
+fn concerns(exchange: &LoggedExchange, about: &About<'_>) -> bool {
     let route = exchange.request.route();
-    let id_text = id.to_string();
-    if route.split('/').any(|segment| segment == id_text) {
+    if route
+        .split('/')
+        .any(|segment| segment == about.id || about.related.iter().any(|id| id == segment))
+    {
         return true;
     }
-    if let Some(key) = gateway_key {
+    if let Some(key) = about.gateway_key {
         let page = format!("/gw/v3/{key}");
         if route == page || route.starts_with(&format!("{page}/")) {
             return true;
         }
     }
-    // A create call (or a recurrence's, under the parent) names the new id in its answer.
-    exchange.request.method == "POST"
-        && route.starts_with(PAYMENTS)
+    // A create call (or a v3 recurrence's, under the parent) names the new id in its answer:
+    // a number in v3, a string in v4.
+    if exchange.request.method != "POST" {
+        return false;
+    }
+    let v3 = route.starts_with(PAYMENTS);
+    let v4 = route
+        .strip_prefix(crate::gateway::v4::PREFIX)
+        .is_some_and(|rest| rest.starts_with("/eshops/") && rest.ends_with("/payments"));
+    (v3 || v4)
         && exchange.answer.as_ref().is_some_and(|answer| {
-            serde_json::from_slice::<serde_json::Value>(&answer.body)
-                .is_ok_and(|body| body["id"].as_u64() == Some(id))
+            serde_json::from_slice::<serde_json::Value>(&answer.body).is_ok_and(|body| match &body
+                ["id"]
+            {
+                serde_json::Value::Number(n) => v3 && n.to_string() == about.id,
+                serde_json::Value::String(s) => v4 && s == about.id,
+                _ => false,
+            })
         })
 }

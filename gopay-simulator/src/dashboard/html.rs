@@ -1,6 +1,7 @@
 //! The dashboard's HTML, in the customer page's look: tables, collapsible exchanges and
-//! plain POST forms, no JavaScript. Every text that came from the shop or the gateway
-//! (order numbers, URLs, bodies, headers, states) goes through [`escape`].
+//! plain POST forms, no JavaScript: the list, a v3 payment's page and the request log here,
+//! a v4 payment's page in [`super::v4_html`]. Every text that came from the shop or the
+//! gateway (order numbers, URLs, bodies, headers, states) goes through [`escape`].
 
 use std::fmt::Write as _;
 use std::time::SystemTime;
@@ -32,7 +33,9 @@ pre{background:#f6f8fb;border:1px solid #e6e9ee;border-radius:8px;padding:.7rem;
 code{font-size:.88em;word-break:break-all}\
 .actions{display:flex;flex-wrap:wrap;gap:.6rem;margin:.4rem 0 0}.actions form{margin:0}\
 .actions button{flex:none;padding:.55rem 1.1rem;background:#1a4d8f;color:#fff}\
-#action-pay,#action-authorize{background:#1e8e3e}#action-cancel,#action-expire{background:#e9ecf1;color:#1d2530}\
+#action-pay,#action-authorize,#action-approve{background:#1e8e3e}#action-cancel,#action-expire,#action-decline{background:#e9ecf1;color:#1d2530}\
+.state.SUCCEEDED,.state.SUCCESS{background:#e3f4e8;color:#14632b}.state.FAILED{background:#fbe9e9;color:#8a1f1f}\
+.pill.v4{background:#e6eefa;color:#1a4d8f;margin-left:.4rem}\
 details.exchange{border:1px solid #e6e9ee;border-radius:8px;margin:.4rem 0;background:#fff}\
 details.exchange summary{cursor:pointer;padding:.5rem .7rem;display:flex;gap:.7rem;align-items:baseline}\
 details.exchange>div{padding:0 .7rem .7rem}\
@@ -43,20 +46,20 @@ details.exchange>div{padding:0 .7rem .7rem}\
 .pill.delivered{background:#e3f4e8;color:#14632b}.pill.given-up,.pill.not-sent{background:#fbe9e9;color:#8a1f1f}";
 
 /// A dashboard page: `title`, and the navigation in the header.
-fn document(title: &str, body: &str) -> String {
+pub(super) fn document(title: &str, body: &str) -> String {
     let header = "<small class=\"part\">simulator dashboard</small><nav><a href=\"/_simulator/\">Payments</a>\
                   <a href=\"/_simulator/ui/requests\">Request log</a></nav>";
     frame(&format!("{title} – GoPay simulator"), STYLE, header, body)
 }
 
 /// A time on the test clock, to the second, in UTC.
-fn time(at: SystemTime) -> String {
+pub(super) fn time(at: SystemTime) -> String {
     let stamp = clock::timestamp(at);
     stamp.get(..19).unwrap_or(&stamp).replacen('T', " ", 1)
 }
 
 /// The state as a table cell (`class="state {STATE}"` for the customer page's colours).
-fn state_cell(state: &str) -> String {
+pub(super) fn state_cell(state: &str) -> String {
     let state = escape(state);
     format!("<td class=\"state {state}\">{state}</td>")
 }
@@ -78,26 +81,34 @@ pub(super) fn list(rows: &[Row], notifications: &[Shown]) -> String {
     }
     body.push_str(
         "<table class=\"grid\" id=\"payments\"><tr><th>Payment</th><th>Order</th>\
-         <th class=\"n\">Amount</th><th>State</th><th>Method</th><th>Last notification</th>\
-         <th>Created</th></tr>",
+         <th class=\"n\">Amount</th><th>State</th><th>Charge</th><th>Method</th>\
+         <th>Last notification</th><th>Created</th></tr>",
     );
     for row in rows {
+        // Notifications name v3's numeric ids.
         let last = notifications
             .iter()
             .rev()
-            .find(|notification| notification.payment_id == row.id);
+            .filter(|_| !row.v4)
+            .find(|notification| notification.payment_id.to_string() == row.id);
+        let (class, marker) = if row.v4 {
+            (" class=\"v4\"", "<span class=\"pill v4\">v4</span>")
+        } else {
+            ("", "")
+        };
         let _ = write!(
             body,
-            "<tr data-payment-id=\"{id}\"><td><a href=\"{PAYMENT_PAGE}/{id}\">{id}</a></td>\
-             <td class=\"order\">{}</td><td class=\"n\">{}</td>{}<td>{}</td>\
-             <td>{}</td><td class=\"time\">{}</td></tr>",
+            "<tr data-payment-id=\"{id}\"{class}><td><a href=\"{PAYMENT_PAGE}/{id}\">{id}</a>\
+             {marker}</td><td class=\"order\">{}</td><td class=\"n\">{}</td>{}\
+             <td class=\"charge\">{}</td><td>{}</td><td>{}</td><td class=\"time\">{}</td></tr>",
             escape(&row.order_number),
             money(row.amount, &row.currency),
-            state_cell(row.state.as_str()),
+            state_cell(&row.state),
+            escape(row.charge.as_deref().unwrap_or("")),
             escape(row.instrument.as_deref().unwrap_or("")),
             last.map(summary).unwrap_or_default(),
             time(row.created),
-            id = row.id,
+            id = escape(&row.id),
         );
     }
     body.push_str("</table></section>");
@@ -125,7 +136,7 @@ pub(super) fn payment(
     error: Option<&str>,
 ) -> String {
     let row = &detail.row;
-    let state = escape(row.state.as_str());
+    let state = escape(&row.state);
     let mut body = format!(
         "<section><div class=\"muted\">Payment <span id=\"payment-id\">{id}</span> &middot; \
          created {}</div><h1>Order <span id=\"order\">{}</span> &middot; {}</h1>\
@@ -133,7 +144,7 @@ pub(super) fn payment(
         time(row.created),
         escape(&row.order_number),
         money(row.amount, &row.currency),
-        id = row.id,
+        id = escape(&row.id),
     );
     if let Some(url) = &detail.gw_url {
         let url = escape(url);
@@ -149,7 +160,7 @@ pub(super) fn payment(
             escape(error)
         );
     }
-    actions(&mut body, row.id, &detail.actions);
+    actions(&mut body, &row.id, &detail.actions);
     body.push_str("</section>");
 
     notifications_section(&mut body, notifications);
@@ -166,6 +177,12 @@ pub(super) fn payment(
          </div><div><h2>The request the shop sent</h2>{request}</div></section>",
         escape(&detail.payment),
     );
+    exchanges_section(&mut body, exchanges);
+    document(&format!("Payment {}", row.id), &body)
+}
+
+/// The exchanges about one payment, newest first.
+pub(super) fn exchanges_section(body: &mut String, exchanges: &[LoggedExchange]) {
     let _ = write!(
         body,
         "<section id=\"exchanges\"><h2>Exchanges</h2><p class=\"muted\">{} request{} about \
@@ -174,14 +191,13 @@ pub(super) fn payment(
         if exchanges.len() == 1 { "" } else { "s" }
     );
     for exchange in exchanges {
-        exchange_details(&mut body, exchange);
+        exchange_details(body, exchange);
     }
     body.push_str("</section>");
-    document(&format!("Payment {}", row.id), &body)
 }
 
 /// The buttons: one POST form each.
-fn actions(body: &mut String, id: u64, actions: &[Action]) {
+pub(super) fn actions(body: &mut String, id: &str, actions: &[Action]) {
     if actions.is_empty() {
         return;
     }
@@ -194,11 +210,14 @@ fn actions(body: &mut String, id: u64, actions: &[Action]) {
             Action::Cancel => "Cancel",
             Action::Expire => "Expire",
             Action::Notify => "Send the notification again",
+            Action::Approve => "Approve 3-D Secure",
+            Action::Decline => "Decline 3-D Secure",
         };
         let _ = write!(
             body,
-            "<form method=\"post\" action=\"{PAYMENT_PAGE}/{id}/{name}\">\
-             <button type=\"submit\" id=\"action-{name}\">{label}</button></form>"
+            "<form method=\"post\" action=\"{PAYMENT_PAGE}/{}/{name}\">\
+             <button type=\"submit\" id=\"action-{name}\">{label}</button></form>",
+            escape(id)
         );
     }
     body.push_str("</div>");

@@ -1,13 +1,17 @@
-//! The dashboard a developer opens in a browser: `/_simulator/` lists the payments,
-//! `/_simulator/ui/payments/{id}` shows one (as GoPay answers it, the request the shop sent,
-//! its refunds, notifications and exchanges) with the customer's and the notification's
-//! actions as buttons, and `/_simulator/ui/requests` shows the request log. Plain HTML
-//! without JavaScript. Each button is a POST form that runs the same operation as the
-//! control API ([`ops`]) and redirects back (303); the control API's origin rule guards it.
+//! The dashboard a developer opens in a browser: `/_simulator/` lists the payments of both
+//! APIs, `/_simulator/ui/payments/{id}` shows one (as GoPay answers it; for v3 the request
+//! the shop sent, its refunds, notifications and exchanges; for v4 its charge with the 3-D
+//! Secure action, refunds and exchanges) with the customer's and the notification's actions
+//! as buttons, and `/_simulator/ui/requests` shows the request log. Plain HTML without
+//! JavaScript. Each button is a POST form that runs the same operation as the control API
+//! ([`ops`], or v4's control actions) and redirects back (303); the control API's origin
+//! rule guards it.
 
 mod exchanges;
 mod html;
 mod notifications;
+mod v4;
+mod v4_html;
 mod view;
 
 use gopay::PaymentInstrument;
@@ -15,6 +19,8 @@ use gopay::PaymentInstrument;
 use crate::control::ops;
 use crate::gateway::customer::{Choice, Denied};
 use crate::gateway::responses::Reply;
+use crate::gateway::v4::control::perform;
+use crate::gateway::v4::errors::V4Error;
 use crate::server::record::RecordedRequest;
 use crate::state::shared::Shared;
 
@@ -30,15 +36,21 @@ enum Action {
     Cancel,
     Expire,
     Notify,
+    /// The customer approves a v4 payment's waiting 3-D Secure challenge.
+    Approve,
+    /// The customer declines it.
+    Decline,
 }
 
 impl Action {
-    const ALL: [Action; 5] = [
+    const ALL: [Action; 7] = [
         Action::Pay,
         Action::Authorize,
         Action::Cancel,
         Action::Expire,
         Action::Notify,
+        Action::Approve,
+        Action::Decline,
     ];
 
     /// The last segment of its path, and the end of its button's id (`action-{name}`).
@@ -49,6 +61,8 @@ impl Action {
             Action::Cancel => "cancel",
             Action::Expire => "expire",
             Action::Notify => "notify",
+            Action::Approve => "approve",
+            Action::Decline => "decline",
         }
     }
 
@@ -56,7 +70,7 @@ impl Action {
         Action::ALL.into_iter().find(|action| action.name() == name)
     }
 
-    /// Runs it on payment `id`.
+    /// Runs it on v3 payment `id`.
     fn run(self, shared: &Shared, id: u64) -> Result<(), Denied> {
         let card = Choice {
             instrument: Some(PaymentInstrument::PaymentCard),
@@ -69,6 +83,10 @@ impl Action {
             Action::Cancel => ops::cancel(shared, id).map(drop),
             Action::Expire => ops::expire(shared, id).map(drop),
             Action::Notify => ops::notify(shared, id).map(drop),
+            Action::Approve | Action::Decline => Err(Denied::refused(
+                "state",
+                "a 3-D Secure challenge belongs to a v4 payment's charge".to_owned(),
+            )),
         }
     }
 }
@@ -90,13 +108,21 @@ pub(crate) fn answer(
             let (shown, total) = exchanges::newest(shared);
             Reply::html(200, html::requests(&shown, total))
         }
-        ("GET", ["ui", "payments", id]) => match payment_id(id) {
-            Some(id) => payment_page(shared, id, 200, None),
-            None => html::not_found(),
+        // A v4 payment first, as the control API looks them up.
+        ("GET", ["ui", "payments", id]) => match (v4_page(shared, id, 200, None), payment_id(id)) {
+            (Some(page), _) => page,
+            (None, Some(id)) => payment_page(shared, id, 200, None),
+            (None, None) => html::not_found(),
         },
-        ("POST", ["ui", "payments", id, action]) => match (payment_id(id), Action::parse(action)) {
-            (Some(id), Some(action)) => act(shared, id, action),
-            _ => html::not_found(),
+        ("POST", ["ui", "payments", id, action]) => match Action::parse(action) {
+            Some(action) => match perform(shared, id, action.name()) {
+                Some(done) => v4_act(shared, id, done),
+                None => match payment_id(id) {
+                    Some(id) => act(shared, id, action),
+                    None => html::not_found(),
+                },
+            },
+            None => html::not_found(),
         },
         (_, ["ui", ..]) => html::not_found(),
         _ => return None,
@@ -120,7 +146,15 @@ fn payment_page(shared: &Shared, id: u64, status: u16, error: Option<&str>) -> R
         .into_iter()
         .filter(|notification| notification.payment_id == id)
         .collect();
-    let exchanges = exchanges::of_payment(shared, id, detail.gateway_key.as_deref());
+    let id_text = id.to_string();
+    let exchanges = exchanges::of_payment(
+        shared,
+        &exchanges::About {
+            id: &id_text,
+            related: &[],
+            gateway_key: detail.gateway_key.as_deref(),
+        },
+    );
     Reply::html(
         status,
         html::payment(&detail, &notifications, &exchanges, error),
@@ -138,5 +172,37 @@ fn act(shared: &Shared, id: u64, action: Action) -> Reply {
         }
         Err(Denied::Unknown(_)) => html::not_found(),
         Err(Denied::Refused { message, .. }) => payment_page(shared, id, 409, Some(&message)),
+    }
+}
+
+/// The page of v4 payment `id`, with `error` saying why an action was refused; `None` when
+/// the simulator has no such v4 payment.
+fn v4_page(shared: &Shared, id: &str, status: u16, error: Option<&str>) -> Option<Reply> {
+    let detail = v4::detail(shared, id)?;
+    let refunds: Vec<String> = detail.refunds.iter().map(|r| r.id.clone()).collect();
+    let exchanges = exchanges::of_payment(
+        shared,
+        &exchanges::About {
+            id,
+            related: &refunds,
+            gateway_key: None,
+        },
+    );
+    Some(Reply::html(
+        status,
+        v4_html::payment(&detail, &exchanges, error),
+    ))
+}
+
+/// A button's POST on v4 payment `id`, once run: 303 back to its page, or the page again
+/// (409) with the reason it was refused.
+fn v4_act(shared: &Shared, id: &str, done: Result<(), V4Error>) -> Reply {
+    match done {
+        Ok(()) => {
+            let page = format!("{PAYMENT_PAGE}/{id}");
+            let body = html::moved(&page);
+            Reply::see_other(page, body)
+        }
+        Err(error) => v4_page(shared, id, 409, Some(&error.detail)).unwrap_or_else(html::not_found),
     }
 }

@@ -1,5 +1,5 @@
-//! What the dashboard shows of the payments, copied out of the store so that no lock is held
-//! while a page is rendered.
+//! What the dashboard shows of v3's payments, copied out of the store so that no lock is held
+//! while a page is rendered; v4's are in [`super::v4`].
 
 use std::cmp::Reverse;
 use std::time::SystemTime;
@@ -10,14 +10,19 @@ use super::Action;
 use crate::state::shared::Shared;
 use crate::state::store::Record;
 
-/// One payment as the list shows it.
+/// One payment, of either API, as the list shows it.
 pub(super) struct Row {
-    pub(super) id: u64,
+    /// In digits, as both APIs' paths spell it.
+    pub(super) id: String,
+    /// A payment of API v4 (its id is a string there; no notifications).
+    pub(super) v4: bool,
     pub(super) order_number: String,
     pub(super) amount: i64,
     pub(super) currency: String,
-    pub(super) state: PaymentState,
+    pub(super) state: String,
     pub(super) instrument: Option<String>,
+    /// A v4 payment's charge state.
+    pub(super) charge: Option<String>,
     /// On the test clock.
     pub(super) created: SystemTime,
 }
@@ -26,24 +31,27 @@ impl Row {
     fn of(record: &Record) -> Row {
         let payment = &record.payment;
         Row {
-            id: payment.id,
+            id: payment.id.to_string(),
+            v4: false,
             order_number: payment.order_number.clone().unwrap_or_default(),
             amount: record.amount,
             currency: record.currency.to_string(),
-            state: record.state(),
+            state: record.state().as_str().to_owned(),
             instrument: payment
                 .payment_instrument
                 .as_ref()
                 .map(|i| i.as_str().to_owned()),
+            charge: None,
             created: record.created,
         }
     }
 }
 
-/// Every payment, newest first (equal times: the higher id first).
+/// Every payment of both APIs, newest first (equal times: the higher id first).
 pub(super) fn rows(shared: &Shared) -> Vec<Row> {
     let mut rows: Vec<Row> = shared.store.lock().payments().map(Row::of).collect();
-    rows.sort_by_key(|row| Reverse((row.created, row.id)));
+    rows.extend(super::v4::rows(shared));
+    rows.sort_by_key(|row| Reverse((row.created, row.id.parse::<u64>().unwrap_or(0))));
     rows
 }
 

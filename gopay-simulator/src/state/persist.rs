@@ -1,6 +1,7 @@
 //! The state file (`--state FILE`): the payments with everything the store keeps of them,
 //! saved cards, access tokens, notifications, the id counters and the test clock, as
-//! versioned JSON. Saved atomically on request and on a clean stop, loaded at start.
+//! versioned JSON, and API v4's state in its `v4` section ([`SavedV4`]). Saved atomically
+//! on request and on a clean stop, loaded at start.
 //!
 //! Every time in it is milliseconds since 1970 on the test clock (the real time plus the
 //! `clock_offset_ms` the file also holds). The access tokens in it are secrets of a test
@@ -20,6 +21,8 @@ use gopay::{Card, Currency, Item, Payment, Refund, Scope};
 
 use crate::gateway::auth::Tokens;
 use crate::gateway::notify::NotificationRecord;
+use crate::gateway::v4::persist::{move_origin, SavedV4, V4Counts};
+use crate::gateway::v4::state::V4State;
 use crate::state::file::{self, FileError, Links};
 use crate::state::shared::Shared;
 use crate::state::store::{Kept, NextIds, Parts, Record, Store};
@@ -47,6 +50,10 @@ struct StateFile {
     cards: Vec<Card>,
     tokens: Vec<SavedToken>,
     notifications: Vec<NotificationRecord>,
+    /// API v4's payments, card tokens, access tokens and ids; a file written before they
+    /// were kept has none.
+    #[serde(default)]
+    v4: SavedV4,
 }
 
 /// The ids each counter hands out next.
@@ -98,6 +105,7 @@ pub(crate) struct Saved {
     pub(crate) cards: usize,
     pub(crate) tokens: usize,
     pub(crate) notifications: usize,
+    pub(crate) v4: V4Counts,
 }
 
 /// Writes the simulator's state to `path` atomically (the old file stays whole when
@@ -114,6 +122,7 @@ pub(crate) fn save(shared: &Shared, path: &Path) -> Result<Saved, Error> {
         cards: state.cards.len(),
         tokens: state.tokens.len(),
         notifications: state.notifications.len(),
+        v4: state.v4.counts(),
     };
     let bytes = serde_json::to_vec_pretty(&state).map_err(|_| {
         FileError::Format("cannot be written: the state is not expressible as JSON".into())
@@ -123,13 +132,14 @@ pub(crate) fn save(shared: &Shared, path: &Path) -> Result<Saved, Error> {
     Ok(saved)
 }
 
-/// The state at one moment: the store and the tokens under both locks, so that their
-/// clocks agree.
+/// The state at one moment: the store, the tokens and v4 under their locks (in the order
+/// every holder of several takes them), so that their clocks agree.
 fn snapshot(shared: &Shared) -> StateFile {
-    let (parts, tokens) = {
+    let (parts, tokens, v4) = {
         let tokens = shared.tokens.lock();
         let store = shared.store.lock();
-        (store.parts(), tokens.saved())
+        let v4 = shared.v4.lock();
+        (store.parts(), tokens.saved(), SavedV4::of(&v4))
     };
     StateFile {
         version: VERSION,
@@ -151,6 +161,7 @@ fn snapshot(shared: &Shared) -> StateFile {
             })
             .collect(),
         notifications: shared.notifier.log(),
+        v4,
     }
 }
 
@@ -179,6 +190,7 @@ pub(crate) struct Loaded {
     origin: String,
     store: Store,
     tokens: Tokens,
+    v4: V4State,
     notifications: Vec<NotificationRecord>,
     /// How far the test clock was ahead of the real one (the notifications' clock too).
     clock_offset: Duration,
@@ -292,10 +304,12 @@ fn restore(state: StateFile) -> Result<Loaded, String> {
             .ok_or_else(|| format!("the expiry of token {index} is out of range"))?;
         tokens.push((saved.token, saved.scope, expires));
     }
+    let v4 = state.v4.restore(&state.origin)?;
     Ok(Loaded {
         origin: state.origin,
         store,
         tokens: Tokens::restored(tokens, clock_offset),
+        v4,
         notifications: state.notifications,
         clock_offset,
     })
@@ -306,6 +320,7 @@ impl Loaded {
     /// origin it was saved with move to the simulator's origin (its port may be another).
     pub(crate) fn install(self, shared: &Shared) {
         let mut store = self.store;
+        let mut v4 = self.v4;
         let (then, now) = (self.origin.as_str(), shared.settings.origin.as_str());
         if then != now {
             let ids: Vec<u64> = store.payments().map(|r| r.payment.id).collect();
@@ -324,10 +339,14 @@ impl Loaded {
                     record.payment.gw_url = moved;
                 }
             }
+            move_origin(&mut v4, then, now);
         }
         {
             let mut tokens = shared.tokens.lock();
-            *shared.store.lock() = store;
+            let mut held_store = shared.store.lock();
+            let mut held_v4 = shared.v4.lock();
+            *held_v4 = v4;
+            *held_store = store;
             *tokens = self.tokens;
         }
         shared
@@ -337,7 +356,7 @@ impl Loaded {
 }
 
 /// `time` in milliseconds since 1970 (0 for earlier times, which the simulator never makes).
-fn since_1970(time: SystemTime) -> u64 {
+pub(crate) fn since_1970(time: SystemTime) -> u64 {
     time.duration_since(UNIX_EPOCH).map_or(0, millis)
 }
 
@@ -346,7 +365,7 @@ fn millis(duration: Duration) -> u64 {
 }
 
 /// The time `ms` milliseconds after 1970, when the platform can represent it.
-fn at(ms: u64) -> Option<SystemTime> {
+pub(crate) fn at(ms: u64) -> Option<SystemTime> {
     UNIX_EPOCH.checked_add(Duration::from_millis(ms))
 }
 

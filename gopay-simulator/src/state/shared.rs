@@ -49,7 +49,8 @@ pub(crate) struct Shared {
     pub(crate) store: Mutex<Store>,
     pub(crate) tokens: Mutex<Tokens>,
     /// Everything of API v4: tokens, payments, refunds, card tokens. Taken after `store`
-    /// is released (the test clock is read first).
+    /// is released (the test clock is read first), or after `tokens` and `store` when a
+    /// save or a reset needs all three at one moment: never lock those while holding it.
     pub(crate) v4: Mutex<V4State>,
     pub(crate) faults: Mutex<Faults>,
     pub(crate) log: Mutex<Log>,

@@ -1,8 +1,9 @@
 //! The dashboard in headless Chromium: a developer opens the payment list, opens a payment,
 //! clicks its pay button (a plain form on the simulator's own origin) and sees the state
-//! change and the shop's answers to the notification. Screenshots of the list and of the
-//! payment go to `dashboard-list.png` and `dashboard-payment.png` in the target's test
-//! directory.
+//! change and the shop's answers to the notification; and approves a v4 payment's 3-D
+//! Secure challenge, which settles to SUCCEEDED/PAID once the test clock moves. Screenshots
+//! of the list and of the payments go to `dashboard-list.png`, `dashboard-payment.png` and
+//! `dashboard-v4-payment.png` in the target's test directory.
 
 use crate::support;
 
@@ -102,5 +103,64 @@ fn a_developer_pays_from_the_dashboard_in_a_real_browser() {
         "screenshots: {} ({list_png} bytes), {} ({payment_png} bytes)",
         screenshot("dashboard-list.png").display(),
         screenshot("dashboard-payment.png").display()
+    );
+}
+
+#[test]
+fn a_developer_approves_a_v4_challenge_from_the_dashboard_in_a_real_browser() {
+    use serde_json::json;
+    use support::v4::{call, card_charge, merchant_token, payment_body, V4Config, ALL_SCOPES};
+
+    let sim = Simulator::start().unwrap();
+    let config = V4Config::of(&sim);
+    let token = merchant_token(&config, ALL_SCOPES);
+    let hostile = "<script>alert(1)</script>";
+    let mut body = payment_body(15000, "https://shop.example/return");
+    body["order_number"] = json!(hostile);
+    let path = format!("/eshops/{}/payments", config.goid);
+    let created = call(&config, &token, "POST", &path, &body);
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let charge = call(
+        &config,
+        &token,
+        "POST",
+        &format!("/payments/{id}/charge"),
+        &card_charge("gopay-sim-card-challenge"),
+    );
+    assert_eq!(charge.json()["state"], "ACTION_REQUIRED", "{}", charge.body);
+
+    let driver = support::browser::Driver::start();
+    let session = driver.session();
+    let origin = format!("http://127.0.0.1:{}", sim.port());
+    session.open(&format!("{origin}/_simulator/"));
+    let row = |cell: &str| format!("tr.v4[data-payment-id=\"{id}\"] {cell}");
+    assert_eq!(session.texts(&row("span.pill")), ["v4"]);
+    assert_eq!(session.texts(&row("td.state")), ["CREATED"]);
+    assert_eq!(session.texts(&row("td.charge")), ["ACTION_REQUIRED"]);
+    assert_eq!(session.texts(&row("td.order")), [hostile]);
+    assert!(session.texts("script, img").is_empty());
+
+    session.click(&row("a"));
+    let page = format!("{origin}/_simulator/ui/payments/{id}");
+    session.wait_for_url(&page);
+    assert_eq!(session.texts("#action-state"), ["CHALLENGE_REQUIRED"]);
+    assert_eq!(session.texts("#order"), [hostile]);
+    session.click("#action-approve");
+
+    // The 303 brings the browser back: authenticated, settling on the test clock.
+    wait_for_texts(&session, "#charge-state", &["PROCESSING"]);
+    session.wait_for_url(&page);
+    assert_eq!(session.texts("#action-state"), ["AUTHENTICATED_CHALLENGE"]);
+    assert!(session.texts("#action-approve").is_empty());
+    sim.advance_clock(Duration::from_secs(5));
+    session.refresh();
+    wait_for_texts(&session, "#state", &["PAID"]);
+    assert_eq!(session.texts("#charge-state"), ["SUCCEEDED"]);
+    session.resize(1280, 1200);
+    let png = session.screenshot(&screenshot("dashboard-v4-payment.png"));
+    eprintln!(
+        "screenshot: {} ({png} bytes)",
+        screenshot("dashboard-v4-payment.png").display()
     );
 }

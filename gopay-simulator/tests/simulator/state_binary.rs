@@ -1,7 +1,8 @@
 //! `--state FILE` through the binary: what SIGTERM saves comes back on the next start (the
-//! payments, ids continuing, the test clock, valid tokens, customer pages on the new port),
-//! a save that cannot be written leaves the old file whole, and a file the simulator cannot
-//! read stops the start with one line naming it.
+//! payments, ids continuing, the test clock, valid tokens, customer pages on the new port;
+//! API v4's payments with a 3-D Secure challenge waiting and their tokens), a save that
+//! cannot be written leaves the old file whole, and a file the simulator cannot read stops
+//! the start with one line naming it.
 #![cfg(unix)]
 
 use std::fs;
@@ -16,6 +17,7 @@ use serde_json::{json, Value};
 use crate::support::binary::{command, fetch_token, refused_start, Running};
 use crate::support::http::{control, held_payments, send};
 use crate::support::scratch::Scratch;
+use crate::support::v4::{answer_challenge, call, card_charge, merchant_token, V4Config};
 
 /// A user without privileges, to run the binary as when the tests run as root (whom no
 /// directory permission stops).
@@ -119,6 +121,91 @@ fn a_restart_with_the_same_state_file_continues_where_sigterm_stopped() {
     assert_eq!(send("GET", gw_url, &[], b"").status, 200);
     assert_eq!(detail["request"]["order_number"], "state-2");
     assert_eq!(second.terminate().code(), Some(0));
+}
+
+/// The v4 side of the binary whose origin is `origin`, with the default credentials.
+fn v4_config(origin: &str) -> V4Config {
+    V4Config {
+        base_url: format!("{origin}/gp-gw/api/4.0"),
+        goid: DEFAULT_GOID.to_string(),
+        client_id: CLIENT_ID.to_owned(),
+        client_secret: CLIENT_SECRET.to_owned(),
+        shareable_key: String::new(),
+    }
+}
+
+/// `method {v4 base}{path}` with `token`: the status and the JSON.
+fn v4_call(origin: &str, token: &str, method: &str, path: &str, body: &Value) -> (u16, Value) {
+    let answer = call(&v4_config(origin), token, method, path, body);
+    let json = serde_json::from_str(&answer.body).unwrap_or(Value::Null);
+    (answer.status, json)
+}
+
+#[test]
+fn a_v4_challenge_waiting_at_sigterm_is_answered_after_the_restart() {
+    let dir = Scratch::new("state-v4-restart");
+    let state = dir.join("state.json");
+    let args = ["--port", "0", "--state", state.to_str().unwrap()];
+
+    let mut first = Running::start(&args, &[]);
+    let origin = first.origin().to_owned();
+    let token = merchant_token(&v4_config(&origin), "payment:write payment:read");
+    let body = json!({
+        "amount": 4200, "currency": "EUR", "order_number": "v4-sigterm",
+        "customer": {"email": "payer@example.com"},
+        "callback": {"notification_url": "https://shop.example/notify",
+                     "return_url": "https://shop.example/return"},
+    });
+    let path = format!("/eshops/{DEFAULT_GOID}/payments");
+    let (status, payment) = v4_call(&origin, &token, "POST", &path, &body);
+    assert_eq!(status, 201, "{payment}");
+    let id = payment["id"].as_str().unwrap().to_owned();
+    let charge_path = format!("/payments/{id}/charge");
+    let challenge = card_charge("gopay-sim-card-challenge");
+    let (status, charge) = v4_call(&origin, &token, "POST", &charge_path, &challenge);
+    assert_eq!((status, &charge["state"]), (201, &json!("ACTION_REQUIRED")));
+    assert_eq!(first.terminate().code(), Some(0));
+    for line in first.remaining_lines() {
+        assert!(!line.contains(&token), "{line}");
+    }
+
+    let mut second = Running::start(&args, &[]);
+    let origin = second.origin().to_owned();
+    // The first run's token reads the charge, still waiting, its page on this run's port.
+    let (status, charge) = v4_call(&origin, &token, "GET", &charge_path, &Value::Null);
+    assert_eq!(status, 200, "{charge}");
+    assert_eq!(charge["action"]["state"], "CHALLENGE_REQUIRED");
+    let redirect = charge["action"]["redirect_url"].as_str().unwrap();
+    assert!(redirect.starts_with(&format!("{origin}/")), "{redirect}");
+    assert_eq!(answer_challenge(redirect, "approve").status, 303);
+    advance(&origin, 5);
+    let (_, payment) = v4_call(
+        &origin,
+        &token,
+        "GET",
+        &format!("/payments/{id}"),
+        &Value::Null,
+    );
+    assert_eq!(
+        (&payment["state"], &payment["charge"]["state"]),
+        (&json!("PAID"), &json!("SUCCEEDED"))
+    );
+    assert_eq!(payment["order_number"], "v4-sigterm");
+    assert_eq!(second.terminate().code(), Some(0));
+
+    // A hostile v4 section stops the next start with one line that quotes none of it.
+    let mut saved: Value = serde_json::from_slice(&fs::read(&state).unwrap()).unwrap();
+    saved["v4"]["payments"][0]["refunds"] = json!([{
+        "id": "<script>", "state": "SUCCESS", "amount": 1,
+        "created_ms": 0, "updated_ms": null, "settles_ms": null,
+    }]);
+    fs::write(&state, saved.to_string()).unwrap();
+    let why = refused_start("state", &state);
+    assert!(
+        why.contains(&format!("v4 payment {id}: refund 0: its id is not one")),
+        "{why}"
+    );
+    assert!(!why.contains("<script>"), "{why}");
 }
 
 /// Whether this process runs as root: the owner of a directory it just made.

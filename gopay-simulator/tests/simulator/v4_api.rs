@@ -671,6 +671,9 @@ fn refunds_move_from_requested_to_success() {
     // More than what is left is refused; the rest refunds fully.
     let too_much = call(&config, &token, "POST", &list, &json!({"amount": 6001}));
     assert_error(&too_much, 409, "CONFLICT", &list);
+    // So is the largest amount there is: the sum with what is refunded cannot be made.
+    let largest = call(&config, &token, "POST", &list, &json!({"amount": i64::MAX}));
+    assert_error(&largest, 409, "CONFLICT", &list);
     let rest = call(&config, &token, "POST", &list, &json!({"amount": 6000})).json();
     let settled = control(
         &sim,

@@ -13,20 +13,32 @@ use crate::state::shared::Shared;
 /// The answer to `POST /_simulator/payments/{id}/{action}` when `id` is a v4 payment;
 /// `None` when it is not (v3 answers then).
 pub(crate) fn payment_action(shared: &Shared, id: &str, action: &str) -> Option<Reply> {
+    with_payment(shared, id, |v4, now| {
+        let path = format!("/_simulator/payments/{id}/{action}");
+        match act(v4, id, action, now).and_then(|()| v4.payment(id).map(|p| p.json())) {
+            Ok(payment) => Reply::ok(&payment),
+            Err(error) => error.reply(&path, now),
+        }
+    })
+}
+
+/// Runs `action` (as `POST /_simulator/payments/{id}/{action}` names it) on v4 payment `id`,
+/// for the dashboard's buttons: `None` when `id` is not a v4 payment, else why the action
+/// was refused, if it was.
+pub(crate) fn perform(shared: &Shared, id: &str, action: &str) -> Option<Result<(), V4Error>> {
+    with_payment(shared, id, |v4, now| act(v4, id, action, now))
+}
+
+/// `then` on the v4 state settled to now, when it holds payment `id`.
+fn with_payment<T>(
+    shared: &Shared,
+    id: &str,
+    then: impl FnOnce(&mut V4State, SystemTime) -> T,
+) -> Option<T> {
     let now = shared.store.lock().now();
     let mut v4 = shared.v4.lock();
     v4.settle(now);
-    if !v4.payments.contains_key(id) {
-        return None;
-    }
-    let path = format!("/_simulator/payments/{id}/{action}");
-    Some(match act(&mut v4, id, action, now) {
-        Ok(()) => match v4.payment(id) {
-            Ok(payment) => Reply::ok(&payment.json()),
-            Err(error) => error.reply(&path, now),
-        },
-        Err(error) => error.reply(&path, now),
-    })
+    v4.payments.contains_key(id).then(|| then(&mut v4, now))
 }
 
 fn act(v4: &mut V4State, id: &str, action: &str, now: SystemTime) -> Result<(), V4Error> {

@@ -237,7 +237,11 @@ pub(crate) fn create_refund(
             "a {state} payment cannot be refunded"
         )));
     }
-    if reserved + request.amount > payment.amount {
+    // Checked: an amount near the largest there is would overflow the sum.
+    if reserved
+        .checked_add(request.amount)
+        .is_none_or(|sum| sum > payment.amount)
+    {
         return Err(V4Error::conflict(format!(
             "the refunds would exceed the payment: {} of {} is refunded or requested",
             reserved, payment.amount

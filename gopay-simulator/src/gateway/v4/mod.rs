@@ -2,7 +2,7 @@
 //! routing and token checks here; the token endpoint in [`auth`], one handler per endpoint
 //! in [`endpoints`], the state machines in [`state`], request bodies in [`wire`], errors in
 //! v4's shape in [`errors`], card tokens and test cards in [`cards`], the wallet helpers in
-//! [`wallets`].
+//! [`wallets`], the state file's `v4` section in [`persist`].
 //!
 //! Where GoPay's v4 sources leave a question open, the simulator decides conservatively:
 //! - `GET /payments/{id}/charge` before any charge is 404.
@@ -23,6 +23,7 @@ pub(crate) mod config;
 pub(crate) mod control;
 pub(crate) mod endpoints;
 pub(crate) mod errors;
+pub(crate) mod persist;
 pub(crate) mod state;
 pub(crate) mod wallets;
 pub(crate) mod wire;

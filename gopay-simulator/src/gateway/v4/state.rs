@@ -18,7 +18,7 @@ use crate::state::clock;
 pub(crate) const SETTLE_DELAY: Duration = Duration::from_secs(5);
 
 /// The first v4 payment id; far from v3's ids, so the control API tells them apart.
-const FIRST_PAYMENT_ID: u64 = 9_400_000_001;
+pub(crate) const FIRST_PAYMENT_ID: u64 = 9_400_000_001;
 
 /// Why a declined test card fails.
 pub(crate) const DECLINED_REASON: &str = "Card declined by the issuer (simulated)";
@@ -92,7 +92,9 @@ pub(crate) struct V4State {
     pub(crate) payments: BTreeMap<String, Payment>,
     pub(crate) refunds: BTreeMap<String, Refund>,
     pub(crate) cards: BTreeMap<String, CardToken>,
-    next_id: u64,
+    /// How many ids were handed out: the next one is [`FIRST_PAYMENT_ID`] plus this (the
+    /// state file keeps it).
+    pub(crate) next_id: u64,
 }
 
 impl V4State {
