@@ -73,7 +73,8 @@
 //!   called; a notification to any other host is recorded, never sent. Every notification and
 //!   each attempt (when, the shop's status or why there was none, how long) is kept
 //!   ([`notifications`](Simulator::notifications)), and [`notify`](Simulator::notify) sends a
-//!   payment's notification again.
+//!   payment's notification again. API v4 payments notify through the same machinery, as a
+//!   GET like v3's or a POST ([`v4_notifications`](SimulatorBuilder::v4_notifications)).
 //! - **Cards**: a payment created with `payer.request_card_token: true` and paid by
 //!   PAYMENT_CARD saves a card; the payment's `payer.card_id` and
 //!   `payer.payment_card.card_token` name it, and a later payment with that
@@ -128,7 +129,8 @@ use std::time::Duration;
 
 pub use error::Error;
 pub use gateway::api::firewall::Firewall;
-pub use gateway::notify::{Notification, NotificationAttempt};
+pub use gateway::notify::{Notification, NotificationApi, NotificationAttempt, NotificationMethod};
+pub use gateway::v4::notices::V4Notifications;
 pub use server::exchange::Exchange;
 pub use server::record::{
     RecordedRequest, MAX_RECORDED_BODY, MAX_RECORDED_BYTES, MAX_RECORDED_REQUESTS,
@@ -217,6 +219,7 @@ pub struct SimulatorBuilder {
     seed_file: Option<PathBuf>,
     state_file: Option<PathBuf>,
     v4_acquirer_delay: Duration,
+    v4_notifications: V4Notifications,
 }
 
 impl fmt::Debug for SimulatorBuilder {
@@ -239,6 +242,7 @@ impl fmt::Debug for SimulatorBuilder {
             .field("seed_file", &self.seed_file)
             .field("state_file", &self.state_file)
             .field("v4_acquirer_delay", &self.v4_acquirer_delay)
+            .field("v4_notifications", &self.v4_notifications)
             .finish_non_exhaustive()
     }
 }
@@ -430,6 +434,29 @@ impl SimulatorBuilder {
         self
     }
 
+    /// API v4: how the shops of v4 payments are notified when a payment becomes `PAID`,
+    /// `CANCELED` or `TIMEOUTED`, a charge `FAILED`, or a refund succeeds (payment
+    /// `PARTIALLY_REFUNDED` / `REFUNDED`): [`V4Notifications::Get`] (the default) calls
+    /// `GET {notification_url}?id={payment id}` as v3 does, [`V4Notifications::Post`] posts
+    /// `{"id": "<payment id>"}` to `notification_url`, [`V4Notifications::Off`] sends none.
+    /// Retries, allowed hosts and the records are v3's
+    /// ([`notifications`](Simulator::notifications), with
+    /// [`api`](Notification::api) [`V4`](NotificationApi::V4)).
+    ///
+    /// ```
+    /// use gopay_simulator::{Simulator, V4Notifications};
+    ///
+    /// let sim = Simulator::builder()
+    ///     .v4_notifications(V4Notifications::Post)
+    ///     .start()?;
+    /// assert!(sim.notifications().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn v4_notifications(mut self, notifications: V4Notifications) -> SimulatorBuilder {
+        self.v4_notifications = notifications;
+        self
+    }
+
     /// Starts the simulator.
     ///
     /// Fails with [`Error::Config`] for a token lifetime that is not a whole number
@@ -508,6 +535,7 @@ impl SimulatorBuilder {
             seed,
             state_file: self.state_file,
             v4_acquirer_delay: self.v4_acquirer_delay,
+            v4_notifications: self.v4_notifications,
         };
         let shared = Arc::new(Shared::new(settings, notifier));
         // What the gateway holds before it answers anyone: the saved state, else the seed.
@@ -598,6 +626,7 @@ impl Simulator {
             seed_file: None,
             state_file: None,
             v4_acquirer_delay: Duration::ZERO,
+            v4_notifications: V4Notifications::Get,
         }
     }
 
@@ -858,7 +887,8 @@ impl Simulator {
             .collect()
     }
 
-    /// The notifications of payment `id`, oldest first. (`GET
+    /// The notifications of payment `id`, oldest first: an API v4 payment's when there is
+    /// one with that id (v4 ids are decimal numbers too), else the v3 payment's. (`GET
     /// /_simulator/payments/{id}/notifications` answers the same as JSON.)
     ///
     /// # Errors
@@ -872,7 +902,9 @@ impl Simulator {
 
     /// Sends payment `id`'s notification again, now, as a new notification of its current
     /// state, and returns it after its first attempt (at most 3 s); retries follow as for
-    /// any notification. (`POST /_simulator/payments/{id}/notify` does the same over HTTP.)
+    /// any notification. An API v4 payment with that id is notified as
+    /// [`v4_notifications`](SimulatorBuilder::v4_notifications) says. (`POST
+    /// /_simulator/payments/{id}/notify` does the same over HTTP.)
     ///
     /// ```
     /// use gopay::{Currency, Item, PaymentRequest};
@@ -893,8 +925,9 @@ impl Simulator {
     /// # Errors
     ///
     /// [`Error::Refused`] for an unknown payment (`id`), one whose state GoPay does not
-    /// notify (CREATED, PAYMENT_METHOD_CHOSEN: `state`), or one without a notification URL
-    /// (`notification_url`).
+    /// notify (CREATED, PAYMENT_METHOD_CHOSEN, a v4 payment CREATED without a failed charge:
+    /// `state`), one without a notification URL (`notification_url`), or a v4 payment when
+    /// v4 notifications are [off](V4Notifications::Off) (`v4_notifications`).
     pub fn notify(&self, id: u64) -> Result<Notification, Error> {
         ops::notify(&self.shared, id)
             .map(|record| Notification::from(&record))

@@ -1,12 +1,13 @@
 //! The control API's notifications: `GET /_simulator/notifications`,
 //! `GET /_simulator/payments/{id}/notifications` and `POST /_simulator/payments/{id}/notify`,
 //! each notification as JSON in the shape DESIGN pins (`id`, `payment_id`, `url`,
-//! `payment_state`, `attempts[]`, `delivered`, `finished`, `sent`).
+//! `payment_state`, `attempts[]`, `delivered`, `finished`, `sent`); an API v4 payment's
+//! also has `api` (`"v4"`), `method` and `charge_state`.
 
 use serde_json::{json, Value};
 
 use super::ops;
-use crate::gateway::notify::NotificationRecord;
+use crate::gateway::notify::{NotificationApi, NotificationRecord};
 use crate::gateway::responses::{Refusal, Reply};
 use crate::state::clock::rfc3339;
 use crate::state::shared::Shared;
@@ -37,7 +38,7 @@ pub(crate) fn to_json(record: &NotificationRecord) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut shown = json!({
         "id": record.id,
         "payment_id": record.payment_id,
         "url": record.url,
@@ -46,13 +47,22 @@ pub(crate) fn to_json(record: &NotificationRecord) -> Value {
         "delivered": record.delivered,
         "finished": record.finished,
         "sent": record.sent,
-    })
+    });
+    // v3's shape stays as pinned; v4's says which API, how it was sent, and the charge.
+    if record.api == NotificationApi::V4 {
+        shown["api"] = json!(record.api.as_str());
+        shown["method"] = json!(record.method.as_str());
+        shown["charge_state"] = json!(record.charge_state);
+    }
+    shown
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::gateway::notify::record::AttemptRecord;
+    use crate::gateway::notify::NotificationMethod;
+    use gopay::v4::ChargeState;
     use gopay::PaymentState;
 
     #[test]
@@ -61,7 +71,10 @@ mod tests {
             id: 3,
             payment_id: 3_000_000_001,
             url: "http://127.0.0.1:9/n?id=3000000001".into(),
+            api: NotificationApi::V3,
+            method: NotificationMethod::Get,
             payment_state: PaymentState::Paid,
+            charge_state: None,
             attempts: vec![
                 AttemptRecord {
                     at_ms: 1_741_079_722_481,
@@ -99,5 +112,30 @@ mod tests {
                 "sent": true,
             })
         );
+    }
+
+    #[test]
+    fn a_v4_notification_says_so() {
+        let record = NotificationRecord {
+            id: 1,
+            payment_id: 9_400_000_001,
+            url: "http://127.0.0.1:9/n".into(),
+            api: NotificationApi::V4,
+            method: NotificationMethod::Post,
+            payment_state: PaymentState::Created,
+            charge_state: Some(ChargeState::Failed),
+            attempts: Vec::new(),
+            delivered: false,
+            finished: true,
+            sent: false,
+            next_attempt_ms: None,
+        };
+        let shown = to_json(&record);
+        assert_eq!(
+            (&shown["api"], &shown["method"], &shown["charge_state"]),
+            (&json!("v4"), &json!("POST"), &json!("FAILED"))
+        );
+        assert_eq!(shown["payment_state"], "CREATED");
+        assert_eq!(shown.as_object().unwrap().len(), 11, "{shown}");
     }
 }

@@ -9,8 +9,9 @@ use gopay::{Card, Currency, Payment, PaymentState};
 
 use crate::gateway::auth::Tokens;
 use crate::gateway::customer::{self, Choice, Denied};
-use crate::gateway::notify::NotificationRecord;
+use crate::gateway::notify::{NotificationApi, NotificationRecord};
 use crate::gateway::recurring;
+use crate::gateway::v4::notices as v4_notices;
 use crate::page::PageTokens;
 use crate::server::record::LoggedExchange;
 use crate::state::faults::Fault;
@@ -78,9 +79,10 @@ pub(crate) fn recur(shared: &Shared, id: u64) -> Result<Payment, Denied> {
 }
 
 /// Moves the test clock `by` forward (at most [`MAX_CLOCK_STEP`]): tokens come closer to
-/// their expiry, payments whose time runs out become TIMEOUTED and notify, and notification
-/// attempts fall due; returns once the attempts due by then are made. Returns the ids of
-/// those payments.
+/// their expiry, payments whose time runs out become TIMEOUTED and notify, API v4's charges
+/// and refunds due by then settle and notify, and notification attempts fall due; returns
+/// once the attempts due by then are made. Returns the ids of the v3 payments that timed
+/// out.
 pub(crate) fn advance_clock(shared: &Shared, by: Duration) -> Vec<u64> {
     let by = by.min(MAX_CLOCK_STEP);
     shared.notifier.advance_clock(by);
@@ -102,6 +104,11 @@ pub(crate) fn advance_clock(shared: &Shared, by: Duration) -> Vec<u64> {
         (timed_out, notices)
     };
     shared.notifier.send(notices);
+    {
+        // v4 settles when it is next asked; asked now, its notifications go out at once.
+        let now = shared.store.lock().now();
+        v4_notices::lock(shared).settle(now);
+    }
     shared.notifier.wait_due();
     timed_out
 }
@@ -222,28 +229,33 @@ pub(crate) fn exchanges(shared: &Shared) -> Vec<LoggedExchange> {
     shared.log.lock().exchanges()
 }
 
-/// Every notification, oldest first; with `payment`, only that payment's (refused when the
+/// Every notification, oldest first; with `payment`, only that payment's (an API v4
+/// payment's when one has that id, as for the other control actions; refused when the
 /// gateway holds no such payment).
 pub(crate) fn notifications(
     shared: &Shared,
     payment: Option<u64>,
 ) -> Result<Vec<NotificationRecord>, Denied> {
-    match payment {
-        None => Ok(shared.notifier.log()),
-        Some(id) => {
-            shared
-                .store
-                .lock()
-                .get(id)
-                .map_err(|_| Denied::Unknown(id))?;
-            Ok(shared.notifier.of_payment(id))
-        }
+    let Some(id) = payment else {
+        return Ok(shared.notifier.log());
+    };
+    if shared.v4.lock().payments.contains_key(&id.to_string()) {
+        return Ok(shared.notifier.of_payment(NotificationApi::V4, id));
     }
+    shared
+        .store
+        .lock()
+        .get(id)
+        .map_err(|_| Denied::Unknown(id))?;
+    Ok(shared.notifier.of_payment(NotificationApi::V3, id))
 }
 
 /// Sends payment `id`'s notification again now, as a new notification of its current
 /// state; returns it after its first attempt.
 pub(crate) fn notify(shared: &Shared, id: u64) -> Result<NotificationRecord, Denied> {
+    if let Some(notice) = v4_notices::resend(shared, id) {
+        return Ok(shared.notifier.send_now(&notice?));
+    }
     let notice = {
         let store = shared.store.lock();
         let record = store.get(id).map_err(|_| Denied::Unknown(id))?;

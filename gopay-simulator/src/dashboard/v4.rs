@@ -6,6 +6,7 @@ use std::time::SystemTime;
 
 use super::view::Row;
 use super::Action;
+use crate::gateway::v4::notices;
 use crate::gateway::v4::state::{Payment, V4State};
 use crate::state::shared::Shared;
 use crate::state::store::PAYMENT_TIMEOUT;
@@ -51,7 +52,8 @@ pub(super) struct RefundView {
 /// `read` on the v4 state settled to the test clock's now.
 fn settled<T>(shared: &Shared, read: impl FnOnce(&V4State) -> T) -> T {
     let now = shared.store.lock().now();
-    let mut v4 = shared.v4.lock();
+    // Through the notifying lock: what settles while the dashboard is open notifies then.
+    let mut v4 = notices::lock(shared);
     v4.settle(now);
     read(&v4)
 }

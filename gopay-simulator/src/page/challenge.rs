@@ -7,6 +7,7 @@ use std::time::SystemTime;
 
 use crate::gateway::form;
 use crate::gateway::responses::Reply;
+use crate::gateway::v4::notices;
 use crate::gateway::v4::state::{Payment, V4State};
 use crate::page::html::{frame, message, redirect};
 use crate::page::{escape, money};
@@ -16,7 +17,7 @@ use crate::state::shared::Shared;
 /// `GET /gw/v4/3ds/{payment}`: the challenge, or a message when none is waiting.
 pub(crate) fn page(shared: &Shared, payment: &str) -> Reply {
     let now = shared.store.lock().now();
-    let mut v4 = shared.v4.lock();
+    let mut v4 = notices::lock(shared);
     let Some(payment) = settled_payment(&mut v4, payment, now) else {
         return no_such_page();
     };
@@ -75,7 +76,7 @@ pub(crate) fn act(shared: &Shared, payment: &str, request: &RecordedRequest) -> 
         );
     }
     let now = shared.store.lock().now();
-    let mut v4 = shared.v4.lock();
+    let mut v4 = notices::lock(shared);
     let Some(payment) = settled_payment(&mut v4, payment, now) else {
         return no_such_page();
     };

@@ -14,6 +14,7 @@ use crate::gateway::api::firewall::Firewall;
 use crate::gateway::auth::Tokens;
 use crate::gateway::create::Context;
 use crate::gateway::notify::Notifier;
+use crate::gateway::v4::notices::V4Notifications;
 use crate::gateway::v4::state::V4State;
 use crate::page::PageTokens;
 use crate::server::record::Log;
@@ -42,6 +43,8 @@ pub(crate) struct Settings {
     pub(crate) state_file: Option<PathBuf>,
     /// API v4: how long after payment a partial refund is still refused.
     pub(crate) v4_acquirer_delay: Duration,
+    /// API v4: how the shops of v4 payments are notified.
+    pub(crate) v4_notifications: V4Notifications,
 }
 
 pub(crate) struct Shared {
@@ -51,6 +54,8 @@ pub(crate) struct Shared {
     /// Everything of API v4: tokens, payments, refunds, card tokens. Taken after `store`
     /// is released (the test clock is read first), or after `tokens` and `store` when a
     /// save or a reset needs all three at one moment: never lock those while holding it.
+    /// Code that may change payments takes it through
+    /// [`notices::lock`](crate::gateway::v4::notices::lock), which notifies the changes.
     pub(crate) v4: Mutex<V4State>,
     pub(crate) faults: Mutex<Faults>,
     pub(crate) log: Mutex<Log>,

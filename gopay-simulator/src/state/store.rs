@@ -82,11 +82,7 @@ impl Record {
             return None;
         }
         let url = self.notification_url.as_ref()?;
-        Some(Notice {
-            notification_url: url.clone(),
-            payment_id: self.payment.id,
-            state,
-        })
+        Some(Notice::v3(url.clone(), self.payment.id, state))
     }
 
     /// Whether the payment was created with `preauthorization: true`.

@@ -415,3 +415,75 @@ fn the_binary_serves_api_v4_beside_v3() {
     assert_eq!(refund.status, 409, "{}", refund.body);
     sim.terminate();
 }
+
+#[test]
+fn the_v4_notifications_variable_makes_them_posts() {
+    use crate::support::http::{control, send};
+    use crate::support::shop::Shop;
+    use crate::support::v4::{basic, notified_body};
+    use gopay_simulator::{CLIENT_ID, CLIENT_SECRET};
+
+    let shop = Shop::start(vec![]);
+    let mut sim = Running::start(
+        &["--port", "0"],
+        &[("GOPAY_SIMULATOR_V4_NOTIFICATIONS", "post")],
+    );
+    let origin = sim.origin().to_owned();
+    let base = format!("{origin}/gp-gw/api/4.0");
+    let token = send(
+        "POST",
+        &format!("{base}/oauth2/token"),
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Authorization", &basic(CLIENT_ID, CLIENT_SECRET)),
+        ],
+        b"grant_type=client_credentials&scope=payment%3Awrite",
+    );
+    assert_eq!(token.status, 200, "{}", token.body);
+    let bearer = format!("Bearer {}", token.json()["access_token"].as_str().unwrap());
+    let body = notified_body(100, &shop.url, "https://shop.example/return").to_string();
+    let created = send(
+        "POST",
+        &format!("{base}/eshops/{DEFAULT_GOID}/payments"),
+        &[
+            ("Authorization", bearer.as_str()),
+            ("Content-Type", "application/json"),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let paid = control(
+        &origin,
+        "POST",
+        &format!("/payments/{id}/pay"),
+        &serde_json::Value::Null,
+    );
+    assert_eq!(paid.status, 200, "{}", paid.body);
+    let received = shop.next_request();
+    assert_eq!(
+        (received.method.as_str(), received.url.as_str()),
+        ("POST", "/notify")
+    );
+    assert_eq!(received.body, format!("{{\"id\":\"{id}\"}}"));
+    sim.terminate();
+
+    // A value that is no mode stops the start, naming the flag.
+    let (status, _, stderr) = crate::support::binary::run_to_exit(
+        command(),
+        &[("GOPAY_SIMULATOR_V4_NOTIFICATIONS", "sometimes")],
+    );
+    assert!(!status.success());
+    assert!(stderr.contains("--v4-notifications"), "{stderr}");
+    let mut help = command();
+    help.arg("--help");
+    let (status, stdout, _) = crate::support::binary::run_to_exit(help, &[]);
+    assert!(status.success());
+    for expected in [
+        "--v4-notifications",
+        "GOPAY_SIMULATOR_V4_NOTIFICATIONS",
+        "post",
+    ] {
+        assert!(stdout.contains(expected), "{expected} in {stdout}");
+    }
+}

@@ -27,4 +27,5 @@ mod state_v4;
 mod v4_api;
 mod v4_browser;
 mod v4_client;
+mod v4_notifications;
 mod wire_reading;

@@ -89,15 +89,22 @@ pub fn call(config: &V4Config, token: &str, method: &str, path: &str, body: &Val
     )
 }
 
-/// A create-payment body of `amount` CZK cents returning to `return_url`.
+/// A create-payment body of `amount` CZK cents returning to `return_url` (notifications
+/// to a host the simulator never calls).
 pub fn payment_body(amount: i64, return_url: &str) -> Value {
+    notified_body(amount, "https://shop.example/notify", return_url)
+}
+
+/// A create-payment body of `amount` CZK cents notifying `notification_url` and returning
+/// to `return_url`.
+pub fn notified_body(amount: i64, notification_url: &str, return_url: &str) -> Value {
     json!({
         "amount": amount,
         "currency": "CZK",
         "order_number": "2025010199",
         "order_description": "Test order",
         "customer": {"email": "john.doe@example.com", "country_code": "CZE"},
-        "callback": {"notification_url": "https://shop.example/notify", "return_url": return_url},
+        "callback": {"notification_url": notification_url, "return_url": return_url},
     })
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::Parser;
 use clap::ValueEnum;
 use gopay_simulator::{
-    Firewall, Simulator, SimulatorBuilder, CLIENT_ID, CLIENT_SECRET, DEFAULT_GOID,
+    Firewall, Simulator, SimulatorBuilder, V4Notifications, CLIENT_ID, CLIENT_SECRET, DEFAULT_GOID,
 };
 
 use crate::log::LogFormat;
@@ -15,7 +15,8 @@ use crate::log::LogFormat;
 /// The port the binary listens on unless `--port` says otherwise.
 pub const DEFAULT_PORT: u16 = 8899;
 
-/// A stateful offline GoPay gateway (REST API v3) for the tests of shops in any language.
+/// A stateful offline GoPay gateway (REST API v3, and API v4 as a preview) for the tests of
+/// shops in any language.
 ///
 /// Every flag can also be given as an environment variable GOPAY_SIMULATOR_<FLAG> (e.g.
 /// GOPAY_SIMULATOR_CLIENT_SECRET); a flag wins over its variable. SIGINT or SIGTERM stop it.
@@ -107,6 +108,39 @@ pub struct Args {
         default_value_t = 0
     )]
     pub v4_acquirer_delay: u64,
+
+    /// API v4: how the shops of v4 payments are told of a payment PAID, CANCELED or
+    /// TIMEOUTED, a failed charge or a successful refund (retries and --notify-hosts as
+    /// for v3).
+    #[arg(
+        long,
+        env = "GOPAY_SIMULATOR_V4_NOTIFICATIONS",
+        value_name = "MODE",
+        value_enum,
+        default_value_t = V4NotificationMode::Get
+    )]
+    pub v4_notifications: V4NotificationMode,
+}
+
+/// The values of `--v4-notifications`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum V4NotificationMode {
+    /// GET notification_url?id=PAYMENT_ID, as v3 notifies.
+    Get,
+    /// POST notification_url with the JSON body {"id": "PAYMENT_ID"}.
+    Post,
+    /// No v4 notifications.
+    Off,
+}
+
+impl From<V4NotificationMode> for V4Notifications {
+    fn from(mode: V4NotificationMode) -> V4Notifications {
+        match mode {
+            V4NotificationMode::Get => V4Notifications::Get,
+            V4NotificationMode::Post => V4Notifications::Post,
+            V4NotificationMode::Off => V4Notifications::Off,
+        }
+    }
 }
 
 /// The values of `--firewall`.
@@ -139,7 +173,8 @@ impl Args {
             .token_lifetime(Duration::from_secs(self.token_lifetime))
             .notify_hosts(self.notify_hosts.clone())
             .firewall(self.firewall.into())
-            .v4_acquirer_delay(Duration::from_secs(self.v4_acquirer_delay));
+            .v4_acquirer_delay(Duration::from_secs(self.v4_acquirer_delay))
+            .v4_notifications(self.v4_notifications.into());
         if let Some(url) = &self.public_url {
             builder = builder.public_url(url.clone());
         }

@@ -1,11 +1,19 @@
-//! One attempt to deliver a notification: a GET of its URL, and what came of it — the shop's
-//! status, or in a word why there was none.
+//! One attempt to deliver a notification: a GET of its URL (or a POST of a JSON body), and
+//! what came of it — the shop's status, or in a word why there was none.
 
 use std::io::ErrorKind;
 use std::time::{Duration, Instant};
 
 /// The bound on one notification attempt (connect, send and answer).
 pub(crate) const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// What an attempt sends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Call {
+    pub(crate) url: String,
+    /// A JSON body to POST; `None` for a GET.
+    pub(crate) body: Option<String>,
+}
 
 /// What one attempt got.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,10 +39,17 @@ pub(crate) fn agent() -> ureq::Agent {
         .new_agent()
 }
 
-/// GETs `url` once.
-pub(crate) fn attempt(agent: &ureq::Agent, url: &str) -> Outcome {
+/// Makes `call` once.
+pub(crate) fn attempt(agent: &ureq::Agent, call: &Call) -> Outcome {
     let started = Instant::now();
-    let (status, error) = match agent.get(url).call() {
+    let answer = match &call.body {
+        None => agent.get(&call.url).call(),
+        Some(body) => agent
+            .post(&call.url)
+            .content_type("application/json")
+            .send(body.as_bytes()),
+    };
+    let (status, error) = match answer {
         Ok(mut response) => {
             // Read (a bounded amount of) the body so the connection can be reused.
             let _ = response
@@ -80,6 +95,14 @@ mod tests {
     use std::io::{Read, Write};
     use std::net::TcpListener;
 
+    /// A GET of `url`.
+    fn get(url: &str) -> Call {
+        Call {
+            url: url.to_owned(),
+            body: None,
+        }
+    }
+
     #[test]
     fn each_failure_is_named() {
         let agent = agent();
@@ -89,26 +112,26 @@ mod tests {
             .local_addr()
             .unwrap()
             .port();
-        let refused = attempt(&agent, &format!("http://127.0.0.1:{port}/n"));
+        let refused = attempt(&agent, &get(&format!("http://127.0.0.1:{port}/n")));
         assert_eq!(
             (refused.status, refused.error.as_deref()),
             (None, Some("refused"))
         );
 
         // A shop that reads the request and hangs up without answering.
-        let closed = attempt(&agent, &one_connection(b""));
+        let closed = attempt(&agent, &get(&one_connection(b"")));
         assert_eq!(closed.status, None);
         assert_eq!(closed.error.as_deref(), Some("closed without an answer"));
 
         // A shop that answers something other than HTTP.
-        let garbled = attempt(&agent, &one_connection(b"SSH-2.0-OpenSSH\r\n\r\n"));
+        let garbled = attempt(&agent, &get(&one_connection(b"SSH-2.0-OpenSSH\r\n\r\n")));
         assert_eq!(garbled.status, None);
         assert_eq!(garbled.error.as_deref(), Some("not an HTTP answer"));
 
         // A shop that takes the connection (the kernel's backlog does) and never answers.
         let silent = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/n", silent.local_addr().unwrap());
-        let timeout = attempt(&agent, &url);
+        let timeout = attempt(&agent, &get(&url));
         assert_eq!(timeout.error.as_deref(), Some("timeout"));
         assert!(timeout.took >= ATTEMPT_TIMEOUT, "{:?}", timeout.took);
     }

@@ -1,11 +1,17 @@
 //! What the simulator keeps of each notification: plain data (serialisable, so a saved state
-//! can hold it), read by the control API, the Rust API and the dashboard alike.
+//! can hold it), read by the control API, the Rust API and the dashboard alike; and the call
+//! each attempt makes.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use gopay::v4::ChargeState;
 use gopay::PaymentState;
+use serde_json::json;
+
+use super::attempt::Call;
+use super::{NotificationApi, NotificationMethod};
 
 /// One notification: what caused it, every attempt to deliver it, and what comes next.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,10 +19,20 @@ pub(crate) struct NotificationRecord {
     /// Counts from 1 in the order notifications were made (again from 1 after a reset).
     pub(crate) id: u64,
     pub(crate) payment_id: u64,
-    /// The URL called: the payment's `notification_url` with `id=<payment id>` added.
+    /// The URL called: the payment's `notification_url` with `id=<payment id>` added (as
+    /// given, for a POST).
     pub(crate) url: String,
+    /// The payment's API (saved states from before v4 notifications hold v3 ones only).
+    #[serde(default)]
+    pub(crate) api: NotificationApi,
+    /// How the shop is called.
+    #[serde(default)]
+    pub(crate) method: NotificationMethod,
     /// The state that caused it (the payment's state when it was made).
     pub(crate) payment_state: PaymentState,
+    /// API v4: the state of the payment's charge then, if it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) charge_state: Option<ChargeState>,
     /// Every attempt so far, oldest first.
     pub(crate) attempts: Vec<AttemptRecord>,
     /// Whether an attempt was answered `200`.
@@ -49,6 +65,21 @@ impl NotificationRecord {
     pub(crate) fn last_status(&self) -> Option<u16> {
         self.attempts.last().and_then(|attempt| attempt.status)
     }
+
+    /// What each attempt sends: a GET of the URL, or a POST of `{"id": "<payment id>"}`
+    /// (v4 writes ids as strings).
+    pub(crate) fn call(&self) -> Call {
+        let body = match self.method {
+            NotificationMethod::Get => None,
+            NotificationMethod::Post => {
+                Some(json!({ "id": self.payment_id.to_string() }).to_string())
+            }
+        };
+        Call {
+            url: self.url.clone(),
+            body,
+        }
+    }
 }
 
 impl AttemptRecord {
@@ -75,7 +106,10 @@ mod tests {
             id: 1,
             payment_id: 3_000_000_001,
             url: "http://127.0.0.1:1/n?id=3000000001".into(),
+            api: NotificationApi::V3,
+            method: NotificationMethod::Get,
             payment_state: PaymentState::Paid,
+            charge_state: None,
             attempts: vec![AttemptRecord {
                 at_ms: 1_741_079_722_481,
                 status: None,
@@ -93,5 +127,32 @@ mod tests {
         assert_eq!(back, record);
         assert_eq!(epoch_ms(record.attempts[0].at()), 1_741_079_722_481);
         assert_eq!(epoch_ms(UNIX_EPOCH - Duration::from_secs(1)), 0);
+        assert_eq!(record.call().body, None);
+    }
+
+    #[test]
+    fn a_record_saved_before_v4_reads_as_v3_and_a_post_sends_the_id() {
+        let old = r#"{"id":1,"payment_id":7,"url":"http://127.0.0.1:1/n?id=7",
+            "payment_state":"PAID","attempts":[],"delivered":false,"finished":false,
+            "sent":true,"next_attempt_ms":null}"#;
+        let mut record: NotificationRecord = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            (record.api, record.method, record.charge_state.clone()),
+            (NotificationApi::V3, NotificationMethod::Get, None)
+        );
+        record.api = NotificationApi::V4;
+        record.method = NotificationMethod::Post;
+        record.charge_state = Some(ChargeState::Failed);
+        let text = serde_json::to_string(&record).unwrap();
+        assert!(
+            text.contains(r#""api":"v4","method":"POST""#)
+                && text.contains(r#""charge_state":"FAILED""#),
+            "{text}"
+        );
+        assert_eq!(
+            serde_json::from_str::<NotificationRecord>(&text).unwrap(),
+            record
+        );
+        assert_eq!(record.call().body.as_deref(), Some(r#"{"id":"7"}"#));
     }
 }

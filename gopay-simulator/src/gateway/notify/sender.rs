@@ -11,11 +11,11 @@ use std::time::{Duration, Instant, SystemTime};
 
 use parking_lot::{Condvar, Mutex};
 
-use super::attempt::{self, Outcome};
+use super::attempt::{self, Call, Outcome};
 use super::hosts::{with_id, Destinations};
 use super::record::{epoch_ms, AttemptRecord, NotificationRecord};
 use super::schedule;
-use super::Notice;
+use super::{Notice, NotificationApi, NotificationMethod};
 use crate::state::shared::off_the_workers;
 
 /// How many notifications are sent at the same time.
@@ -68,7 +68,7 @@ struct State {
 struct Job {
     generation: u64,
     index: usize,
-    url: String,
+    call: Call,
     at_ms: u64,
 }
 
@@ -133,9 +133,9 @@ impl Notifier {
             self.shared.progress.notify_all();
             return entry;
         }
-        let job = state.begin(index, entry.url.clone());
+        let job = state.begin(index, entry.call());
         drop(state);
-        let outcome = off_the_workers(|| attempt::attempt(&self.shared.agent, &job.url));
+        let outcome = off_the_workers(|| attempt::attempt(&self.shared.agent, &job.call));
         self.shared.finish(&job, outcome).unwrap_or(entry)
     }
 
@@ -144,13 +144,13 @@ impl Notifier {
         self.shared.state.lock().log.clone()
     }
 
-    /// The notifications of payment `id`, oldest first.
-    pub(crate) fn of_payment(&self, id: u64) -> Vec<NotificationRecord> {
+    /// The notifications of payment `id` of `api`, oldest first.
+    pub(crate) fn of_payment(&self, api: NotificationApi, id: u64) -> Vec<NotificationRecord> {
         let state = self.shared.state.lock();
         state
             .log
             .iter()
-            .filter(|entry| entry.payment_id == id)
+            .filter(|entry| entry.api == api && entry.payment_id == id)
             .cloned()
             .collect()
     }
@@ -295,7 +295,7 @@ impl State {
     }
 
     /// Marks the attempt of `log[index]` as under way.
-    fn begin(&mut self, index: usize, url: String) -> Job {
+    fn begin(&mut self, index: usize, call: Call) -> Job {
         self.in_flight += 1;
         if let Some(entry) = self.log.get_mut(index) {
             entry.next_attempt_ms = None;
@@ -303,7 +303,7 @@ impl State {
         Job {
             generation: self.generation,
             index,
-            url,
+            call,
             at_ms: self.now_ms(),
         }
     }
@@ -312,7 +312,10 @@ impl State {
 impl Inner {
     /// Adds the notification of `notice` to the log; returns its index.
     fn record(&self, state: &mut State, notice: &Notice) -> usize {
-        let url = with_id(&notice.notification_url, notice.payment_id);
+        let url = match notice.method {
+            NotificationMethod::Get => with_id(&notice.notification_url, notice.payment_id),
+            NotificationMethod::Post => notice.notification_url.clone(),
+        };
         // A notification to any other host is not sent; it stays in the log, finished
         // with no attempt, for the test to see.
         let sent = self.pacing.max_attempts > 0 && self.destinations.allow(&url);
@@ -321,7 +324,10 @@ impl Inner {
             id,
             payment_id: notice.payment_id,
             url,
+            api: notice.api,
+            method: notice.method,
             payment_state: notice.state.clone(),
+            charge_state: notice.charge_state.clone(),
             attempts: Vec::new(),
             delivered: false,
             finished: !sent,
@@ -333,7 +339,7 @@ impl Inner {
 
     fn run(&self) {
         while let Some(job) = self.next_due() {
-            let outcome = attempt::attempt(&self.agent, &job.url);
+            let outcome = attempt::attempt(&self.agent, &job.call);
             self.finish(&job, outcome);
         }
     }
@@ -349,9 +355,9 @@ impl Inner {
             match state.queue.peek().copied() {
                 Some(Reverse((due, _, index))) if due <= now => {
                     state.queue.pop();
-                    let url = state.log.get(index).map(|n| n.url.clone());
-                    if let Some(url) = url {
-                        return Some(state.begin(index, url));
+                    let call = state.log.get(index).map(NotificationRecord::call);
+                    if let Some(call) = call {
+                        return Some(state.begin(index, call));
                     }
                 }
                 Some(Reverse((due, _, _))) => {
@@ -408,11 +414,7 @@ mod tests {
     use gopay::PaymentState;
 
     fn notice(url: &str, payment_id: u64) -> Notice {
-        Notice {
-            notification_url: url.into(),
-            payment_id,
-            state: PaymentState::Paid,
-        }
+        Notice::v3(url.into(), payment_id, PaymentState::Paid)
     }
 
     fn pacing(max_attempts: u32, retry_delay: Duration) -> Pacing {
@@ -466,7 +468,11 @@ mod tests {
         ]);
         let ids: Vec<u64> = notifier.log().iter().map(|n| n.id).collect();
         assert_eq!(ids, [1, 2]);
-        assert_eq!(notifier.of_payment(2)[0].url, "http://127.0.0.1:1/b?id=2");
+        assert_eq!(
+            notifier.of_payment(NotificationApi::V3, 2)[0].url,
+            "http://127.0.0.1:1/b?id=2"
+        );
+        assert!(notifier.of_payment(NotificationApi::V4, 2).is_empty());
         notifier.reset();
         assert!(notifier.log().is_empty());
         notifier.send(vec![notice("http://127.0.0.1:1/c", 3)]);

@@ -7,6 +7,7 @@ use std::time::SystemTime;
 
 use crate::gateway::responses::Reply;
 use crate::gateway::v4::errors::V4Error;
+use crate::gateway::v4::notices;
 use crate::gateway::v4::state::{finish_charge, quoted, Charge, Outcome, V4State};
 use crate::state::shared::Shared;
 
@@ -36,7 +37,7 @@ fn with_payment<T>(
     then: impl FnOnce(&mut V4State, SystemTime) -> T,
 ) -> Option<T> {
     let now = shared.store.lock().now();
-    let mut v4 = shared.v4.lock();
+    let mut v4 = notices::lock(shared);
     v4.settle(now);
     v4.payments.contains_key(id).then(|| then(&mut v4, now))
 }
@@ -105,7 +106,7 @@ fn act(v4: &mut V4State, id: &str, action: &str, now: SystemTime) -> Result<(), 
 /// v4 answers them; `None` otherwise.
 pub(crate) fn show_payment(shared: &Shared, id: &str) -> Option<Reply> {
     let now = shared.store.lock().now();
-    let mut v4 = shared.v4.lock();
+    let mut v4 = notices::lock(shared);
     v4.settle(now);
     v4.payments.get(id).map(|p| Reply::ok(&p.json()))
 }
@@ -113,7 +114,7 @@ pub(crate) fn show_payment(shared: &Shared, id: &str) -> Option<Reply> {
 /// `POST /_simulator/refunds/{id}/{succeed|fail}`: settles a REQUESTED refund now.
 pub(crate) fn refund_action(shared: &Shared, id: &str, action: &str) -> Reply {
     let now = shared.store.lock().now();
-    let mut v4 = shared.v4.lock();
+    let mut v4 = notices::lock(shared);
     v4.settle(now);
     let path = format!("/_simulator/refunds/{id}/{action}");
     let result = match action {

@@ -52,6 +52,7 @@ pub(crate) fn create_payment(
         currency: request.currency,
         customer: request.customer,
         return_url: request.callback.return_url,
+        notification_url: request.callback.notification_url,
         secret: random.hex(16),
         charge: None,
         paid_at: None,

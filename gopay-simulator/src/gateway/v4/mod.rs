@@ -2,7 +2,8 @@
 //! routing and token checks here; the token endpoint in [`auth`], one handler per endpoint
 //! in [`endpoints`], the state machines in [`state`], request bodies in [`wire`], errors in
 //! v4's shape in [`errors`], card tokens and test cards in [`cards`], the wallet helpers in
-//! [`wallets`], the state file's `v4` section in [`persist`].
+//! [`wallets`], the state file's `v4` section in [`persist`], notifications in
+//! [`notices`].
 //!
 //! Where GoPay's v4 sources leave a question open, the simulator decides conservatively:
 //! - `GET /payments/{id}/charge` before any charge is 404.
@@ -12,7 +13,10 @@
 //! - `REQUESTED` refunds reserve their amount: a refund beyond what is neither refunded nor
 //!   requested is 409. A refund of a payment that is not paid is 409 and kept as `FAILED`.
 //! - The 3DS page returns to the return URL with `payment_id={id}` added.
-//! - No notifications are sent for v4 payments (their method and shape are unknown).
+//! - Notifications (their method and shape are undocumented) are a GET of
+//!   `notification_url?id={id}` as v3's, a POST of `{"id": "…"}`, or none, as configured
+//!   ([`notices::V4Notifications`]); they follow each state change GoPay notifies in v3,
+//!   a failed charge, and each successful refund.
 //! - Tokens of both grants live as long as v3's (`SimulatorBuilder::token_lifetime`).
 //! - A payment times out as v3's do, but not while a charge is under way (a challenge
 //!   left unanswered keeps it `CREATED`; `POST /_simulator/payments/{id}/expire` ends it).
@@ -23,6 +27,7 @@ pub(crate) mod config;
 pub(crate) mod control;
 pub(crate) mod endpoints;
 pub(crate) mod errors;
+pub(crate) mod notices;
 pub(crate) mod persist;
 pub(crate) mod state;
 pub(crate) mod wallets;
@@ -156,7 +161,7 @@ fn run(
         return auth::token(shared, request);
     }
     let now = shared.store.lock().now();
-    let mut v4 = shared.v4.lock();
+    let mut v4 = notices::lock(shared);
     v4.settle(now);
     auth::check(
         shared,

@@ -88,6 +88,9 @@ struct SavedPayment {
     currency: String,
     customer: SavedCustomer,
     return_url: String,
+    /// Where its notifications go (none, `""`, in a file saved before v4 notified).
+    #[serde(default)]
+    notification_url: String,
     payment_secret: String,
     gw_url: String,
     charge: Option<SavedCharge>,
@@ -306,6 +309,7 @@ fn saved_payment(payment: &Payment, refunds: Vec<SavedRefund>) -> SavedPayment {
             customer_id: c.customer_id.clone(),
         },
         return_url: payment.return_url.clone(),
+        notification_url: payment.notification_url.clone(),
         payment_secret: payment.secret.clone(),
         gw_url: payment.gw_url.clone(),
         charge: payment.charge.as_ref().map(saved_charge),
@@ -455,7 +459,7 @@ fn restore_payment(
             customer_id: c.customer_id,
         },
         callback: Callback {
-            _notification_url: String::new(),
+            notification_url: saved.notification_url,
             return_url: saved.return_url,
         },
     };
@@ -480,6 +484,7 @@ fn restore_payment(
         currency: request.currency,
         customer: request.customer,
         return_url: request.callback.return_url,
+        notification_url: request.callback.notification_url,
         secret,
         gw_url: saved.gw_url,
         charge,
@@ -676,6 +681,7 @@ mod tests {
                 "last_name": null, "phone_number": null, "city": null, "street": null,
                 "postal_code": null, "country_code": "CZE", "customer_id": null},
                 "return_url": "https://shop.example/return",
+                "notification_url": "https://shop.example/notify",
                 "payment_secret": "00112233445566778899aabbccddeeff",
                 "gw_url": format!("{ORIGIN}/gw/v4/9400000001"),
                 "charge": {"id": "9400000003", "state": "SUCCEEDED", "input_type": "CARD_TOKEN",
@@ -734,6 +740,14 @@ mod tests {
         );
         let empty: SavedV4 = SavedV4::default();
         assert_eq!(empty.restore(ORIGIN).unwrap().next_id, 0);
+        // Saved before v4 notified: no notification URL, so nothing to notify.
+        let mut older = section();
+        older["payments"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("notification_url");
+        let v4 = restored(&older).unwrap();
+        assert_eq!(v4.payments["9400000001"].notification_url, "");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use crate::gateway::v4::cards::CardToken;
 use crate::gateway::v4::errors::V4Error;
+use crate::gateway::v4::notices::Announced;
 use crate::gateway::v4::wire::Customer;
 use crate::state::clock;
 
@@ -62,6 +63,8 @@ pub(crate) struct Payment {
     pub(crate) currency: String,
     pub(crate) customer: Customer,
     pub(crate) return_url: String,
+    /// Where the payment's notifications go (`callback.notification_url`).
+    pub(crate) notification_url: String,
     pub(crate) secret: String,
     pub(crate) gw_url: String,
     pub(crate) charge: Option<Charge>,
@@ -95,6 +98,8 @@ pub(crate) struct V4State {
     /// How many ids were handed out: the next one is [`FIRST_PAYMENT_ID`] plus this (the
     /// state file keeps it).
     pub(crate) next_id: u64,
+    /// What the shop was last notified of, per payment ([`notices`](super::notices)).
+    pub(crate) announced: BTreeMap<String, Announced>,
 }
 
 impl V4State {

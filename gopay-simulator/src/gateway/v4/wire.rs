@@ -58,11 +58,10 @@ pub(crate) struct Customer {
     pub(crate) customer_id: Option<String>,
 }
 
-/// Where the customer returns and where notifications would go.
+/// Where the customer returns and where notifications go.
 #[derive(Deserialize, Clone)]
 pub(crate) struct Callback {
-    #[serde(rename = "notification_url")]
-    pub(crate) _notification_url: String,
+    pub(crate) notification_url: String,
     pub(crate) return_url: String,
 }
 
