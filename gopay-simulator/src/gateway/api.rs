@@ -184,6 +184,13 @@ fn route(shared: &Shared, request: &RecordedRequest) -> Reply {
         ["gw", "v4", "3ds", payment] if method == "POST" => {
             page::challenge::act(shared, payment, request)
         }
+        // v4's gw_url: opened as v3's is, by a link or a form.
+        ["gw", "v4", id] if method == "GET" || method == "POST" => {
+            page::v4_checkout::show(shared, id)
+        }
+        ["gw", "v4", id, page::ACTION] if method == "POST" => {
+            page::v4_checkout::act(shared, id, request)
+        }
         // The customer page: opened by a link (GET) or by the shop's form (POST).
         ["gw", "v3", key] if method == "GET" || method == "POST" => {
             endpoints::gateway_page(shared, key)

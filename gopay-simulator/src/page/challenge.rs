@@ -10,7 +10,7 @@ use crate::gateway::responses::Reply;
 use crate::gateway::v4::notices;
 use crate::gateway::v4::state::{Payment, V4State};
 use crate::page::html::{frame, message, redirect};
-use crate::page::{escape, money};
+use crate::page::{escape, header_safe, money};
 use crate::server::record::RecordedRequest;
 use crate::state::shared::Shared;
 
@@ -83,7 +83,7 @@ pub(crate) fn act(shared: &Shared, payment: &str, request: &RecordedRequest) -> 
     if let Err(error) = payment.authenticate(approved, now) {
         return message(409, "No challenge waiting", &error.detail);
     }
-    let target = payment.return_target();
+    let target = header_safe(&payment.return_target());
     Reply::see_other(target.clone(), redirect(&target))
 }
 

@@ -1,11 +1,13 @@
 //! The customer's side of the simulated gateway: the payment page at `gw_url`, its pay and
 //! cancel actions with the 303 back to the shop, the inline-gateway script and the
-//! instruments' images; API v4's 3DS challenge page ([`challenge`]).
+//! instruments' images; API v4's page behind its `gw_url` ([`v4_checkout`]) and its 3DS
+//! challenge page ([`challenge`]).
 
 mod assets;
 pub(crate) mod challenge;
 mod html;
 mod memory;
+pub(crate) mod v4_checkout;
 
 use gopay::{Item, PaymentInstrument, PaymentState};
 
@@ -174,8 +176,7 @@ fn refusal_text(denied: &customer::Denied) -> String {
 }
 
 /// `return_url` with `id={id}` added to its query (before any fragment), as GoPay sends the
-/// customer back. Control characters, spaces and non-ASCII characters are percent-encoded
-/// (as UTF-8) so the URL is a valid header value.
+/// customer back, made a valid header value ([`header_safe`]).
 fn return_target(return_url: &str, id: u64) -> String {
     let (base, fragment) = match return_url.split_once('#') {
         Some((base, fragment)) => (base, Some(fragment)),
@@ -193,6 +194,12 @@ fn return_target(return_url: &str, id: u64) -> String {
         target.push('#');
         target.push_str(fragment);
     }
+    header_safe(&target)
+}
+
+/// `target` with control characters, spaces and non-ASCII characters percent-encoded (as
+/// UTF-8), so that a shop's URL is a valid `Location` header and cannot add a header.
+pub(crate) fn header_safe(target: &str) -> String {
     let mut safe = String::with_capacity(target.len());
     for c in target.chars() {
         if c.is_control() || c == ' ' || !c.is_ascii() {

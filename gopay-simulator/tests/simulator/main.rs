@@ -27,5 +27,6 @@ mod state_v4;
 mod v4_api;
 mod v4_browser;
 mod v4_client;
+mod v4_customer_page;
 mod v4_notifications;
 mod wire_reading;

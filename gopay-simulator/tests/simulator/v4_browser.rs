@@ -2,7 +2,9 @@
 //! challenge test card over raw HTTP, headless Chromium opens the charge's `redirect_url`,
 //! clicks `#approve` and follows the 303 back to the shop; the charge then settles on the
 //! test clock to `SUCCEEDED`, the payment is `PAID`, and a refund reaches `SUCCESS`. Then
-//! the same through the `gopay` client's v4 preview instead of raw HTTP.
+//! the same through the `gopay` client's v4 preview instead of raw HTTP. And the page
+//! behind v4's `gw_url`: the customer pays there with the frictionless card, lands on the
+//! return URL, and once the charge settles the shop gets its notification.
 
 use crate::support;
 
@@ -17,7 +19,9 @@ use gopay_simulator::Simulator;
 use serde_json::{json, Value};
 use support::browser::Driver;
 use support::shop::Shop;
-use support::v4::{advance, call, card_charge, create, merchant_token, V4Config, ALL_SCOPES};
+use support::v4::{
+    advance, call, card_charge, create, merchant_token, notified_body, V4Config, ALL_SCOPES,
+};
 
 #[test]
 fn a_customer_approves_the_3ds_challenge_in_a_real_browser() {
@@ -135,4 +139,46 @@ fn the_clients_charge_passes_a_challenge_a_real_browser_approves() {
         client.get_refund(&refund.id).unwrap().state,
         Some(RefundState::Success)
     );
+}
+
+#[test]
+fn a_customer_pays_on_the_gw_url_page_in_a_real_browser() {
+    let (sim, shop) = (Simulator::start().unwrap(), Shop::start(vec![]));
+    let config = V4Config::of(&sim);
+    let token = merchant_token(&config, ALL_SCOPES);
+    let base = shop.url.trim_end_matches("/notify").to_owned();
+    let body = notified_body(15000, &shop.url, &format!("{base}/return"));
+    let path = format!("/eshops/{}/payments", config.goid);
+    let created = call(&config, &token, "POST", &path, &body);
+    assert_eq!(created.status, 201, "{}", created.body);
+    let created = created.json();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let gw_url = created["gw_url"].as_str().unwrap().to_owned();
+
+    let driver = Driver::start();
+    let session = driver.session();
+    session.open(&gw_url);
+    assert_eq!(session.texts("#amount"), ["150.00 CZK"]);
+    session.click("#pay-frictionless");
+    session.wait_for_url(&format!("{base}/return?payment_id={id}"));
+    // The shop sees the customer's return (and maybe a favicon request).
+    while shop.next() != format!("/return?payment_id={id}") {}
+    drop(session);
+    drop(driver);
+
+    let payment = format!("/payments/{id}");
+    let state =
+        |path: &str| call(&config, &token, "GET", path, &Value::Null).json()["state"].clone();
+    assert_eq!(state(&format!("{payment}/charge")), "PROCESSING");
+    assert!(
+        sim.notifications().is_empty(),
+        "nothing to tell before it settles"
+    );
+    advance(&sim, 5);
+    assert_eq!(state(&payment), "PAID");
+    while shop.next() != format!("/notify?id={id}") {}
+    let notifications = sim.notifications();
+    assert_eq!(notifications.len(), 1);
+    assert_eq!(notifications[0].state, PaymentState::Paid);
+    assert!(notifications[0].delivered);
 }

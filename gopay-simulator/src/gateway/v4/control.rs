@@ -42,7 +42,14 @@ fn with_payment<T>(
     v4.payments.contains_key(id).then(|| then(&mut v4, now))
 }
 
-fn act(v4: &mut V4State, id: &str, action: &str, now: SystemTime) -> Result<(), V4Error> {
+/// The customer's (or the test's) `action` on payment `id`: the one implementation behind
+/// the control API and the customer page.
+pub(crate) fn act(
+    v4: &mut V4State,
+    id: &str,
+    action: &str,
+    now: SystemTime,
+) -> Result<(), V4Error> {
     let charge_id = v4.next_id();
     let payment = v4.payment(id)?;
     let pending = payment

@@ -105,6 +105,30 @@ pub(crate) fn charge(
         (Behaviour::Frictionless, ChallengePreference::ChallengePreferred) => Behaviour::Challenge,
         (other, _) => other,
     };
+    let charge = begin_charge(
+        v4,
+        id,
+        card.input.name(),
+        behaviour,
+        masked_pan,
+        origin,
+        now,
+    )?;
+    Ok(Reply::json(201, &charge))
+}
+
+/// Starts a charge of payment `id` by a card that behaves as `behaviour`: the one charge
+/// logic of the API and the customer page. Refused (409) unless the payment is `CREATED`
+/// and has no charge, or only a `FAILED` one. Answers the charge as v4 does.
+pub(crate) fn begin_charge(
+    v4: &mut V4State,
+    id: &str,
+    input_type: &'static str,
+    behaviour: Behaviour,
+    masked_pan: Option<String>,
+    origin: &str,
+    now: SystemTime,
+) -> Result<serde_json::Value, V4Error> {
     let charge_id = v4.next_id();
     let payment = v4.payment(id)?;
     if payment.state != "CREATED" {
@@ -133,16 +157,16 @@ pub(crate) fn charge(
     let charge = Charge {
         id: charge_id,
         state,
-        input_type: card.input.name(),
+        input_type,
         masked_pan,
         action: Some(action),
         redirect_url: Some(format!("{origin}{}", challenge_path(id))),
         fail_reason: None,
         due,
     };
-    let reply = Reply::json(201, &charge.json(&payment.return_url));
+    let answer = charge.json(&payment.return_url);
     payment.charge = Some(charge);
-    Ok(reply)
+    Ok(answer)
 }
 
 /// The card token whose `token` value is `value`: a test card or one the simulator issued.
