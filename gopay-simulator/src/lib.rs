@@ -1007,10 +1007,11 @@ impl Simulator {
     /// [`PAYMENT_TIMEOUT`] after their creation become TIMEOUTED (`sub_state` `_5024`) and
     /// notify. Notification attempts fall due as if that time passed; this returns once the
     /// attempts due by then are made (each at most 3 s, all at most 30 s), so a test sees
-    /// them at once. Returns the ids of the payments that timed out, in id order.
-    /// (`POST /_simulator/clock/advance` does the same over HTTP.)
+    /// them at once. Returns the ids of the v3 payments that timed out, in id order; API v4's
+    /// payments time out too, and their ids are listed as `v4_timed_out` by
+    /// `POST /_simulator/clock/advance`, which does the same over HTTP.
     pub fn advance_clock(&self, by: Duration) -> Vec<u64> {
-        ops::advance_clock(&self.shared, by)
+        ops::advance_clock(&self.shared, by).0
     }
 
     /// Forgets payments, cards, access tokens (of API v3 and v4), recorded requests (and the

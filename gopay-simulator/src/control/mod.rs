@@ -298,10 +298,12 @@ fn advance_clock(shared: &Shared, request: &RecordedRequest) -> Result<Reply, Re
             ),
         ));
     }
-    let timed_out = ops::advance_clock(shared, by);
-    Ok(Reply::ok(
-        &json!({ "advanced_seconds": advance.seconds, "timed_out": timed_out }),
-    ))
+    let (timed_out, v4_timed_out) = ops::advance_clock(shared, by);
+    Ok(Reply::ok(&json!({
+        "advanced_seconds": advance.seconds,
+        "timed_out": timed_out,
+        "v4_timed_out": v4_timed_out,
+    })))
 }
 
 /// A header value as shown in the request log: credentials are replaced, their scheme kept.

@@ -81,9 +81,9 @@ pub(crate) fn recur(shared: &Shared, id: u64) -> Result<Payment, Denied> {
 /// Moves the test clock `by` forward (at most [`MAX_CLOCK_STEP`]): tokens come closer to
 /// their expiry, payments whose time runs out become TIMEOUTED and notify, API v4's charges
 /// and refunds due by then settle and notify, and notification attempts fall due; returns
-/// once the attempts due by then are made. Returns the ids of the v3 payments that timed
-/// out.
-pub(crate) fn advance_clock(shared: &Shared, by: Duration) -> Vec<u64> {
+/// once the attempts due by then are made. Returns the ids of the payments that timed out:
+/// v3's, then API v4's (v4 ids are strings).
+pub(crate) fn advance_clock(shared: &Shared, by: Duration) -> (Vec<u64>, Vec<String>) {
     let by = by.min(MAX_CLOCK_STEP);
     shared.notifier.advance_clock(by);
     let (timed_out, notices) = {
@@ -104,13 +104,13 @@ pub(crate) fn advance_clock(shared: &Shared, by: Duration) -> Vec<u64> {
         (timed_out, notices)
     };
     shared.notifier.send(notices);
-    {
+    let v4_timed_out = {
         // v4 settles when it is next asked; asked now, its notifications go out at once.
         let now = shared.store.lock().now();
-        v4_notices::lock(shared).settle(now);
-    }
+        v4_notices::lock(shared).settle(now)
+    };
     shared.notifier.wait_due();
-    timed_out
+    (timed_out, v4_timed_out)
 }
 
 /// Forgets payments, cards, tokens, recorded requests, faults, notifications (pending

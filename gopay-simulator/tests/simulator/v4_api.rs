@@ -1059,7 +1059,29 @@ fn unpaid_payments_time_out_on_the_test_clock_and_show_in_the_control_api() {
     let shown = support::http::control(&origin, "GET", &format!("/payments/{idle}"), &Value::Null);
     assert_eq!(shown.json()["state"], "CREATED", "{}", shown.body);
 
-    advance(&sim, gopay_simulator::PAYMENT_TIMEOUT.as_secs());
+    let seconds = gopay_simulator::PAYMENT_TIMEOUT.as_secs();
+    let advanced = support::http::control(
+        &origin,
+        "POST",
+        "/clock/advance",
+        &json!({ "seconds": seconds - 1 }),
+    );
+    assert_eq!(
+        advanced.json()["v4_timed_out"],
+        json!([]),
+        "{}",
+        advanced.body
+    );
+    let advanced =
+        support::http::control(&origin, "POST", "/clock/advance", &json!({ "seconds": 1 }));
+    // The answer names the v4 payment that timed out, as a string like every v4 id.
+    assert_eq!(
+        advanced.json()["v4_timed_out"],
+        json!([idle]),
+        "{}",
+        advanced.body
+    );
+    assert_eq!(advanced.json()["timed_out"], json!([]));
     let token = merchant_token(&config, ALL_SCOPES);
     assert_eq!(
         state_of(&config, &token, &format!("/payments/{idle}")),

@@ -117,8 +117,10 @@ impl V4State {
             .ok_or_else(|| V4Error::not_found(format!("payment {} not found", quoted(id))))
     }
 
-    /// Settles every charge and refund due by `now`.
-    pub(crate) fn settle(&mut self, now: SystemTime) {
+    /// Settles every charge and refund due by `now`, and times out the payments still
+    /// waiting for a charge past their deadline; returns those payments' ids, in id order.
+    pub(crate) fn settle(&mut self, now: SystemTime) -> Vec<String> {
+        let mut timed_out = Vec::new();
         for payment in self.payments.values_mut() {
             let charging = payment
                 .charge
@@ -126,6 +128,7 @@ impl V4State {
                 .is_some_and(|c| matches!(c.state, "REQUESTED" | "PROCESSING" | "ACTION_REQUIRED"));
             if payment.state == "CREATED" && !charging && payment.deadline <= now {
                 payment.state = "TIMEOUTED";
+                timed_out.push(payment.id.clone());
             }
             if let Some(charge) = &mut payment.charge {
                 if let Some((due, outcome)) = charge.due {
@@ -146,6 +149,8 @@ impl V4State {
             // A refund that no longer fits (the payment was refunded meanwhile) fails.
             let _ = self.finish_refund(&id, true, now);
         }
+        timed_out.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        timed_out
     }
 
     /// Ends refund `id` as `SUCCESS` (when it still fits the payment) or `FAILED`.
