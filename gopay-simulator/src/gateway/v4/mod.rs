@@ -1,9 +1,9 @@
 //! API v4 (preview) as the simulator serves it under `/gp-gw/api/4.0`, beside v3's `/api`:
 //! routing and token checks here; the token endpoint in [`auth`], one handler per endpoint
 //! in [`endpoints`], the state machines in [`state`], request bodies in [`wire`], errors in
-//! v4's shape in [`errors`], card tokens and test cards in [`cards`], the wallet helpers in
-//! [`wallets`], the state file's `v4` section in [`persist`], notifications in
-//! [`notices`].
+//! v4's shape in [`errors`], card tokens and test cards in [`cards`], the payloads of the
+//! simulator's card form in [`card_payload`], the wallet helpers in [`wallets`], the state
+//! file's `v4` section in [`persist`], notifications in [`notices`].
 //!
 //! Where GoPay's v4 sources leave a question open, the simulator decides conservatively:
 //! - `GET /payments/{id}/charge` before any charge is 404.
@@ -22,6 +22,7 @@
 //!   left unanswered keeps it `CREATED`; `POST /_simulator/payments/{id}/expire` ends it).
 
 pub(crate) mod auth;
+pub(crate) mod card_payload;
 pub(crate) mod cards;
 pub(crate) mod config;
 pub(crate) mod control;
