@@ -17,6 +17,9 @@
 //!   `notification_url?id={id}` as v3's, a POST of `{"id": "…"}`, or none, as configured
 //!   ([`notices::V4Notifications`]); they follow each state change GoPay notifies in v3,
 //!   a failed charge, and each successful refund.
+//! - An encrypted card is read only when it is a payload of the simulator's own card form
+//!   (its `kid` and the form's `cty`); any other compact JWE, one encrypted to the published
+//!   key included (the simulator holds no private key), is an opaque frictionless card.
 //! - Tokens of both grants live as long as v3's (`SimulatorBuilder::token_lifetime`).
 //! - A payment times out as v3's do, but not while a charge is under way (a challenge
 //!   left unanswered keeps it `CREATED`; `POST /_simulator/payments/{id}/expire` ends it).
