@@ -112,9 +112,13 @@ mod control;
 mod dashboard;
 mod error;
 mod gateway;
-/// API v4's well-known test card tokens (see [`Simulator::v4_config`]).
+/// API v4's well-known test card tokens (see [`Simulator::v4_config`]), and the test card
+/// numbers the simulator's card form accepts.
 pub mod v4_cards {
-    pub use crate::gateway::v4::config::{ALL, CHALLENGE, DECLINED, FRICTIONLESS};
+    pub use crate::gateway::v4::config::{
+        card_form_payload, ALL, ALL_PANS, CHALLENGE, CHALLENGE_PAN, DECLINED, DECLINED_PAN,
+        FRICTIONLESS, FRICTIONLESS_PAN,
+    };
 }
 mod page;
 mod server;

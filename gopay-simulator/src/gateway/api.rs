@@ -180,6 +180,9 @@ fn route(shared: &Shared, request: &RecordedRequest) -> Reply {
         }
         ["api", rest @ ..] => api(shared, request, method, rest),
         ["gp-gw", "api", "4.0", rest @ ..] => v4::answer(shared, request, rest),
+        // v4's card_form_url and its script (before the payment pages' `{id}`).
+        ["gw", "v4", "card-form"] if method == "GET" => page::card_form::show(request.query()),
+        ["gw", "v4", "card-form.js"] if method == "GET" => page::card_form::script(),
         ["gw", "v4", "3ds", payment] if method == "GET" => page::challenge::page(shared, payment),
         ["gw", "v4", "3ds", payment] if method == "POST" => {
             page::challenge::act(shared, payment, request)

@@ -14,6 +14,8 @@ pub(crate) struct Reply {
     pub(crate) body: Vec<u8>,
     /// The `Location` header of a redirect (the customer page's 303 back to the shop).
     pub(crate) location: Option<String>,
+    /// The `Content-Security-Policy` of a page that runs a script (the card form).
+    pub(crate) policy: Option<&'static str>,
 }
 
 pub(crate) const JSON: &str = "application/json;charset=UTF-8";
@@ -27,6 +29,7 @@ impl Reply {
                 content_type: JSON,
                 body,
                 location: None,
+                policy: None,
             },
             Err(e) => Refusal::global(
                 500,
@@ -49,6 +52,7 @@ impl Reply {
             content_type: "",
             body: Vec::new(),
             location: None,
+            policy: None,
         }
     }
 
@@ -59,6 +63,7 @@ impl Reply {
             content_type,
             body,
             location: None,
+            policy: None,
         }
     }
 
@@ -69,6 +74,7 @@ impl Reply {
             content_type: "text/html;charset=UTF-8",
             body: page.into_bytes(),
             location: None,
+            policy: None,
         }
     }
 
@@ -240,6 +246,7 @@ impl Refusal {
             content_type: JSON,
             body,
             location: None,
+            policy: None,
         }
     }
 }

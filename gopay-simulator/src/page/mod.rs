@@ -1,9 +1,10 @@
 //! The customer's side of the simulated gateway: the payment page at `gw_url`, its pay and
 //! cancel actions with the 303 back to the shop, the inline-gateway script and the
-//! instruments' images; API v4's page behind its `gw_url` ([`v4_checkout`]) and its 3DS
-//! challenge page ([`challenge`]).
+//! instruments' images; API v4's page behind its `gw_url` ([`v4_checkout`]), its 3DS
+//! challenge page ([`challenge`]) and its card form behind `card_form_url` ([`card_form`]).
 
 mod assets;
+pub(crate) mod card_form;
 pub(crate) mod challenge;
 mod html;
 mod memory;

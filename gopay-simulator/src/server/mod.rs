@@ -367,7 +367,8 @@ fn exchange(shared: &Shared, recorded: &Arc<RecordedRequest>, refusal: Option<Re
 /// `/_simulator`) forbids other pages to frame it: a foreign page could otherwise show the
 /// dashboard in a frame and trick a click on one of its buttons, which would then carry
 /// the simulator's own origin.
-/// The customer page stays frameable: GoPay's inline gateway frames it.
+/// The customer page stays frameable: GoPay's inline gateway frames it; so does the card
+/// form, which sends its own policy (its script only).
 fn response(reply: Reply, unframeable: bool) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(reply.body)));
     *response.status_mut() =
@@ -391,6 +392,8 @@ fn response(reply: Reply, unframeable: bool) -> Response<Full<Bytes>> {
             HeaderValue::from_static("frame-ancestors 'none'"),
         );
         headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    } else if let Some(policy) = reply.policy {
+        headers.insert("content-security-policy", HeaderValue::from_static(policy));
     }
     response
 }

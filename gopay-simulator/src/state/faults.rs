@@ -219,6 +219,7 @@ impl Faults {
                     content_type,
                     body: body.into_bytes(),
                     location: None,
+                    policy: None,
                 };
                 (target, Action::Answer(Arc::new(reply)), count)
             }

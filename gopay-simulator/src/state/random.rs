@@ -34,7 +34,8 @@ impl Random {
         hasher.finish()
     }
 
-    fn bytes(&self, len: usize) -> Vec<u8> {
+    /// `len` random bytes.
+    pub(crate) fn bytes(&self, len: usize) -> Vec<u8> {
         let mut out = Vec::with_capacity(len + 8);
         while out.len() < len {
             out.extend_from_slice(&self.next_u64().to_le_bytes());

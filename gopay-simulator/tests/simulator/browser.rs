@@ -7,12 +7,13 @@
 use crate::support;
 
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use gopay::{Client, Currency, Item, PaymentInstrument, PaymentRequest, PaymentState};
 use gopay_simulator::Simulator;
 use support::browser::{Driver, BROWSER_WAIT};
 use support::shop::Shop;
+use support::site::Site;
 
 #[test]
 fn a_customer_pays_in_a_real_browser_and_returns_to_the_shop() {
@@ -49,44 +50,6 @@ fn a_customer_pays_in_a_real_browser_and_returns_to_the_shop() {
         status.payment_instrument,
         Some(PaymentInstrument::BankAccount)
     );
-}
-
-/// A site of the attacker's: serves `pages` (path → HTML) on its own port.
-struct Site {
-    server: Arc<tiny_http::Server>,
-    url: String,
-}
-
-impl Site {
-    fn start(pages: Vec<(String, String)>) -> Site {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind the site"));
-        let port = server.server_addr().to_ip().expect("an IP address").port();
-        let serving = Arc::clone(&server);
-        std::thread::spawn(move || {
-            for request in serving.incoming_requests() {
-                let page = pages.iter().find(|(path, _)| *path == request.url());
-                let response = match page {
-                    Some((_, html)) => tiny_http::Response::from_string(html.clone()).with_header(
-                        "Content-Type: text/html; charset=utf-8"
-                            .parse::<tiny_http::Header>()
-                            .unwrap(),
-                    ),
-                    None => tiny_http::Response::from_string("").with_status_code(404),
-                };
-                let _ = request.respond(response);
-            }
-        });
-        Site {
-            server,
-            url: format!("http://127.0.0.1:{port}"),
-        }
-    }
-}
-
-impl Drop for Site {
-    fn drop(&mut self) {
-        self.server.unblock();
-    }
 }
 
 #[test]

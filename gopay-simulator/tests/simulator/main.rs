@@ -26,6 +26,8 @@ mod state_process;
 mod state_v4;
 mod v4_api;
 mod v4_browser;
+mod v4_card_form;
+mod v4_card_form_browser;
 mod v4_client;
 mod v4_customer_page;
 mod v4_notifications;

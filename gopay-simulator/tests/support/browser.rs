@@ -190,14 +190,7 @@ impl Session<'_> {
     }
 
     pub fn click(&self, css: &str) {
-        let found = self.call(
-            "POST",
-            "/element",
-            Some(json!({"using": "css selector", "value": css})),
-        );
-        let element = found[ELEMENT]
-            .as_str()
-            .unwrap_or_else(|| panic!("no {css} in {}", self.call("GET", "/source", None)));
+        let element = self.element(css);
         self.call(
             "POST",
             &format!("/element/{element}/click"),
@@ -241,6 +234,53 @@ impl Session<'_> {
             }
         }
         Ok(texts)
+    }
+
+    /// The reference of the element `css` selects; panics (with the page) when there is none.
+    fn element(&self, css: &str) -> String {
+        let found = self.call(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        found[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {css} in {}", self.call("GET", "/source", None)))
+            .to_owned()
+    }
+
+    /// Types `text` into the field `css` selects.
+    pub fn type_into(&self, css: &str, text: &str) {
+        let element = self.element(css);
+        self.call(
+            "POST",
+            &format!("/element/{element}/value"),
+            Some(json!({"text": text})),
+        );
+    }
+
+    /// Goes into the frame `css` selects: later commands act on its document.
+    pub fn enter_frame(&self, css: &str) {
+        let element = self.element(css);
+        self.call("POST", "/frame", Some(json!({"id": {ELEMENT: element}})));
+    }
+
+    /// Back to the top-level document from a frame.
+    pub fn leave_frame(&self) {
+        self.call("POST", "/frame", Some(json!({"id": null})));
+    }
+
+    /// The text of the first element `css` selects once it has any (an answer that comes
+    /// by an event, such as a message from a frame); panics after [`BROWSER_WAIT`].
+    pub fn wait_for_text(&self, css: &str) -> String {
+        let deadline = Instant::now() + BROWSER_WAIT;
+        loop {
+            if let Some(text) = self.texts(css).into_iter().find(|t| !t.is_empty()) {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "{css} stayed empty");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// Waits until the browser is at `expected` (after a click's navigation).

@@ -88,13 +88,8 @@ pub(crate) fn charge(
             (token.behaviour, Some(token.masked_pan))
         }
         CardInput::EncryptedCard { payload } => {
-            if !wire::is_compact_jwe(payload) {
-                return Err(V4Error::bad_request("input.payload: not a compact JWE"));
-            }
-            (
-                Behaviour::Frictionless,
-                Some(cards::masked_pan(&cards::fingerprint(payload))),
-            )
+            let card = cards::encrypted_card("input.payload", payload)?;
+            (card.behaviour, Some(card.masked_pan))
         }
         CardInput::GooglePay {} | CardInput::ApplePay { .. } => (Behaviour::Frictionless, None),
     };
@@ -298,25 +293,22 @@ pub(crate) fn refund(v4: &V4State, id: &str) -> Result<Reply, V4Error> {
         .ok_or_else(|| V4Error::not_found(format!("refund {} not found", quoted(id))))
 }
 
-/// `POST /cards/tokens`: a permanent `ACTIVE` token for the card in the payload; the same
-/// payload gives the same fingerprint.
+/// `POST /cards/tokens`: a permanent `ACTIVE` token for the card in the payload (see
+/// [`cards::encrypted_card`]); the same card gives the same fingerprint.
 pub(crate) fn create_card(
     v4: &mut V4State,
     body: &[u8],
     random: &Random,
 ) -> Result<Reply, V4Error> {
     let request: wire::TokenCreate = wire::read(body)?;
-    if !wire::is_compact_jwe(&request.payload) {
-        return Err(V4Error::bad_request("payload: not a compact JWE"));
-    }
-    let fingerprint = cards::fingerprint(&request.payload);
+    let card = cards::encrypted_card("payload", &request.payload)?;
     let card = CardToken {
         card_id: v4.next_id(),
         token: random.card_token(),
-        masked_pan: cards::masked_pan(&fingerprint),
-        fingerprint,
+        masked_pan: card.masked_pan,
+        fingerprint: card.fingerprint,
         status: "ACTIVE",
-        behaviour: Behaviour::Frictionless,
+        behaviour: card.behaviour,
     };
     let reply = Reply::json(201, &card.json());
     v4.cards.insert(card.card_id.clone(), card);

@@ -1,9 +1,9 @@
 //! API v4 (preview) as the simulator serves it under `/gp-gw/api/4.0`, beside v3's `/api`:
 //! routing and token checks here; the token endpoint in [`auth`], one handler per endpoint
 //! in [`endpoints`], the state machines in [`state`], request bodies in [`wire`], errors in
-//! v4's shape in [`errors`], card tokens and test cards in [`cards`], the wallet helpers in
-//! [`wallets`], the state file's `v4` section in [`persist`], notifications in
-//! [`notices`].
+//! v4's shape in [`errors`], card tokens and test cards in [`cards`], the payloads of the
+//! simulator's card form in [`card_payload`], the wallet helpers in [`wallets`], the state
+//! file's `v4` section in [`persist`], notifications in [`notices`].
 //!
 //! Where GoPay's v4 sources leave a question open, the simulator decides conservatively:
 //! - `GET /payments/{id}/charge` before any charge is 404.
@@ -17,11 +17,15 @@
 //!   `notification_url?id={id}` as v3's, a POST of `{"id": "…"}`, or none, as configured
 //!   ([`notices::V4Notifications`]); they follow each state change GoPay notifies in v3,
 //!   a failed charge, and each successful refund.
+//! - An encrypted card is read only when it is a payload of the simulator's own card form
+//!   (its `kid` and the form's `cty`); any other compact JWE, one encrypted to the published
+//!   key included (the simulator holds no private key), is an opaque frictionless card.
 //! - Tokens of both grants live as long as v3's (`SimulatorBuilder::token_lifetime`).
 //! - A payment times out as v3's do, but not while a charge is under way (a challenge
 //!   left unanswered keeps it `CREATED`; `POST /_simulator/payments/{id}/expire` ends it).
 
 pub(crate) mod auth;
+pub(crate) mod card_payload;
 pub(crate) mod cards;
 pub(crate) mod config;
 pub(crate) mod control;
