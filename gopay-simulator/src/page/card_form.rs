@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use crate::gateway::form;
 use crate::gateway::responses::Reply;
 use crate::gateway::v4::card_payload::{CONTENT_TYPE, FORM_CARDS};
-use crate::gateway::v4::cards::KEY_ID;
+use crate::gateway::v4::cards::{Behaviour, KEY_ID};
 use crate::page::escape;
 use crate::page::html::{frame, message};
 
@@ -32,11 +32,11 @@ input{width:100%;box-sizing:border-box;padding:.55rem;font-size:1rem;border:1px 
 code{font-size:.95rem}";
 
 /// What the customer reads of each test card's behaviour.
-fn label(name: &str) -> &'static str {
-    match name {
-        "FRICTIONLESS" => "paid at once",
-        "CHALLENGE" => "3-D Secure challenge",
-        _ => "declined by the bank",
+fn label(behaviour: Behaviour) -> &'static str {
+    match behaviour {
+        Behaviour::Frictionless => "paid at once",
+        Behaviour::Challenge => "3-D Secure challenge",
+        Behaviour::Declined => "declined by the bank",
     }
 }
 
@@ -167,9 +167,9 @@ fn page(origin: Option<&str>) -> String {
             body,
             "<tr data-pan=\"{}\" data-card=\"{}\"><td><code>{}</code></td><td>{}</td></tr>",
             card.pan,
-            card.name,
+            card.behaviour.name(),
             grouped(card.pan),
-            label(card.name),
+            label(card.behaviour),
         );
     }
     let _ = write!(body, "</table></section><script src=\"{SCRIPT}\"></script>");

@@ -38,8 +38,6 @@ pub(crate) struct FormCard {
     /// The card number, digits only.
     pub(crate) pan: &'static str,
     pub(crate) behaviour: Behaviour,
-    /// What the card does, as the payload and the page name it.
-    pub(crate) name: &'static str,
 }
 
 impl FormCard {
@@ -54,17 +52,14 @@ pub(crate) const FORM_CARDS: [FormCard; 3] = [
     FormCard {
         pan: FRICTIONLESS_PAN,
         behaviour: Behaviour::Frictionless,
-        name: "FRICTIONLESS",
     },
     FormCard {
         pan: CHALLENGE_PAN,
         behaviour: Behaviour::Challenge,
-        name: "CHALLENGE",
     },
     FormCard {
         pan: DECLINED_PAN,
         behaviour: Behaviour::Declined,
-        name: "DECLINED",
     },
 ];
 
@@ -83,7 +78,11 @@ fn header() -> String {
 /// A payload for `card` as the card form makes it: the header, random stand-ins for the
 /// encrypted key, IV and tag, and a "ciphertext" naming the behaviour and a random nonce.
 pub(crate) fn encode(card: &FormCard, random: &Random) -> String {
-    let inside = format!(r#"{{"card":"{}","nonce":"{}"}}"#, card.name, random.hex(16));
+    let inside = format!(
+        r#"{{"card":"{}","nonce":"{}"}}"#,
+        card.behaviour.name(),
+        random.hex(16)
+    );
     let part = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
     [
         part(header().as_bytes()),
@@ -153,7 +152,7 @@ pub(crate) fn read(jwe: &str) -> Result<Reading, String> {
     }
     FORM_CARDS
         .iter()
-        .find(|card| card.name == inside.card)
+        .find(|card| card.behaviour.name() == inside.card)
         .map(Reading::Own)
         .ok_or_else(|| "its card is none of FRICTIONLESS, CHALLENGE, DECLINED".to_owned())
 }

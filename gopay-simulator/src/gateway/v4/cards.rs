@@ -25,6 +25,29 @@ pub(crate) enum Behaviour {
     Declined,
 }
 
+impl Behaviour {
+    /// Its name wherever the simulator writes one down: in a card form's payload and in a
+    /// state file.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Behaviour::Frictionless => "FRICTIONLESS",
+            Behaviour::Challenge => "CHALLENGE",
+            Behaviour::Declined => "DECLINED",
+        }
+    }
+
+    /// The behaviour [`name`](Behaviour::name) gives `name`.
+    pub(crate) fn from_name(name: &str) -> Option<Behaviour> {
+        [
+            Behaviour::Frictionless,
+            Behaviour::Challenge,
+            Behaviour::Declined,
+        ]
+        .into_iter()
+        .find(|behaviour| behaviour.name() == name)
+    }
+}
+
 /// A permanent card token.
 #[derive(Clone)]
 pub(crate) struct CardToken {

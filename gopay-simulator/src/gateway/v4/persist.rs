@@ -357,12 +357,7 @@ fn saved_card(card: &CardToken) -> SavedCard {
         masked_pan: card.masked_pan.clone(),
         fingerprint: card.fingerprint.clone(),
         status: card.status.to_owned(),
-        behaviour: match card.behaviour {
-            Behaviour::Frictionless => "FRICTIONLESS",
-            Behaviour::Challenge => "CHALLENGE",
-            Behaviour::Declined => "DECLINED",
-        }
-        .to_owned(),
+        behaviour: card.behaviour.name().to_owned(),
     }
 }
 
@@ -607,11 +602,8 @@ fn restore_card(saved: SavedCard) -> Result<CardToken, String> {
     if saved.fingerprint.len() != 64 || !saved.fingerprint.bytes().all(hex) {
         return Err("its fingerprint is not 64 hexadecimal digits".into());
     }
-    let behaviour = match saved.behaviour.as_str() {
-        "FRICTIONLESS" => Behaviour::Frictionless,
-        "CHALLENGE" => Behaviour::Challenge,
-        "DECLINED" => Behaviour::Declined,
-        _ => return Err("its behaviour is none of FRICTIONLESS, CHALLENGE, DECLINED".into()),
+    let Some(behaviour) = Behaviour::from_name(&saved.behaviour) else {
+        return Err("its behaviour is none of FRICTIONLESS, CHALLENGE, DECLINED".into());
     };
     Ok(CardToken {
         card_id: saved.card_id,
