@@ -62,8 +62,11 @@
 //!    kept as a string. A v3-style body (`errors[]`) is read as v3 reads it; any other
 //!    body gives an error with the status and no details. A 401 is re-authenticated once,
 //!    as in v3; a 403 (missing scope) is not.
-//! 4. **Notifications and the return URL's query**: not modelled; call
-//!    [`Client::get_payment`] when the customer returns or a notification arrives.
+//! 4. **Notifications and the return URL's query**: GoPay has not documented v4's
+//!    notifications (method, parameters, signing), so nothing here parses one; whatever
+//!    arrives, and whenever the customer returns, call [`Client::get_payment`] and trust
+//!    only its answer. (The bundled simulator sends `GET {notification_url}?id=…` as v3
+//!    does, or a JSON `POST`, as a test chooses.)
 //! 5. **Several charges per payment**: [`Client::get_charge`] returns what GoPay answers;
 //!    nothing assumes a charge exists before one was made (a 404 stays an error).
 //! 6. **Refunds**: no remaining amount is computed; every refund starts
