@@ -1,6 +1,8 @@
 //! The `gopay` client's v4 preview against the simulator, every method of
 //! `gopay::v4::Client` at least once, each typed answer checked: what the raw-HTTP tests in
 //! `v4_api` prove of the simulator, proved here of the client that shops use against it.
+//! Then the retry rules against the simulator's faults: a read is repeated, a charge never,
+//! and a charge whose outcome is unknown is resolved by reading it.
 //! (Apple Pay's merchant validation through the client is in `v4_api`.)
 
 use std::time::Duration;
@@ -308,4 +310,98 @@ fn refunds_are_requested_listed_and_read_to_success() {
     assert_eq!(err.status(), Some(409));
     let err = client.get_refund("404404").unwrap_err();
     assert_eq!(err.status(), Some(404));
+}
+
+/// How many requests of `method` to `path` (below the v4 base) the simulator received.
+fn received(sim: &Simulator, method: &str, path: &str) -> usize {
+    let full = format!("/gp-gw/api/4.0{path}");
+    sim.requests()
+        .iter()
+        .filter(|r| r.method == method && r.path == full)
+        .count()
+}
+
+#[test]
+fn a_read_is_repeated_after_a_503_but_a_charge_never_is() {
+    use gopay_simulator::{Fault, FaultTarget};
+    let (sim, client) = start();
+    let created = payment(&client, 1000);
+    let read = format!("/payments/{}", created.id);
+    sim.inject(Fault::Status {
+        target: FaultTarget::route("GET", "/gp-gw/api/4.0/payments/{id}"),
+        status: 503,
+        count: 1,
+    });
+    assert_eq!(
+        client.get_payment(&created.id).unwrap().state,
+        Some(PaymentState::Created)
+    );
+    assert_eq!(
+        received(&sim, "GET", &read),
+        2,
+        "the read was repeated once"
+    );
+
+    let path = format!("/payments/{}/charge", created.id);
+    sim.inject(Fault::Status {
+        target: FaultTarget::route("POST", "/gp-gw/api/4.0/payments/{id}/charge"),
+        status: 503,
+        count: 1,
+    });
+    let error = client
+        .charge_payment(
+            &created.id,
+            &charge_request(ChargeInput::card_token(v4_cards::FRICTIONLESS)),
+        )
+        .unwrap_err();
+    assert_eq!(error.status(), Some(503), "{error}");
+    assert_eq!(
+        received(&sim, "POST", &path),
+        1,
+        "a charge is never repeated"
+    );
+}
+
+#[test]
+fn a_charge_that_timed_out_is_never_repeated_and_get_charge_tells_how_it_ended() {
+    use gopay_simulator::{Fault, FaultTarget};
+    let (handled, charges) = std::sync::mpsc::channel();
+    let sim = Simulator::builder()
+        .on_exchange(move |exchange| {
+            if exchange.method == "POST" && exchange.path.ends_with("/charge") {
+                let _ = handled.send(exchange.status);
+            }
+        })
+        .start()
+        .unwrap();
+    let client = Client::builder(sim.v4_config())
+        .timeout(Duration::from_millis(800))
+        .build()
+        .unwrap();
+    let created = payment(&client, 1000);
+    // The gateway takes the charge but answers after the client has given up.
+    sim.inject(Fault::Delay {
+        target: FaultTarget::route("POST", "/gp-gw/api/4.0/payments/{id}/charge"),
+        delay: Duration::from_secs(2),
+        count: 1,
+    });
+    let error = client
+        .charge_payment(
+            &created.id,
+            &charge_request(ChargeInput::card_token(v4_cards::FRICTIONLESS)),
+        )
+        .unwrap_err();
+    assert!(error.is_timeout() && error.outcome_unknown(), "{error}");
+    // Once the gateway has handled it: one charge arrived, and reading it tells the end.
+    let status = charges.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(status, 201);
+    let path = format!("/payments/{}/charge", created.id);
+    assert_eq!(received(&sim, "POST", &path), 1, "never repeated");
+    sim.advance_clock(Duration::from_secs(5));
+    let charge = client.get_charge(&created.id).unwrap();
+    assert_eq!(charge.state, Some(ChargeState::Succeeded));
+    assert_eq!(
+        client.get_payment(&created.id).unwrap().state,
+        Some(PaymentState::Paid)
+    );
 }
