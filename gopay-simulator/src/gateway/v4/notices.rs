@@ -158,18 +158,32 @@ impl V4State {
         let mut changes = Vec::new();
         for payment in self.payments.values() {
             let refunds = succeeded.remove(payment.id.as_str()).unwrap_or_default();
-            let charge = payment.charge.as_ref().map(|c| (c.id.clone(), c.state));
+            let charge = || payment.charge.as_ref().map(|c| (c.id.clone(), c.state));
             let Some(told) = self.announced.get_mut(&payment.id) else {
                 let refunds = refunds.iter().map(|r| r.id.clone()).collect();
                 let state = payment.state;
                 let first = Announced {
                     state,
-                    charge,
+                    charge: charge(),
                     refunds,
                 };
                 self.announced.insert(payment.id.clone(), first);
                 continue;
             };
+            // Every request scans every payment: compare in place, and copy only what
+            // changed.
+            let charge_now = payment.charge.as_ref().map(|c| (c.id.as_str(), c.state));
+            let charge_told = told
+                .charge
+                .as_ref()
+                .map(|(id, state)| (id.as_str(), *state));
+            if payment.state == told.state
+                && charge_now == charge_told
+                && refunds.len() == told.refunds.len()
+            {
+                continue;
+            }
+            let charge = charge();
             let charge_state = charge.as_ref().map(|(_, state)| *state);
             let change = |state| Change {
                 payment: payment.id.clone(),
