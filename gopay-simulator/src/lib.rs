@@ -101,7 +101,10 @@
 //!   longest for a request is closed, so clients that hold connections open cannot starve
 //!   the others. A control request that changes state and carries an `Origin` header other
 //!   than the simulator's own is refused with `403`, so a web page cannot drive it through
-//!   a developer's browser. The request log is bounded by [count](MAX_RECORDED_REQUESTS)
+//!   a developer's browser; any request under `/_simulator/` whose `Host` is a dotted name
+//!   other than `localhost`'s, the public URL's or an [allowed](SimulatorBuilder::allowed_host)
+//!   one is refused too, so a page re-pointing its domain at the simulator (DNS rebinding)
+//!   cannot read it either. The request log is bounded by [count](MAX_RECORDED_REQUESTS)
 //!   and by [bytes](MAX_RECORDED_BYTES), bodies kept up to [`MAX_RECORDED_BODY`] and marked
 //!   when cut; the [access-log hook](SimulatorBuilder::on_exchange) never sees a query.
 
@@ -210,6 +213,7 @@ pub struct SimulatorBuilder {
     bind: IpAddr,
     port: u16,
     public_url: Option<String>,
+    allowed_hosts: Vec<String>,
     goid: u64,
     client_id: String,
     client_secret: String,
@@ -234,6 +238,7 @@ impl fmt::Debug for SimulatorBuilder {
             .field("bind", &self.bind)
             .field("port", &self.port)
             .field("public_url", &self.public_url)
+            .field("allowed_hosts", &self.allowed_hosts)
             .field("goid", &self.goid)
             .field("client_id", &self.client_id)
             .field("notify_hosts", &self.notify_hosts)
@@ -280,6 +285,28 @@ impl SimulatorBuilder {
     /// browser reaches (containers, VMs, `0.0.0.0`).
     pub fn public_url(mut self, origin: impl Into<String>) -> SimulatorBuilder {
         self.public_url = Some(origin.into());
+        self
+    }
+
+    /// A host name the control API and the dashboard answer for, besides IP addresses,
+    /// `localhost` (and names under it), names without a dot and the
+    /// [public URL](Self::public_url)'s host; call it once per name. Requests under
+    /// `/_simulator/` naming any other host in `Host` are refused with `403`, so that a web
+    /// page whose domain was re-pointed at the simulator (DNS rebinding) cannot read them
+    /// through a developer's browser. Allow the dotted names the simulator is reached by,
+    /// e.g. `sim.ci.internal`; GoPay's API and the customer page answer any name anyway.
+    /// [`start`](SimulatorBuilder::start) refuses a name with a port or with characters no
+    /// host name has.
+    ///
+    /// ```
+    /// use gopay_simulator::Simulator;
+    ///
+    /// let sim = Simulator::builder().allowed_host("sim.ci.internal").start()?;
+    /// # drop(sim);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn allowed_host(mut self, name: impl Into<String>) -> SimulatorBuilder {
+        self.allowed_hosts.push(name.into());
         self
     }
 
@@ -465,8 +492,8 @@ impl SimulatorBuilder {
     ///
     /// Fails with [`Error::Config`] for a token lifetime that is not a whole number
     /// of seconds (at least one), a GoID of 0, an empty client id or secret, or a public URL
-    /// that is not `http(s)://host[:port]`, a head timeout of zero or a connection limit of
-    /// zero, with [`Error::Start`] when the port cannot be bound or a thread cannot
+    /// that is not `http(s)://host[:port]`, an [allowed host](Self::allowed_host) that is not
+    /// a host name, a head timeout of zero or a connection limit of zero, with [`Error::Start`] when the port cannot be bound or a thread cannot
     /// be started, and with [`Error::File`] when the seed file cannot be read or is refused,
     /// or the state file exists but cannot be read or restored (never ignored: start
     /// without it, or move it away, to begin afresh).
@@ -506,6 +533,20 @@ impl SimulatorBuilder {
             return Err(Error::config("max_connections", "must not be zero"));
         }
         let public_url = self.public_url.as_deref().map(check_origin).transpose()?;
+        let allowed_hosts = self
+            .allowed_hosts
+            .iter()
+            .map(|name| {
+                control::host::check_name(name).ok_or_else(|| {
+                    Error::config(
+                        "allowed_host",
+                        format!(
+                            "must be a host name or an IP address without a port, got {name:?}"
+                        ),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let seed = self
             .seed_file
             .as_deref()
@@ -533,6 +574,7 @@ impl SimulatorBuilder {
             client_secret: self.client_secret,
             token_lifetime: lifetime,
             own_origins: control::origin::OwnOrigins::new(&origin, addr),
+            own_hosts: control::host::OwnHosts::new(&origin, &allowed_hosts),
             origin,
             notify_hosts: self.notify_hosts,
             firewall: self.firewall,
@@ -617,6 +659,7 @@ impl Simulator {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
             public_url: None,
+            allowed_hosts: Vec::new(),
             goid: DEFAULT_GOID,
             client_id: CLIENT_ID.to_owned(),
             client_secret: CLIENT_SECRET.to_owned(),
@@ -1135,6 +1178,12 @@ mod tests {
             Err(Error::Config { setting, .. }) => setting,
             other => panic!("{other:?}"),
         };
+        for name in ["sim.test:8899", "http://sim.test", "", "<b>"] {
+            let builder = Simulator::builder()
+                .allowed_host("ok.test")
+                .allowed_host(name);
+            assert_eq!(refused(builder), "allowed_host", "{name:?}");
+        }
         let zero = Simulator::builder().head_timeout(Duration::ZERO);
         assert_eq!(refused(zero), "head_timeout");
         assert_eq!(

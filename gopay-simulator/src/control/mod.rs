@@ -3,11 +3,14 @@
 //! read the request log, inject faults, move the test clock, reset, save the state. JSON in
 //! and out; errors in GoPay's envelope (an
 //! unknown payment 404, an action its state does not allow 409, a state-changing request
-//! from another site's page 403). Each handler calls the same operation ([`ops`]) as the
-//! matching [`Simulator`](crate::Simulator) method. The dashboard's pages share the prefix
-//! and the origin rule ([`crate::dashboard`]).
+//! from another site's page 403, any request naming a host a page could have re-pointed at
+//! the simulator 403). Each handler calls the same operation ([`ops`]) as the
+//! matching [`Simulator`](crate::Simulator) method. The dashboard's pages
+//! ([`crate::dashboard`]) share the prefix, the host rule ([`host`]) and the origin rule
+//! ([`origin`]).
 
 pub(crate) mod fault_json;
+pub(crate) mod host;
 pub(crate) mod notifications;
 pub(crate) mod ops;
 pub(crate) mod origin;
@@ -40,6 +43,14 @@ pub(crate) fn is_control(route: &str) -> bool {
 
 /// Answers one control request.
 pub(crate) fn answer(shared: &Shared, request: &RecordedRequest) -> Reply {
+    let hosts = request
+        .headers
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("host"))
+        .map(|(_, value)| value.as_str());
+    if let Some(refused) = shared.settings.own_hosts.refused(hosts) {
+        return foreign_host(refused).into_reply();
+    }
     let origin = request.header("Origin");
     if changes_state(&request.method) && !shared.settings.own_origins.allows(origin) {
         return cross_origin(origin.unwrap_or_default(), &shared.settings.origin).into_reply();
@@ -131,6 +142,26 @@ fn cross_origin(origin: &str, own: &str) -> Refusal {
             "a request from another origin ({}) cannot change the simulator's state: send it \
              without an Origin header (as curl and SDKs do) or from {own}",
             origin.chars().take(100).collect::<String>()
+        ),
+    )
+}
+
+/// The answer to a request naming a host that is not the simulator's own (a page's domain
+/// re-pointed at it, as in DNS rebinding): `403`. The host is quoted only when it is a plain
+/// `host[:port]`.
+fn foreign_host(refused: &str) -> Refusal {
+    let (host, name) = match host::quoted(refused) {
+        Some(host) if !host::without_port(host).is_empty() => (host, host::without_port(host)),
+        _ => ("a host that is not a plain name", "NAME"),
+    };
+    Refusal::global(
+        403,
+        UNAUTHORIZED,
+        format!(
+            "the control API and the dashboard answer only for the simulator's own host names \
+             (IP addresses, localhost, names without a dot, the public URL's host), not for \
+             {host}: if that is how you reach the simulator, allow it with --allowed-host \
+             {name} (GOPAY_SIMULATOR_ALLOWED_HOSTS={name}, or SimulatorBuilder::allowed_host)"
         ),
     )
 }

@@ -4,8 +4,9 @@
 //! Secure action, refunds and exchanges) with the customer's and the notification's actions
 //! as buttons, and `/_simulator/ui/requests` shows the request log. Plain HTML without
 //! JavaScript. Each button is a POST form that runs the same operation as the control API
-//! ([`ops`], or v4's control actions) and redirects back (303); the control API's origin
-//! rule guards it.
+//! ([`ops`], or v4's control actions) and redirects back (303); the control API's host rule
+//! (no page re-pointing its domain at the simulator reads it) and origin rule (no other
+//! site's page presses its buttons) guard it.
 
 mod exchanges;
 mod html;

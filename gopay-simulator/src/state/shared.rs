@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use parking_lot::{Condvar, Mutex};
 use tokio::runtime::RuntimeFlavor;
 
+use crate::control::host::OwnHosts;
 use crate::control::origin::OwnOrigins;
 use crate::control::seed::Seed;
 use crate::gateway::api::firewall::Firewall;
@@ -35,6 +36,8 @@ pub(crate) struct Settings {
     pub(crate) notify_hosts: Vec<String>,
     /// The browser origins allowed to change state through the control API.
     pub(crate) own_origins: OwnOrigins,
+    /// The `Host` names the control API and the dashboard answer for.
+    pub(crate) own_hosts: OwnHosts,
     /// Whether `\u`-escaped non-ASCII JSON is refused as GoPay's firewall does.
     pub(crate) firewall: Firewall,
     /// The seed file's payments and cards, stored again at every reset.

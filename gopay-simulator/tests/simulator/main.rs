@@ -13,6 +13,7 @@ mod customer_page;
 mod dashboard;
 mod dashboard_browser;
 mod dashboard_v4;
+mod dns_rebinding;
 mod keep_alive;
 mod notifications;
 mod request_log;

@@ -87,3 +87,70 @@ pub fn held_payments(origin: &str) -> Vec<(u64, String)> {
         })
         .collect()
 }
+
+/// One request written byte for byte on a connection of its own to 127.0.0.1:`port`, with
+/// `Host: {host}` when given (else as HTTP/1.0, whose clients may send none), as a browser
+/// sends it for a page whose domain was re-pointed at the simulator; read to its end.
+pub fn with_host(
+    port: u16,
+    method: &str,
+    path: &str,
+    host: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Answer {
+    with_host_and_body(port, method, path, host, headers, b"")
+}
+
+/// [`with_host`] with a body.
+pub fn with_host_and_body(
+    port: u16,
+    method: &str,
+    path: &str,
+    host: Option<&str>,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Answer {
+    use std::io::{Read, Write};
+
+    let version = if host.is_some() {
+        "HTTP/1.1"
+    } else {
+        "HTTP/1.0"
+    };
+    let mut head = format!("{method} {path} {version}\r\nConnection: close\r\n");
+    for (name, value) in host.map(|host| ("Host", host)).iter().chain(headers) {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if method == "POST" || !body.is_empty() {
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    head.push_str("\r\n");
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("a connection");
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).expect("the whole answer");
+    let text = String::from_utf8(bytes).expect("a text answer");
+    let (head, body) = text.split_once("\r\n\r\n").expect("a head");
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|line| line.split(' ').nth(1))
+        .and_then(|status| status.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {head}"));
+    let header = |wanted: &str| {
+        head.lines().skip(1).find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case(wanted)
+                .then(|| value.trim().to_owned())
+        })
+    };
+    Answer {
+        status,
+        content_type: header("content-type").unwrap_or_default(),
+        location: header("location"),
+        security_policy: header("content-security-policy"),
+        body: body.to_owned(),
+    }
+}
