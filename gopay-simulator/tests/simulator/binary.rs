@@ -487,3 +487,84 @@ fn the_v4_notifications_variable_makes_them_posts() {
         assert!(stdout.contains(expected), "{expected} in {stdout}");
     }
 }
+
+/// The port of a running binary, from its first line.
+fn port_of(sim: &Running) -> u16 {
+    let origin = sim.origin();
+    let port = origin.rsplit_once(':').map(|(_, port)| port);
+    port.and_then(|port| port.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {origin}"))
+}
+
+#[test]
+fn allowed_hosts_come_from_the_flag_and_the_variable() {
+    use crate::support::http::with_host;
+
+    let allowed_hosts = "GOPAY_SIMULATOR_ALLOWED_HOSTS";
+    for (args, env, answered, refused) in [
+        (
+            &[
+                "--port",
+                "0",
+                "--allowed-host",
+                "sim.ci.internal",
+                "--allowed-host",
+                "Second.Example",
+            ][..],
+            &[][..],
+            &["sim.ci.internal:8899", "second.example"][..],
+            "other.example",
+        ),
+        (
+            &["--port", "0"][..],
+            &[(allowed_hosts, "env-one.example, env-two.example")][..],
+            &["env-one.example", "env-two.example:1"][..],
+            "sim.ci.internal",
+        ),
+        // A flag wins over the variable.
+        (
+            &["--port", "0", "--allowed-host", "flag.example"][..],
+            &[(allowed_hosts, "env-one.example")][..],
+            &["flag.example"][..],
+            "env-one.example",
+        ),
+        // An empty variable allows nothing more, and is no reason not to start.
+        (
+            &["--port", "0"][..],
+            &[(allowed_hosts, "")][..],
+            &["localhost"][..],
+            "env-one.example",
+        ),
+    ] {
+        let mut sim = Running::start(args, env);
+        let port = port_of(&sim);
+        for host in answered {
+            let answer = with_host(port, "GET", "/_simulator/payments", Some(host), &[]);
+            assert_eq!(
+                answer.status, 200,
+                "{host} {args:?} {env:?}: {}",
+                answer.body
+            );
+        }
+        let answer = with_host(port, "GET", "/_simulator/payments", Some(refused), &[]);
+        assert_eq!(answer.status, 403, "{refused} {args:?} {env:?}");
+        assert_eq!(sim.terminate().code(), Some(0));
+    }
+    // A name with a port stops the start, naming the setting.
+    let mut bad = command();
+    bad.args(["--port", "0", "--allowed-host", "sim.test:8899"]);
+    let (status, stdout, stderr) = crate::support::binary::run_to_exit(bad, &[]);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stdout.is_empty(), "it never listened: {stdout}");
+    assert!(
+        stderr.contains("allowed_host") && stderr.contains("sim.test:8899"),
+        "{stderr}"
+    );
+    let mut help = command();
+    help.arg("--help");
+    let (status, stdout, _) = crate::support::binary::run_to_exit(help, &[]);
+    assert!(status.success());
+    for expected in ["--allowed-host <NAME>", allowed_hosts, "DNS rebinding"] {
+        assert!(stdout.contains(expected), "{expected} in {stdout}");
+    }
+}

@@ -36,6 +36,20 @@ pub struct Args {
     #[arg(long, env = "GOPAY_SIMULATOR_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
 
+    /// A dotted host name the control API and the dashboard (/_simulator/) answer for, when
+    /// the simulator is reached by it (e.g. sim.ci.internal); repeat the flag for more (the
+    /// variable lists them comma-separated). IP addresses, localhost, *.localhost,
+    /// names without a dot (docker-compose services) and the --public-url host are always
+    /// answered; any other Host is refused with 403, so that a web page re-pointing its
+    /// domain at the simulator (DNS rebinding) cannot read it.
+    #[arg(
+        long = "allowed-host",
+        env = "GOPAY_SIMULATOR_ALLOWED_HOSTS",
+        value_name = "NAME",
+        value_delimiter = ','
+    )]
+    pub allowed_hosts: Vec<String>,
+
     /// The simulated e-shop's GoID.
     #[arg(long, env = "GOPAY_SIMULATOR_GOID", value_name = "N", default_value_t = DEFAULT_GOID)]
     pub goid: u64,
@@ -177,6 +191,15 @@ impl Args {
             .v4_notifications(self.v4_notifications.into());
         if let Some(url) = &self.public_url {
             builder = builder.public_url(url.clone());
+        }
+        // An empty item (`GOPAY_SIMULATOR_ALLOWED_HOSTS=a,` or a variable set empty) allows
+        // nothing rather than failing the start.
+        for name in self
+            .allowed_hosts
+            .iter()
+            .filter(|name| !name.trim().is_empty())
+        {
+            builder = builder.allowed_host(name.clone());
         }
         if let Some(seed) = &self.seed {
             builder = builder.seed_file(seed);
