@@ -125,7 +125,7 @@ pub(crate) fn quoted(host: &str) -> Option<&str> {
     plain.then_some(host)
 }
 
-/// `host[:port]`'s host, for naming it in `--allowed-host NAME`: the part before the port
+/// `host[:port]`'s host, for naming it in `--allowed-hosts NAME`: the part before the port
 /// of a plain name.
 pub(crate) fn without_port(host: &str) -> &str {
     host.split_once(':').map_or(host, |(name, _)| name)

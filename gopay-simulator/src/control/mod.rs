@@ -160,7 +160,7 @@ fn foreign_host(refused: &str) -> Refusal {
         format!(
             "the control API and the dashboard answer only for the simulator's own host names \
              (IP addresses, localhost, names without a dot, the public URL's host), not for \
-             {host}: if that is how you reach the simulator, allow it with --allowed-host \
+             {host}: if that is how you reach the simulator, allow it with --allowed-hosts \
              {name} (GOPAY_SIMULATOR_ALLOWED_HOSTS={name}, or SimulatorBuilder::allowed_host)"
         ),
     )

@@ -506,9 +506,9 @@ fn allowed_hosts_come_from_the_flag_and_the_variable() {
             &[
                 "--port",
                 "0",
-                "--allowed-host",
+                "--allowed-hosts",
                 "sim.ci.internal",
-                "--allowed-host",
+                "--allowed-hosts",
                 "Second.Example",
             ][..],
             &[][..],
@@ -523,7 +523,7 @@ fn allowed_hosts_come_from_the_flag_and_the_variable() {
         ),
         // A flag wins over the variable.
         (
-            &["--port", "0", "--allowed-host", "flag.example"][..],
+            &["--port", "0", "--allowed-hosts", "flag.example"][..],
             &[(allowed_hosts, "env-one.example")][..],
             &["flag.example"][..],
             "env-one.example",
@@ -552,7 +552,7 @@ fn allowed_hosts_come_from_the_flag_and_the_variable() {
     }
     // A name with a port stops the start, naming the setting.
     let mut bad = command();
-    bad.args(["--port", "0", "--allowed-host", "sim.test:8899"]);
+    bad.args(["--port", "0", "--allowed-hosts", "sim.test:8899"]);
     let (status, stdout, stderr) = crate::support::binary::run_to_exit(bad, &[]);
     assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(stdout.is_empty(), "it never listened: {stdout}");
@@ -564,7 +564,11 @@ fn allowed_hosts_come_from_the_flag_and_the_variable() {
     help.arg("--help");
     let (status, stdout, _) = crate::support::binary::run_to_exit(help, &[]);
     assert!(status.success());
-    for expected in ["--allowed-host <NAME>", allowed_hosts, "DNS rebinding"] {
+    for expected in [
+        "--allowed-hosts <NAME[,NAME…]>",
+        allowed_hosts,
+        "DNS rebinding",
+    ] {
         assert!(stdout.contains(expected), "{expected} in {stdout}");
     }
 }

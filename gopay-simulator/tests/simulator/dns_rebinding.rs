@@ -77,7 +77,7 @@ fn a_foreign_host_reads_and_changes_nothing() {
         assert_refused(&answer);
         // The refusal says how to allow the name, quoting it without its port.
         assert!(
-            answer.body.contains("--allowed-host evil.example ")
+            answer.body.contains("--allowed-hosts evil.example ")
                 && answer.body.contains(&format!("not for {evil}:")),
             "{method} {path}: {}",
             answer.body
@@ -232,7 +232,7 @@ fn a_hostile_host_is_never_quoted() {
             answer.body
         );
         assert!(
-            answer.body.contains("--allowed-host NAME"),
+            answer.body.contains("--allowed-hosts NAME"),
             "{}",
             answer.body
         );

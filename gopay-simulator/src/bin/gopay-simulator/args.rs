@@ -36,16 +36,16 @@ pub struct Args {
     #[arg(long, env = "GOPAY_SIMULATOR_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
 
-    /// A dotted host name the control API and the dashboard (/_simulator/) answer for, when
-    /// the simulator is reached by it (e.g. sim.ci.internal); repeat the flag for more (the
-    /// variable lists them comma-separated). IP addresses, localhost, *.localhost,
+    /// Dotted host names the control API and the dashboard (/_simulator/) answer for, when
+    /// the simulator is reached by them (e.g. sim.ci.internal), comma-separated or with the
+    /// flag repeated. IP addresses, localhost, *.localhost,
     /// names without a dot (docker-compose services) and the --public-url host are always
     /// answered; any other Host is refused with 403, so that a web page re-pointing its
     /// domain at the simulator (DNS rebinding) cannot read it.
     #[arg(
-        long = "allowed-host",
+        long = "allowed-hosts",
         env = "GOPAY_SIMULATOR_ALLOWED_HOSTS",
-        value_name = "NAME",
+        value_name = "NAME[,NAME…]",
         value_delimiter = ','
     )]
     pub allowed_hosts: Vec<String>,
