@@ -4,9 +4,19 @@
 //! request log included. The browser still names the page's domain in `Host`, so requests
 //! under `/_simulator/` are answered only for names such a page cannot have: IP literals,
 //! `localhost` and names under it, single-label names (a rebinding attacker needs a public
-//! domain, which has a dot), the public URL's host and the names the operator allows.
+//! domain, which has a dot), the names container engines give the host machine (resolved by
+//! the engine, never by a public DNS server an attacker could run), the public URL's host and
+//! the names the operator allows.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// The names Docker and Podman give the host machine inside a container: a shop's tests in a
+/// container reach a simulator on the host by them. Only the container engine resolves them.
+const CONTAINER_HOST_NAMES: [&str; 3] = [
+    "host.docker.internal",
+    "gateway.docker.internal",
+    "host.containers.internal",
+];
 
 /// Longest `Host` value quoted back in a refusal; longer ones are not quoted.
 const MAX_QUOTED: usize = 100;
@@ -52,6 +62,7 @@ impl OwnHosts {
                 name == "localhost"
                     || name.ends_with(".localhost")
                     || !name.contains('.')
+                    || CONTAINER_HOST_NAMES.contains(&name.as_str())
                     || self.names.contains(name)
             }
         }
@@ -158,6 +169,9 @@ mod tests {
             "app.localhost:8899",
             "simulator:8899",
             "gopay-sim_1",
+            "host.docker.internal:8899",
+            "Gateway.Docker.Internal",
+            "host.containers.internal:8899",
             "",
             " localhost ",
         ] {
@@ -178,6 +192,8 @@ mod tests {
             "simulator.",
             "localhost.",
             "127.1.example",
+            "host.docker.internal.evil.example",
+            "evil.docker.internal",
             "[::1",
             "[::1]x",
             "[::1]:x",
