@@ -61,8 +61,9 @@ pub enum Error {
     },
     /// The seed file or the state file could not be used: it could not be read, is not
     /// what the simulator reads (not JSON, too large, an unknown `version`, a value out of
-    /// range), or the state could not be written. Nothing in the message comes from the
-    /// file's values, so a token in a state file is never shown.
+    /// range), the state could not be written, or another simulator runs with the state
+    /// file (it holds the lock beside it). Nothing in the message comes from the file's
+    /// values, so a token in a state file is never shown.
     #[non_exhaustive]
     File {
         /// Which file: `"seed"` ([`seed_file`](crate::SimulatorBuilder::seed_file),

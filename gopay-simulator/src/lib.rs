@@ -190,6 +190,9 @@ pub struct Simulator {
     server: server::Server,
     /// Set once stopped (by [`Simulator::stop`] or on drop), so that it happens once.
     stopped: bool,
+    /// The lock on the state file, if there is one. A field, so that it is released only
+    /// after the save when stopping: [`Drop::drop`] runs before the fields are dropped.
+    _state_lock: Option<state::lock::StateLock>,
 }
 
 /// Settings of a [`Simulator`], from [`Simulator::builder`].
@@ -451,6 +454,13 @@ impl SimulatorBuilder {
     /// the file, so the old file stays whole if anything fails and a reader never sees half
     /// of one; the file is created readable by its owner only. It holds access tokens: keep
     /// it in a directory only you can write. Defaults to none.
+    ///
+    /// One simulator at a time: while it runs, the simulator holds an exclusive lock on a
+    /// lock file beside the state file (its name with `.lock` added, created readable by
+    /// its owner only and kept when it stops), and a second simulator with the same file,
+    /// in this process or another, fails to [`start`](Self::start) with [`Error::File`]
+    /// rather than overwrite the first one's saves. The lock is released when the
+    /// simulator is stopped or dropped, or when its process ends, even by a kill.
     pub fn state_file(mut self, path: impl Into<PathBuf>) -> SimulatorBuilder {
         self.state_file = Some(path.into());
         self
@@ -496,7 +506,8 @@ impl SimulatorBuilder {
     /// a host name, a head timeout of zero or a connection limit of zero, with [`Error::Start`] when the port cannot be bound or a thread cannot
     /// be started, and with [`Error::File`] when the seed file cannot be read or is refused,
     /// or the state file exists but cannot be read or restored (never ignored: start
-    /// without it, or move it away, to begin afresh).
+    /// without it, or move it away, to begin afresh), or another simulator runs with it, or
+    /// its lock file cannot be created or locked.
     pub fn start(self) -> Result<Simulator, Error> {
         let lifetime = self.token_lifetime;
         if lifetime.as_secs() == 0 || lifetime.subsec_nanos() != 0 {
@@ -551,6 +562,13 @@ impl SimulatorBuilder {
             .seed_file
             .as_deref()
             .map(control::seed::Seed::read)
+            .transpose()?;
+        // Locked before it is read: a simulator still running with the file could
+        // otherwise save after this one read it, and this one's saves would undo that.
+        let state_lock = self
+            .state_file
+            .as_deref()
+            .map(state::lock::StateLock::acquire)
             .transpose()?;
         let saved = match &self.state_file {
             Some(path) => state::persist::load(path)?,
@@ -611,6 +629,7 @@ impl SimulatorBuilder {
                 shared,
                 server,
                 stopped: false,
+                _state_lock: state_lock,
             }),
             Err(e) => {
                 shared.notifier.stop();

@@ -124,14 +124,16 @@ pub(crate) fn is_object(bytes: &[u8]) -> bool {
     bytes.trim_ascii_start().first() == Some(&b'{')
 }
 
+/// Whether `a` and `b` describe the same file (on Unix: the same device and inode).
 #[cfg(unix)]
-fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+pub(crate) fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
     a.dev() == b.dev() && a.ino() == b.ino()
 }
 
+/// Whether `a` and `b` describe the same file (not told apart off Unix).
 #[cfg(not(unix))]
-fn same_file(_: &fs::Metadata, _: &fs::Metadata) -> bool {
+pub(crate) fn same_file(_: &fs::Metadata, _: &fs::Metadata) -> bool {
     true
 }
 

@@ -1,13 +1,14 @@
 //! `--state FILE` through the binary: what SIGTERM saves comes back on the next start (the
 //! payments, ids continuing, the test clock, valid tokens, customer pages on the new port;
 //! API v4's payments with a 3-D Secure challenge waiting and their tokens), a save that
-//! cannot be written leaves the old file whole, and a file the simulator cannot read stops
-//! the start with one line naming it.
+//! cannot be written leaves the old file whole, a file the simulator cannot read stops
+//! the start with one line naming it, and so does a file another running binary uses, until
+//! that one is gone (even killed).
 #![cfg(unix)]
 
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::os::unix::process::CommandExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 
 use gopay::{Client, Config, Currency, Item, PaymentRequest};
@@ -97,7 +98,13 @@ fn a_restart_with_the_same_state_file_continues_where_sigterm_stopped() {
     let saved = fs::read_to_string(&state).unwrap();
     assert!(saved.contains("\"version\": 1"), "{saved}");
     assert_eq!(fs::metadata(&state).unwrap().mode() & 0o777, 0o600);
-    assert_eq!(dir.names(), ["state.json"], "no temporary file stays");
+    assert_eq!(
+        dir.names(),
+        ["state.json", "state.json.lock"],
+        "no temporary file stays"
+    );
+    let lock = fs::metadata(dir.join("state.json.lock")).unwrap();
+    assert_eq!(lock.mode() & 0o777, 0o600);
 
     let mut second = Running::start(&args, &[]);
     let url = second.gateway_url().to_owned();
@@ -259,7 +266,7 @@ fn a_save_that_cannot_be_written_leaves_the_old_file_whole() {
     // The save at the stop fails the same way, and says so with the exit status.
     assert_eq!(first.terminate().code(), Some(1));
     assert_eq!(fs::read(&state).unwrap(), old);
-    assert_eq!(dir.names(), ["state.json"]);
+    assert_eq!(dir.names(), ["state.json", "state.json.lock"]);
 
     set_mode(dir.path(), 0o755);
     let mut second = start();
@@ -311,4 +318,53 @@ fn a_state_file_it_cannot_read_stops_the_start_with_one_line() {
     fs::remove_file(&state).unwrap();
     fs::create_dir(&state).unwrap();
     assert_eq!(refused_start("state", &state), "is not a regular file");
+}
+
+#[test]
+fn a_second_binary_on_a_used_state_file_refuses_until_the_first_is_gone_even_killed() {
+    let dir = Scratch::new("state-locked-binary");
+    let state = dir.join("state.json");
+    let args = ["--port", "0", "--state", state.to_str().unwrap()];
+    let seed = |origin: &str, id: u64| {
+        let body = json!({"id": id, "state": "PAID", "amount": 100, "currency": "CZK"});
+        assert_eq!(control(origin, "POST", "/payments", &body).status, 200);
+    };
+
+    let mut first = Running::start(&args, &[]);
+    seed(first.origin(), 3_000_000_300);
+    let saved = control(first.origin(), "POST", "/save", &Value::Null);
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let on_disk = fs::read(&state).unwrap();
+
+    let why = refused_start("state", &state);
+    assert_eq!(
+        why,
+        "is in use by another simulator, which holds its lock file \"state.json.lock\": stop \
+         that one first, or give this one a state file of its own"
+    );
+    assert!(
+        first.child.try_wait().unwrap().is_none(),
+        "the first runs on"
+    );
+    assert_eq!(
+        held_payments(first.origin()),
+        [(3_000_000_300, "PAID".to_owned())]
+    );
+    assert_eq!(
+        fs::read(&state).unwrap(),
+        on_disk,
+        "the refused one wrote nothing"
+    );
+
+    // SIGKILL: no save at the stop, and no chance to unlock; the operating system does.
+    seed(first.origin(), 3_000_000_301);
+    first.child.kill().unwrap();
+    assert_eq!(first.child.wait().unwrap().signal(), Some(9));
+    let mut second = Running::start(&args, &[]);
+    assert_eq!(
+        held_payments(second.origin()),
+        [(3_000_000_300, "PAID".to_owned())],
+        "only the last save"
+    );
+    assert_eq!(second.terminate().code(), Some(0));
 }

@@ -1,7 +1,9 @@
 //! `SimulatorBuilder::state_file` in-process: stopping (or dropping) saves and the next start
 //! restores payments, refunds, cards, notifications and ids; an unfinished notification is
 //! attempted again; `POST /_simulator/save` is guarded and needs a state file; a reader
-//! holding the file keeps reading the old, whole one.
+//! holding the file keeps reading the old, whole one; a second simulator on the same file
+//! refuses to start while the first runs, and a link planted at its lock file is never
+//! followed.
 
 use std::fs;
 use std::io::Read;
@@ -184,4 +186,105 @@ fn a_state_file_that_cannot_be_restored_is_an_error_naming_it() {
         fresh.payment(3_000_000_001).is_none(),
         "a missing file: a fresh start"
     );
+}
+
+#[test]
+fn a_second_simulator_on_the_same_state_file_refuses_until_the_first_is_dropped() {
+    let dir = Scratch::new("state-locked");
+    let path = dir.join("state.json");
+    let first = Simulator::builder().state_file(&path).start().unwrap();
+    first
+        .seed_payment(gopay::Payment::new(3_000_000_700), None)
+        .unwrap();
+    // Another spelling of the same path locks the same file.
+    let respelled = dir.path().join(".").join("state.json");
+    for spelling in [&path, &respelled] {
+        let refused = Simulator::builder()
+            .state_file(spelling)
+            .start()
+            .unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            format!(
+                "state file {spelling:?}: is in use by another simulator, which holds its lock \
+                 file \"state.json.lock\": stop that one first, or give this one a state file \
+                 of its own"
+            )
+        );
+        assert!(
+            matches!(
+                &refused,
+                Error::File { file: "state", path: named, source: None, .. } if named == spelling
+            ),
+            "{refused:?}"
+        );
+    }
+    assert!(!path.exists(), "the refused simulators wrote nothing");
+    // The first one still serves, and dropping it saves what it held.
+    assert!(first.payment(3_000_000_700).is_some());
+    drop(first);
+
+    let second = Simulator::builder().state_file(&path).start().unwrap();
+    assert!(second.payment(3_000_000_700).is_some());
+    assert_eq!(
+        dir.names(),
+        ["state.json", "state.json.lock"],
+        "the lock file stays"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let lock = fs::metadata(dir.join("state.json.lock")).unwrap();
+        assert_eq!(lock.permissions().mode() & 0o777, 0o600);
+    }
+    // Stopping releases the lock as dropping does.
+    second.stop().unwrap();
+    let third = Simulator::builder().state_file(&path).start().unwrap();
+    assert!(third.payment(3_000_000_700).is_some());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_planted_at_the_lock_file_is_never_followed() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+
+    let dir = Scratch::new("state-lock-link");
+    let path = dir.join("state.json");
+    let lock = dir.join("state.json.lock");
+    let refusal = |why: &str| {
+        format!("state file {path:?}: cannot be locked: its lock file \"state.json.lock\" {why}")
+    };
+    let link_refusal = refusal("is a symbolic link, which the simulator never follows: remove it");
+    let start = || Simulator::builder().state_file(&path).start();
+
+    // A link to a file of the user's: refused, the file neither locked nor changed.
+    let victim = dir.join("victim.txt");
+    fs::write(&victim, b"precious").unwrap();
+    fs::set_permissions(&victim, fs::Permissions::from_mode(0o644)).unwrap();
+    symlink(&victim, &lock).unwrap();
+    assert_eq!(start().unwrap_err().to_string(), link_refusal);
+    assert_eq!(fs::read(&victim).unwrap(), b"precious");
+    let mode = fs::metadata(&victim).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o644, "{mode:o}");
+
+    // A dangling link: nothing is created where it points.
+    fs::remove_file(&lock).unwrap();
+    let target = dir.join("planted.json");
+    symlink(&target, &lock).unwrap();
+    assert_eq!(start().unwrap_err().to_string(), link_refusal);
+    assert!(!target.exists());
+
+    fs::remove_file(&lock).unwrap();
+    fs::create_dir(&lock).unwrap();
+    assert_eq!(
+        start().unwrap_err().to_string(),
+        refusal("is not a regular file")
+    );
+    assert!(!path.exists());
+
+    // Once the planted name is gone, the simulator makes a lock file of its own.
+    fs::remove_dir(&lock).unwrap();
+    let sim = start().unwrap();
+    assert!(fs::symlink_metadata(&lock).unwrap().file_type().is_file());
+    drop(sim);
 }
