@@ -108,8 +108,8 @@ pub struct Args {
 
     /// Keeps payments, cards, tokens, notifications, ids and the test clock across
     /// restarts: loaded from FILE at start when it exists, written to it atomically on
-    /// SIGINT/SIGTERM and on POST /_simulator/save. A FILE that cannot be read stops the
-    /// start.
+    /// SIGINT/SIGTERM and on POST /_simulator/save. A FILE that cannot be read, or that
+    /// another running simulator uses (it locks FILE.lock), stops the start.
     #[arg(long, env = "GOPAY_SIMULATOR_STATE", value_name = "FILE")]
     pub state: Option<PathBuf>,
 
