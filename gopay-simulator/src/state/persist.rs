@@ -377,9 +377,11 @@ impl Loaded {
             *held_store = store;
             *tokens = self.tokens;
         }
-        shared
-            .notifier
-            .restore(self.notifications, self.notifications_dropped, self.clock_offset);
+        shared.notifier.restore(
+            self.notifications,
+            self.notifications_dropped,
+            self.clock_offset,
+        );
     }
 }
 
@@ -541,7 +543,8 @@ mod tests {
             (loaded.notifications.len(), loaded.notifications_dropped),
             (2, 9)
         );
-        let same_id = serde_json::json!({"notifications": [notification(3, 0), notification(3, 1)]});
+        let same_id =
+            serde_json::json!({"notifications": [notification(3, 0), notification(3, 1)]});
         assert_eq!(
             refusal(&state_with(same_id)),
             "cannot be restored: two notifications have the id 3"

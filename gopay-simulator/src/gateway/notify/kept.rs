@@ -171,7 +171,10 @@ mod tests {
         kept.push(record(7, true));
         assert_eq!(ids(&kept), [4, 6, 7]);
         kept.clear();
-        assert_eq!((ids(&kept).len(), kept.dropped(), kept.next_id()), (0, 0, 1));
+        assert_eq!(
+            (ids(&kept).len(), kept.dropped(), kept.next_id()),
+            (0, 0, 1)
+        );
     }
 
     #[test]

@@ -213,7 +213,12 @@ impl Notifier {
     /// saved simulator. The notifications not finished then are attempted again now, when
     /// their host may still be called and attempts are left; the others are finished. A log
     /// longer than the bound is then shrunk as it would have been while running.
-    pub(crate) fn restore(&self, log: Vec<NotificationRecord>, dropped: u64, clock_offset: Duration) {
+    pub(crate) fn restore(
+        &self,
+        log: Vec<NotificationRecord>,
+        dropped: u64,
+        clock_offset: Duration,
+    ) {
         let mut state = self.shared.state.lock();
         state.generation += 1;
         state.queue.clear();
