@@ -72,7 +72,9 @@
 //!   Only loopback hosts and the [notification hosts](SimulatorBuilder::notify_hosts) are
 //!   called; a notification to any other host is recorded, never sent. Every notification and
 //!   each attempt (when, the shop's status or why there was none, how long) is kept
-//!   ([`notifications`](Simulator::notifications)), and [`notify`](Simulator::notify) sends a
+//!   ([`notifications`](Simulator::notifications)), at most
+//!   [`MAX_NOTIFICATIONS`] of them (the oldest finished dropped first,
+//!   [counted](Simulator::notifications_dropped)), and [`notify`](Simulator::notify) sends a
 //!   payment's notification again. API v4 payments notify through the same machinery, as a
 //!   GET like v3's or a POST ([`v4_notifications`](SimulatorBuilder::v4_notifications)).
 //! - **Cards**: a payment created with `payer.request_card_token: true` and paid by
