@@ -72,7 +72,9 @@
 //!   Only loopback hosts and the [notification hosts](SimulatorBuilder::notify_hosts) are
 //!   called; a notification to any other host is recorded, never sent. Every notification and
 //!   each attempt (when, the shop's status or why there was none, how long) is kept
-//!   ([`notifications`](Simulator::notifications)), and [`notify`](Simulator::notify) sends a
+//!   ([`notifications`](Simulator::notifications)), at most
+//!   [`MAX_NOTIFICATIONS`] of them (the oldest finished dropped first,
+//!   [counted](Simulator::notifications_dropped)), and [`notify`](Simulator::notify) sends a
 //!   payment's notification again. API v4 payments notify through the same machinery, as a
 //!   GET like v3's or a POST ([`v4_notifications`](SimulatorBuilder::v4_notifications)).
 //! - **Cards**: a payment created with `payer.request_card_token: true` and paid by
@@ -136,6 +138,7 @@ use std::time::Duration;
 
 pub use error::Error;
 pub use gateway::api::firewall::Firewall;
+pub use gateway::notify::kept::MAX_NOTIFICATIONS;
 pub use gateway::notify::{Notification, NotificationApi, NotificationAttempt, NotificationMethod};
 pub use gateway::v4::notices::V4Notifications;
 pub use server::exchange::Exchange;
@@ -171,6 +174,10 @@ pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(1800);
 /// Attempts per notification unless [`SimulatorBuilder::notification_attempts`] sets
 /// another (GoPay's 20).
 pub const DEFAULT_NOTIFICATION_ATTEMPTS: u32 = 20;
+
+/// The most attempts per notification [`SimulatorBuilder::notification_attempts`] allows
+/// (more count as this many), so that every notification's history stays short.
+pub const MAX_NOTIFICATION_ATTEMPTS: u32 = 50;
 
 /// The first pause between notification attempts unless
 /// [`SimulatorBuilder::notification_retry_delay`] sets another (short, so tests stay fast;
@@ -223,6 +230,7 @@ pub struct SimulatorBuilder {
     notify_hosts: Vec<String>,
     notification_attempts: u32,
     notification_retry_delay: Duration,
+    max_notifications: usize,
     firewall: Firewall,
     on_exchange: Option<server::exchange::ExchangeHook>,
     head_timeout: Duration,
@@ -247,6 +255,7 @@ impl fmt::Debug for SimulatorBuilder {
             .field("notify_hosts", &self.notify_hosts)
             .field("notification_attempts", &self.notification_attempts)
             .field("notification_retry_delay", &self.notification_retry_delay)
+            .field("max_notifications", &self.max_notifications)
             .field("firewall", &self.firewall)
             .field("on_exchange", &self.on_exchange.is_some())
             .field("head_timeout", &self.head_timeout)
@@ -365,7 +374,8 @@ impl SimulatorBuilder {
     }
 
     /// How many times a notification is sent before the simulator gives up; 0 sends none
-    /// (they are still recorded). Defaults to [`DEFAULT_NOTIFICATION_ATTEMPTS`] (20).
+    /// (they are still recorded). At most [`MAX_NOTIFICATION_ATTEMPTS`] (more count as
+    /// that many). Defaults to [`DEFAULT_NOTIFICATION_ATTEMPTS`] (20).
     pub fn notification_attempts(mut self, attempts: u32) -> SimulatorBuilder {
         self.notification_attempts = attempts;
         self
@@ -379,6 +389,25 @@ impl SimulatorBuilder {
     /// [`Simulator::advance_clock`].
     pub fn notification_retry_delay(mut self, delay: Duration) -> SimulatorBuilder {
         self.notification_retry_delay = delay;
+        self
+    }
+
+    /// How many notifications the simulator keeps, at least one. Past it, the oldest
+    /// finished notification (delivered, out of attempts, or not sent) is dropped first; one
+    /// still waiting for its next attempt only when every kept one is, and then its
+    /// remaining attempts are not made. [`Simulator::notifications_dropped`] counts them; a
+    /// [state file](Self::state_file) holding more is trimmed the same way at start.
+    /// Defaults to [`MAX_NOTIFICATIONS`] (10,000).
+    ///
+    /// ```
+    /// use gopay_simulator::Simulator;
+    ///
+    /// let sim = Simulator::builder().max_notifications(100).start()?;
+    /// assert_eq!((sim.max_notifications(), sim.notifications_dropped()), (100, 0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn max_notifications(mut self, max: usize) -> SimulatorBuilder {
+        self.max_notifications = max;
         self
     }
 
@@ -503,7 +532,8 @@ impl SimulatorBuilder {
     /// Fails with [`Error::Config`] for a token lifetime that is not a whole number
     /// of seconds (at least one), a GoID of 0, an empty client id or secret, or a public URL
     /// that is not `http(s)://host[:port]`, an [allowed host](Self::allowed_host) that is not
-    /// a host name, a head timeout of zero or a connection limit of zero, with [`Error::Start`] when the port cannot be bound or a thread cannot
+    /// a host name, a head timeout of zero, a connection limit of zero or a notification
+    /// bound of zero, with [`Error::Start`] when the port cannot be bound or a thread cannot
     /// be started, and with [`Error::File`] when the seed file cannot be read or is refused,
     /// or the state file exists but cannot be read or restored (never ignored: start
     /// without it, or move it away, to begin afresh), or another simulator runs with it, or
@@ -543,6 +573,9 @@ impl SimulatorBuilder {
         if self.max_connections == Some(0) {
             return Err(Error::config("max_connections", "must not be zero"));
         }
+        if self.max_notifications == 0 {
+            return Err(Error::config("max_notifications", "must not be zero"));
+        }
         let public_url = self.public_url.as_deref().map(check_origin).transpose()?;
         let allowed_hosts = self
             .allowed_hosts
@@ -580,11 +613,12 @@ impl SimulatorBuilder {
         })?;
         let addr = listener.local_addr().map_err(thread_error)?;
         let pacing = gateway::notify::Pacing {
-            max_attempts: self.notification_attempts,
+            max_attempts: self.notification_attempts.min(MAX_NOTIFICATION_ATTEMPTS),
             retry_delay: self.notification_retry_delay,
         };
         let notifier =
-            gateway::notify::Notifier::start(pacing, &self.notify_hosts).map_err(thread_error)?;
+            gateway::notify::Notifier::start(pacing, &self.notify_hosts, self.max_notifications)
+                .map_err(thread_error)?;
         let origin = public_url.unwrap_or_else(|| format!("http://{addr}"));
         let settings = Settings {
             goid: self.goid,
@@ -685,6 +719,7 @@ impl Simulator {
             notify_hosts: Vec::new(),
             notification_attempts: DEFAULT_NOTIFICATION_ATTEMPTS,
             notification_retry_delay: DEFAULT_NOTIFICATION_RETRY_DELAY,
+            max_notifications: MAX_NOTIFICATIONS,
             firewall: Firewall::Strict,
             on_exchange: None,
             head_timeout: DEFAULT_HEAD_TIMEOUT,
@@ -943,14 +978,30 @@ impl Simulator {
         self.shared.log.lock().clear();
     }
 
-    /// Every notification so far, oldest first, with every attempt to deliver it.
-    /// (`GET /_simulator/notifications` answers the same as JSON.)
+    /// Every notification so far, oldest first, with every attempt to deliver it; at most
+    /// [`max_notifications`](Self::max_notifications) of them, the oldest finished ones
+    /// dropped first. (`GET /_simulator/notifications` answers the same as JSON.)
     pub fn notifications(&self) -> Vec<Notification> {
         let all = ops::notifications(&self.shared, None);
         all.unwrap_or_default()
             .iter()
             .map(Notification::from)
             .collect()
+    }
+
+    /// How many notifications were dropped to keep at most
+    /// [`max_notifications`](Self::max_notifications) of them, since the start (or the
+    /// last [`reset`](Self::reset); a [state file](SimulatorBuilder::state_file) keeps the
+    /// count). `GET /_simulator/notifications` answers it in the
+    /// `X-Simulator-Notifications-Dropped` header.
+    pub fn notifications_dropped(&self) -> u64 {
+        self.shared.notifier.dropped()
+    }
+
+    /// How many notifications the simulator keeps
+    /// ([`SimulatorBuilder::max_notifications`]).
+    pub fn max_notifications(&self) -> usize {
+        self.shared.notifier.max_kept()
     }
 
     /// The notifications of payment `id`, oldest first: an API v4 payment's when there is

@@ -2,7 +2,8 @@
 //! `GET /_simulator/payments/{id}/notifications` and `POST /_simulator/payments/{id}/notify`,
 //! each notification as JSON in the shape DESIGN pins (`id`, `payment_id`, `url`,
 //! `payment_state`, `attempts[]`, `delivered`, `finished`, `sent`); an API v4 payment's
-//! also has `api` (`"v4"`), `method` and `charge_state`.
+//! also has `api` (`"v4"`), `method` and `charge_state`. The lists say in a header how many
+//! notifications the bound dropped.
 
 use serde_json::{json, Value};
 
@@ -12,10 +13,18 @@ use crate::gateway::responses::{Refusal, Reply};
 use crate::state::clock::rfc3339;
 use crate::state::shared::Shared;
 
-/// Every notification (with `payment`, only that payment's), oldest first.
+/// The header that tells how many notifications the simulator dropped to keep its bound
+/// (the list stays a bare array, as pinned).
+pub(crate) const DROPPED_HEADER: &str = "x-simulator-notifications-dropped";
+
+/// Every notification kept (with `payment`, only that payment's), oldest first; the
+/// [`DROPPED_HEADER`] counts the ones dropped, of every payment.
 pub(crate) fn list(shared: &Shared, payment: Option<u64>) -> Result<Reply, Refusal> {
     let records = ops::notifications(shared, payment).map_err(|denied| denied.into_refusal())?;
-    Ok(Reply::ok(&records.iter().map(to_json).collect::<Vec<_>>()))
+    Ok(Reply {
+        count: Some((DROPPED_HEADER, shared.notifier.dropped())),
+        ..Reply::ok(&records.iter().map(to_json).collect::<Vec<_>>())
+    })
 }
 
 /// Sends the payment's notification again; answers the new one after its first attempt.

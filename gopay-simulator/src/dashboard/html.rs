@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::time::SystemTime;
 
 use super::exchanges::SHOWN;
-use super::notifications::{Attempt, Shown};
+use super::notifications::{Attempt, Dropped, Shown};
 use super::view::{Detail, Row};
 use super::{Action, PAYMENT_PAGE};
 use crate::control::shown_header;
@@ -65,13 +65,14 @@ pub(super) fn state_cell(state: &str) -> String {
 }
 
 /// `/_simulator/`: every payment, newest first.
-pub(super) fn list(rows: &[Row], notifications: &[Shown]) -> String {
+pub(super) fn list(rows: &[Row], notifications: &[Shown], dropped: &Dropped) -> String {
     let mut body = format!(
         "<section><h1>Payments</h1><p class=\"muted\">{} payment{}, newest first. \
          As JSON: <a href=\"/_simulator/payments\">/_simulator/payments</a>.</p>",
         rows.len(),
         if rows.len() == 1 { "" } else { "s" }
     );
+    dropped_note(&mut body, dropped);
     if rows.is_empty() {
         body.push_str(
             "<p id=\"empty\">No payments yet: create one through GoPay's API, or seed one \
@@ -131,7 +132,7 @@ fn summary(notification: &Shown) -> String {
 /// `/_simulator/ui/payments/{id}`: one payment, everything about it, and its actions.
 pub(super) fn payment(
     detail: &Detail,
-    notifications: &[Shown],
+    (notifications, dropped): (&[Shown], &Dropped),
     exchanges: &[LoggedExchange],
     error: Option<&str>,
 ) -> String {
@@ -163,7 +164,7 @@ pub(super) fn payment(
     actions(&mut body, &row.id, &detail.actions);
     body.push_str("</section>");
 
-    notifications_section(&mut body, notifications);
+    notifications_section(&mut body, notifications, dropped);
     refunds(&mut body, detail);
     let request = match &detail.request {
         Some(json) => format!("<pre id=\"request\">{}</pre>", escape(json)),
@@ -250,8 +251,25 @@ fn refunds(body: &mut String, detail: &Detail) {
     body.push_str("</table></section>");
 }
 
-fn notifications_section(body: &mut String, notifications: &[Shown]) {
+/// Says how many notifications the bound dropped, when it dropped any: a payment's older
+/// notifications may be among them.
+fn dropped_note(body: &mut String, dropped: &Dropped) {
+    if dropped.count == 0 {
+        return;
+    }
+    let _ = write!(
+        body,
+        "<p class=\"muted\" id=\"notifications-dropped\">{count} older notification{s} \
+         dropped: the simulator keeps the newest {max}, finished ones go first.</p>",
+        count = dropped.count,
+        s = if dropped.count == 1 { "" } else { "s" },
+        max = dropped.max,
+    );
+}
+
+fn notifications_section(body: &mut String, notifications: &[Shown], dropped: &Dropped) {
     body.push_str("<section id=\"notifications\"><h2>Notifications</h2>");
+    dropped_note(body, dropped);
     if notifications.is_empty() {
         body.push_str("<p class=\"muted\">None sent.</p>");
     }

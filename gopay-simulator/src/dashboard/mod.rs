@@ -102,7 +102,11 @@ pub(crate) fn answer(
     let reply = match (request.method.as_str(), segments) {
         ("GET", []) => Reply::html(
             200,
-            html::list(&view::rows(shared), &notifications::shown(shared)),
+            html::list(
+                &view::rows(shared),
+                &notifications::shown(shared),
+                &notifications::dropped(shared),
+            ),
         ),
         ("GET", ["ui"]) => Reply::see_other("/_simulator/".to_owned(), html::moved("/_simulator/")),
         ("GET", ["ui", "requests"]) => {
@@ -158,7 +162,12 @@ fn payment_page(shared: &Shared, id: u64, status: u16, error: Option<&str>) -> R
     );
     Reply::html(
         status,
-        html::payment(&detail, &notifications, &exchanges, error),
+        html::payment(
+            &detail,
+            (&notifications, &notifications::dropped(shared)),
+            &exchanges,
+            error,
+        ),
     )
 }
 

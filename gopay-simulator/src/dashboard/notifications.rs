@@ -1,5 +1,6 @@
 //! The notifications as the dashboard shows them: [`shown`] reads the notification log
-//! through the control API's own list, and the pages render only [`Shown`] and [`Attempt`].
+//! through the control API's own list, [`dropped`] how many the bound dropped, and the pages
+//! render only [`Shown`], [`Attempt`] and [`Dropped`].
 
 use gopay::PaymentState;
 
@@ -58,7 +59,21 @@ impl Shown {
     }
 }
 
-/// Every notification, oldest first (the one list the control API also answers).
+/// How many notifications were dropped to keep the bound, and the bound.
+pub(super) struct Dropped {
+    pub(super) count: u64,
+    pub(super) max: usize,
+}
+
+/// How many notifications were dropped so far.
+pub(super) fn dropped(shared: &Shared) -> Dropped {
+    Dropped {
+        count: shared.notifier.dropped(),
+        max: shared.notifier.max_kept(),
+    }
+}
+
+/// Every notification kept, oldest first (the one list the control API also answers).
 pub(super) fn shown(shared: &Shared) -> Vec<Shown> {
     ops::notifications(shared, None)
         .unwrap_or_default()

@@ -16,6 +16,9 @@ pub(crate) struct Reply {
     pub(crate) location: Option<String>,
     /// The `Content-Security-Policy` of a page that runs a script (the card form).
     pub(crate) policy: Option<&'static str>,
+    /// A count the control API tells besides its body (the notifications dropped), as a
+    /// header: its name and value.
+    pub(crate) count: Option<(&'static str, u64)>,
 }
 
 pub(crate) const JSON: &str = "application/json;charset=UTF-8";
@@ -30,6 +33,7 @@ impl Reply {
                 body,
                 location: None,
                 policy: None,
+                count: None,
             },
             Err(e) => Refusal::global(
                 500,
@@ -53,6 +57,7 @@ impl Reply {
             body: Vec::new(),
             location: None,
             policy: None,
+            count: None,
         }
     }
 
@@ -64,6 +69,7 @@ impl Reply {
             body,
             location: None,
             policy: None,
+            count: None,
         }
     }
 
@@ -75,6 +81,7 @@ impl Reply {
             body: page.into_bytes(),
             location: None,
             policy: None,
+            count: None,
         }
     }
 
@@ -247,6 +254,7 @@ impl Refusal {
             body,
             location: None,
             policy: None,
+            count: None,
         }
     }
 }

@@ -386,6 +386,9 @@ fn response(reply: Reply, unframeable: bool) -> Response<Full<Bytes>> {
             headers.insert(LOCATION, value);
         }
     }
+    if let Some((name, count)) = reply.count {
+        headers.insert(name, HeaderValue::from(count));
+    }
     if unframeable {
         headers.insert(
             "content-security-policy",

@@ -220,6 +220,7 @@ impl Faults {
                     body: body.into_bytes(),
                     location: None,
                     policy: None,
+                    count: None,
                 };
                 (target, Action::Answer(Arc::new(reply)), count)
             }

@@ -49,7 +49,13 @@ struct StateFile {
     payments: Vec<SavedPayment>,
     cards: Vec<Card>,
     tokens: Vec<SavedToken>,
+    /// At most the simulator's bound when it saved; a file with more (a lower bound since)
+    /// is trimmed at load as the running simulator trims: oldest finished first.
     notifications: Vec<NotificationRecord>,
+    /// How many notifications were dropped to keep the bound (a file written before the
+    /// bound has none).
+    #[serde(default)]
+    notifications_dropped: u64,
     /// API v4's payments, card tokens, access tokens and ids; a file written before they
     /// were kept has none.
     #[serde(default)]
@@ -161,6 +167,7 @@ fn snapshot(shared: &Shared) -> StateFile {
             })
             .collect(),
         notifications: shared.notifier.log(),
+        notifications_dropped: shared.notifier.dropped(),
         v4,
     }
 }
@@ -192,6 +199,7 @@ pub(crate) struct Loaded {
     tokens: Tokens,
     v4: V4State,
     notifications: Vec<NotificationRecord>,
+    notifications_dropped: u64,
     /// How far the test clock was ahead of the real one (the notifications' clock too).
     clock_offset: Duration,
 }
@@ -304,6 +312,7 @@ fn restore(state: StateFile) -> Result<Loaded, String> {
             .ok_or_else(|| format!("the expiry of token {index} is out of range"))?;
         tokens.push((saved.token, saved.scope, expires));
     }
+    check_notifications(&state.notifications)?;
     let v4 = state.v4.restore(&state.origin)?;
     Ok(Loaded {
         origin: state.origin,
@@ -311,8 +320,27 @@ fn restore(state: StateFile) -> Result<Loaded, String> {
         tokens: Tokens::restored(tokens, clock_offset),
         v4,
         notifications: state.notifications,
+        notifications_dropped: state.notifications_dropped,
         clock_offset,
     })
+}
+
+/// Refuses notifications the simulator never writes: two with one id (lookups go by id),
+/// or one with more attempts than any simulator makes.
+fn check_notifications(notifications: &[NotificationRecord]) -> Result<(), String> {
+    let mut ids: Vec<u64> = notifications.iter().map(|n| n.id).collect();
+    ids.sort_unstable();
+    if let Some(pair) = ids.windows(2).find(|pair| pair[0] == pair[1]) {
+        return Err(format!("two notifications have the id {}", pair[0]));
+    }
+    let most = crate::MAX_NOTIFICATION_ATTEMPTS as usize;
+    match notifications.iter().find(|n| n.attempts.len() > most) {
+        Some(n) => Err(format!(
+            "notification {} has more than {most} attempts",
+            n.id
+        )),
+        None => Ok(()),
+    }
 }
 
 impl Loaded {
@@ -349,9 +377,11 @@ impl Loaded {
             *held_store = store;
             *tokens = self.tokens;
         }
-        shared
-            .notifier
-            .restore(self.notifications, self.clock_offset);
+        shared.notifier.restore(
+            self.notifications,
+            self.notifications_dropped,
+            self.clock_offset,
+        );
     }
 }
 
@@ -489,6 +519,41 @@ mod tests {
         assert!(refusal(&state_with(ids)).contains("next payment id"));
         let twice = serde_json::json!({"cards": [{"card_id": 5}, {"card_id": 5}]});
         assert!(refusal(&state_with(twice)).contains("twice"));
+    }
+
+    #[test]
+    fn notifications_the_simulator_never_writes_are_refused() {
+        let notification = |id: u64, attempts: usize| {
+            serde_json::json!({
+                "id": id, "payment_id": 7, "url": "http://127.0.0.1:1/n?id=7",
+                "payment_state": "PAID",
+                "attempts": vec![serde_json::json!({
+                    "at_ms": 1, "status": 500, "duration_ms": 1, "error": null,
+                }); attempts],
+                "delivered": false, "finished": true, "sent": true, "next_attempt_ms": null,
+            })
+        };
+        let most = crate::MAX_NOTIFICATION_ATTEMPTS as usize;
+        let fine = serde_json::json!({
+            "notifications": [notification(2, most), notification(1, 0)],
+            "notifications_dropped": 9,
+        });
+        let loaded = parse(state_with(fine).as_bytes()).unwrap();
+        assert_eq!(
+            (loaded.notifications.len(), loaded.notifications_dropped),
+            (2, 9)
+        );
+        let same_id =
+            serde_json::json!({"notifications": [notification(3, 0), notification(3, 1)]});
+        assert_eq!(
+            refusal(&state_with(same_id)),
+            "cannot be restored: two notifications have the id 3"
+        );
+        let long = serde_json::json!({"notifications": [notification(4, most + 1)]});
+        assert_eq!(
+            refusal(&state_with(long)),
+            format!("cannot be restored: notification 4 has more than {most} attempts")
+        );
     }
 
     #[test]

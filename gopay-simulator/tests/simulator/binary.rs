@@ -572,3 +572,52 @@ fn allowed_hosts_come_from_the_flag_and_the_variable() {
         assert!(stdout.contains(expected), "{expected} in {stdout}");
     }
 }
+
+#[test]
+fn the_notification_bound_comes_from_the_flag_or_the_variable() {
+    use crate::support::http::control;
+    use serde_json::{json, Value};
+
+    for (args, env) in [
+        (&["--port", "0", "--max-notifications", "1"][..], &[][..]),
+        (
+            &["--port", "0"][..],
+            &[("GOPAY_SIMULATOR_MAX_NOTIFICATIONS", "1")][..],
+        ),
+    ] {
+        let mut sim = Running::start(args, env);
+        let origin = sim.origin().to_owned();
+        let seeded = control(
+            &origin,
+            "POST",
+            "/payments",
+            &json!({"id": 3_000_000_777u64, "order_number": "bound", "state": "PAID",
+                    "amount": 100, "currency": "CZK",
+                    "notification_url": "https://shop.example/notify"}),
+        );
+        assert_eq!(seeded.status, 200, "{}", seeded.body);
+        for _ in 0..3 {
+            let sent = control(&origin, "POST", "/payments/3000000777/notify", &Value::Null);
+            assert_eq!(sent.status, 200, "{}", sent.body);
+        }
+        let listed = control(&origin, "GET", "/notifications", &Value::Null);
+        assert_eq!(
+            listed.json().as_array().unwrap().len(),
+            1,
+            "{args:?} {env:?}"
+        );
+        assert_eq!(
+            listed.header("x-simulator-notifications-dropped"),
+            Some("2"),
+            "{args:?} {env:?}"
+        );
+        assert_eq!(sim.terminate().code(), Some(0));
+    }
+    // A bound of zero stops the start, naming the setting.
+    let (status, _, stderr) = crate::support::binary::run_to_exit(
+        command(),
+        &[("GOPAY_SIMULATOR_MAX_NOTIFICATIONS", "0")],
+    );
+    assert!(!status.success());
+    assert!(stderr.contains("max_notifications"), "{stderr}");
+}

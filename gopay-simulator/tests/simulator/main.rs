@@ -15,6 +15,7 @@ mod dashboard_browser;
 mod dashboard_v4;
 mod dns_rebinding;
 mod keep_alive;
+mod notification_bound;
 mod notifications;
 mod request_log;
 mod seed_file;

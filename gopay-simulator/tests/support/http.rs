@@ -10,10 +10,20 @@ pub struct Answer {
     pub location: Option<String>,
     /// `Content-Security-Policy`, when sent.
     pub security_policy: Option<String>,
+    /// Every header, names in lower case.
+    pub headers: Vec<(String, String)>,
     pub body: String,
 }
 
 impl Answer {
+    /// The value of header `name` (lower case), when sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, value)| value.as_str())
+    }
+
     /// The body as JSON.
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
@@ -45,11 +55,20 @@ pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> A
     let content_type = header("content-type").unwrap_or_default();
     let location = header("location");
     let security_policy = header("content-security-policy");
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            (name.as_str().to_owned(), value)
+        })
+        .collect();
     Answer {
         status: response.status().as_u16(),
         content_type,
         location,
         security_policy,
+        headers,
         body: response.body_mut().read_to_string().expect("a text body"),
     }
 }
@@ -151,6 +170,12 @@ pub fn with_host_and_body(
         content_type: header("content-type").unwrap_or_default(),
         location: header("location"),
         security_policy: header("content-security-policy"),
+        headers: head
+            .lines()
+            .skip(1)
+            .filter_map(|line| line.split_once(':'))
+            .map(|(name, value)| (name.to_ascii_lowercase(), value.trim().to_owned()))
+            .collect(),
         body: body.to_owned(),
     }
 }

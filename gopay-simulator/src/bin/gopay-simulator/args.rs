@@ -8,6 +8,7 @@ use clap::Parser;
 use clap::ValueEnum;
 use gopay_simulator::{
     Firewall, Simulator, SimulatorBuilder, V4Notifications, CLIENT_ID, CLIENT_SECRET, DEFAULT_GOID,
+    MAX_NOTIFICATIONS,
 };
 
 use crate::log::LogFormat;
@@ -85,6 +86,17 @@ pub struct Args {
         value_delimiter = ','
     )]
     pub notify_hosts: Vec<String>,
+
+    /// How many notifications are kept (at least 1): past it the oldest finished one is
+    /// dropped first, and GET /_simulator/notifications counts the dropped ones in its
+    /// X-Simulator-Notifications-Dropped header.
+    #[arg(
+        long,
+        env = "GOPAY_SIMULATOR_MAX_NOTIFICATIONS",
+        value_name = "N",
+        default_value_t = MAX_NOTIFICATIONS
+    )]
+    pub max_notifications: usize,
 
     /// The format of the line logged per exchange.
     #[arg(long, env = "GOPAY_SIMULATOR_LOG", value_enum, default_value_t = LogFormat::Text)]
@@ -186,6 +198,7 @@ impl Args {
             .client_secret(self.client_secret.clone())
             .token_lifetime(Duration::from_secs(self.token_lifetime))
             .notify_hosts(self.notify_hosts.clone())
+            .max_notifications(self.max_notifications)
             .firewall(self.firewall.into())
             .v4_acquirer_delay(Duration::from_secs(self.v4_acquirer_delay))
             .v4_notifications(self.v4_notifications.into());

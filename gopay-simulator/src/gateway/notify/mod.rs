@@ -6,6 +6,7 @@
 
 pub(crate) mod attempt;
 pub(crate) mod hosts;
+pub(crate) mod kept;
 pub(crate) mod record;
 pub(crate) mod schedule;
 pub(crate) mod sender;

@@ -1,5 +1,6 @@
-//! The notification sender: the record of every notification, the queue of attempts due on
-//! the notifications' test clock, and the background threads that make them. State
+//! The notification sender: the record of the notifications kept ([`Kept`], bounded), the
+//! queue of attempts due on the notifications' test clock, and the background threads that
+//! make them. State
 //! changes hand it notices and never wait; a resend makes its first attempt on the caller's
 //! thread; moving the test clock waits for the attempts that fell due.
 
@@ -13,6 +14,7 @@ use parking_lot::{Condvar, Mutex};
 
 use super::attempt::{self, Call, Outcome};
 use super::hosts::{with_id, Destinations};
+use super::kept::Kept;
 use super::record::{epoch_ms, AttemptRecord, NotificationRecord};
 use super::schedule;
 use super::{Notice, NotificationApi, NotificationMethod};
@@ -49,11 +51,11 @@ struct Inner {
     agent: ureq::Agent,
 }
 
-#[derive(Default)]
 struct State {
-    log: Vec<NotificationRecord>,
-    /// (due on the test clock in ms, sequence number, index into `log`), earliest first.
-    queue: BinaryHeap<Reverse<(u64, u64, usize)>>,
+    log: Kept,
+    /// (due on the test clock in ms, sequence number, notification id), earliest first;
+    /// holds no attempt of a notification `log` no longer keeps.
+    queue: BinaryHeap<Reverse<(u64, u64, u64)>>,
     sequence: u64,
     /// Attempts under way, whichever thread makes them.
     in_flight: usize,
@@ -67,16 +69,29 @@ struct State {
 /// An attempt taken from the queue (or a resend's first one), to be made without the lock.
 struct Job {
     generation: u64,
-    index: usize,
+    /// The notification's id.
+    id: u64,
     call: Call,
     at_ms: u64,
 }
 
 impl Notifier {
-    /// Starts the sender threads.
-    pub(crate) fn start(pacing: Pacing, allowed_hosts: &[String]) -> std::io::Result<Notifier> {
+    /// Starts the sender threads; at most `max_kept` notifications are kept (at least one).
+    pub(crate) fn start(
+        pacing: Pacing,
+        allowed_hosts: &[String],
+        max_kept: usize,
+    ) -> std::io::Result<Notifier> {
         let shared = Arc::new(Inner {
-            state: Mutex::new(State::default()),
+            state: Mutex::new(State {
+                log: Kept::new(max_kept),
+                queue: BinaryHeap::new(),
+                sequence: 0,
+                in_flight: 0,
+                generation: 0,
+                clock_offset: Duration::ZERO,
+                shutdown: false,
+            }),
             work: Condvar::new(),
             progress: Condvar::new(),
             pacing,
@@ -110,10 +125,10 @@ impl Notifier {
         }
         let mut state = self.shared.state.lock();
         for notice in notices {
-            let index = self.shared.record(&mut state, &notice);
+            let entry = self.shared.record(&mut state, &notice);
             let now = state.now_ms();
-            if state.log[index].sent {
-                state.schedule(now, index);
+            if entry.sent {
+                state.schedule(now, entry.id);
             }
         }
         drop(state);
@@ -126,22 +141,31 @@ impl Notifier {
     /// queued as for [`send`](Notifier::send).
     pub(crate) fn send_now(&self, notice: &Notice) -> NotificationRecord {
         let mut state = self.shared.state.lock();
-        let index = self.shared.record(&mut state, notice);
-        let entry = state.log[index].clone();
+        let entry = self.shared.record(&mut state, notice);
         if !entry.sent {
             drop(state);
             self.shared.progress.notify_all();
             return entry;
         }
-        let job = state.begin(index, entry.call());
+        let job = state.begin(entry.id, entry.call());
         drop(state);
         let outcome = off_the_workers(|| attempt::attempt(&self.shared.agent, &job.call));
         self.shared.finish(&job, outcome).unwrap_or(entry)
     }
 
-    /// Every notification so far, oldest first.
+    /// Every notification kept, oldest first.
     pub(crate) fn log(&self) -> Vec<NotificationRecord> {
-        self.shared.state.lock().log.clone()
+        self.shared.state.lock().log.iter().cloned().collect()
+    }
+
+    /// How many notifications were dropped to keep the bound, since the last reset.
+    pub(crate) fn dropped(&self) -> u64 {
+        self.shared.state.lock().log.dropped()
+    }
+
+    /// How many notifications are kept at most.
+    pub(crate) fn max_kept(&self) -> usize {
+        self.shared.state.lock().log.max()
     }
 
     /// The notifications of payment `id` of `api`, oldest first.
@@ -185,30 +209,38 @@ impl Notifier {
         });
     }
 
-    /// Takes over the log and test clock of a saved simulator. The notifications not
-    /// finished then are attempted again now, when their host may still be called and
-    /// attempts are left; the others are finished.
-    pub(crate) fn restore(&self, log: Vec<NotificationRecord>, clock_offset: Duration) {
+    /// Takes over the log (and its count of dropped notifications) and test clock of a
+    /// saved simulator. The notifications not finished then are attempted again now, when
+    /// their host may still be called and attempts are left; the others are finished. A log
+    /// longer than the bound is then shrunk as it would have been while running.
+    pub(crate) fn restore(
+        &self,
+        log: Vec<NotificationRecord>,
+        dropped: u64,
+        clock_offset: Duration,
+    ) {
         let mut state = self.shared.state.lock();
         state.generation += 1;
         state.queue.clear();
         state.clock_offset = clock_offset;
-        state.log = log;
-        let now = state.now_ms();
-        for index in 0..state.log.len() {
-            let entry = &state.log[index];
-            if entry.finished {
-                continue;
-            }
+        state.log.replace(log, dropped);
+        let max_attempts = self.shared.pacing.max_attempts as usize;
+        let mut retried = Vec::new();
+        for entry in state.log.iter_mut().filter(|entry| !entry.finished) {
             let retry = entry.sent
                 && self.shared.destinations.allow(&entry.url)
-                && entry.attempts.len() < self.shared.pacing.max_attempts as usize;
+                && entry.attempts.len() < max_attempts;
             if retry {
-                state.schedule(now, index);
+                retried.push(entry.id);
             } else {
-                state.log[index].finished = true;
-                state.log[index].next_attempt_ms = None;
+                entry.finished = true;
+                entry.next_attempt_ms = None;
             }
+        }
+        let gone = state.log.shrink();
+        let now = state.now_ms();
+        for id in retried.into_iter().filter(|id| !gone.contains(id)) {
+            state.schedule(now, id);
         }
         drop(state);
         self.shared.work.notify_all();
@@ -279,11 +311,20 @@ impl State {
         epoch_ms(now.checked_add(self.clock_offset).unwrap_or(now))
     }
 
-    fn schedule(&mut self, due_ms: u64, index: usize) {
+    fn schedule(&mut self, due_ms: u64, id: u64) {
         self.sequence += 1;
-        self.queue.push(Reverse((due_ms, self.sequence, index)));
-        if let Some(entry) = self.log.get_mut(index) {
+        self.queue.push(Reverse((due_ms, self.sequence, id)));
+        if let Some(entry) = self.log.get_mut(id) {
             entry.next_attempt_ms = Some(due_ms);
+        }
+    }
+
+    /// Forgets the queued attempts of notifications the log dropped, so that none runs
+    /// against a record that is gone (and waiting for due attempts never waits on them).
+    fn unqueue(&mut self, dropped: &[u64]) {
+        if !dropped.is_empty() {
+            self.queue
+                .retain(|Reverse((_, _, id))| !dropped.contains(id));
         }
     }
 
@@ -294,15 +335,15 @@ impl State {
             .is_some_and(|Reverse((due, _, _))| *due <= until_ms)
     }
 
-    /// Marks the attempt of `log[index]` as under way.
-    fn begin(&mut self, index: usize, call: Call) -> Job {
+    /// Marks the attempt of notification `id` as under way.
+    fn begin(&mut self, id: u64, call: Call) -> Job {
         self.in_flight += 1;
-        if let Some(entry) = self.log.get_mut(index) {
+        if let Some(entry) = self.log.get_mut(id) {
             entry.next_attempt_ms = None;
         }
         Job {
             generation: self.generation,
-            index,
+            id,
             call,
             at_ms: self.now_ms(),
         }
@@ -310,8 +351,9 @@ impl State {
 }
 
 impl Inner {
-    /// Adds the notification of `notice` to the log; returns its index.
-    fn record(&self, state: &mut State, notice: &Notice) -> usize {
+    /// Adds the notification of `notice` to the log (dropping what the bound requires, with
+    /// its queued attempts); returns it as recorded (the newest is always kept).
+    fn record(&self, state: &mut State, notice: &Notice) -> NotificationRecord {
         let url = match notice.method {
             NotificationMethod::Get => with_id(&notice.notification_url, notice.payment_id),
             NotificationMethod::Post => notice.notification_url.clone(),
@@ -319,9 +361,8 @@ impl Inner {
         // A notification to any other host is not sent; it stays in the log, finished
         // with no attempt, for the test to see.
         let sent = self.pacing.max_attempts > 0 && self.destinations.allow(&url);
-        let id = state.log.last().map_or(1, |last| last.id + 1);
-        state.log.push(NotificationRecord {
-            id,
+        let entry = NotificationRecord {
+            id: state.log.next_id(),
             payment_id: notice.payment_id,
             url,
             api: notice.api,
@@ -333,8 +374,10 @@ impl Inner {
             finished: !sent,
             sent,
             next_attempt_ms: None,
-        });
-        state.log.len() - 1
+        };
+        let dropped = state.log.push(entry.clone());
+        state.unqueue(&dropped);
+        entry
     }
 
     fn run(&self) {
@@ -353,11 +396,11 @@ impl Inner {
             }
             let now = state.now_ms();
             match state.queue.peek().copied() {
-                Some(Reverse((due, _, index))) if due <= now => {
+                Some(Reverse((due, _, id))) if due <= now => {
                     state.queue.pop();
-                    let call = state.log.get(index).map(NotificationRecord::call);
+                    let call = state.log.get(id).map(NotificationRecord::call);
                     if let Some(call) = call {
-                        return Some(state.begin(index, call));
+                        return Some(state.begin(id, call));
                     }
                 }
                 Some(Reverse((due, _, _))) => {
@@ -378,7 +421,8 @@ impl Inner {
             let now = state.now_ms();
             let max_attempts = self.pacing.max_attempts as usize;
             let retry_delay = self.pacing.retry_delay;
-            state.log.get_mut(job.index).map(|entry| {
+            // `None` when the bound dropped it meanwhile: no retry follows then.
+            state.log.get_mut(job.id).map(|entry| {
                 entry.attempts.push(AttemptRecord {
                     at_ms: job.at_ms,
                     status: outcome.status,
@@ -397,7 +441,7 @@ impl Inner {
         };
         let snapshot = entry.map(|(entry, due)| {
             if let Some(due) = due {
-                state.schedule(due, job.index);
+                state.schedule(due, job.id);
             }
             entry
         });
@@ -426,7 +470,7 @@ mod tests {
 
     #[test]
     fn unsendable_notifications_are_recorded_as_finished() {
-        let notifier = Notifier::start(pacing(3, Duration::from_millis(1)), &[]).unwrap();
+        let notifier = Notifier::start(pacing(3, Duration::from_millis(1)), &[], 100).unwrap();
         notifier.send(vec![notice("https://shop.example/notify", 5)]);
         assert!(notifier.wait_finished(Duration::from_secs(1)));
         let log = notifier.log();
@@ -446,7 +490,7 @@ mod tests {
             .local_addr()
             .unwrap()
             .port();
-        let notifier = Notifier::start(pacing(3, Duration::from_millis(1)), &[]).unwrap();
+        let notifier = Notifier::start(pacing(3, Duration::from_millis(1)), &[], 100).unwrap();
         notifier.send(vec![notice(&format!("http://127.0.0.1:{port}/n"), 9)]);
         assert!(notifier.wait_finished(Duration::from_secs(20)));
         let log = notifier.log();
@@ -461,7 +505,7 @@ mod tests {
 
     #[test]
     fn ids_count_from_one_again_after_a_reset() {
-        let notifier = Notifier::start(pacing(0, Duration::ZERO), &[]).unwrap();
+        let notifier = Notifier::start(pacing(0, Duration::ZERO), &[], 100).unwrap();
         notifier.send(vec![
             notice("http://127.0.0.1:1/a", 1),
             notice("http://127.0.0.1:1/b", 2),
