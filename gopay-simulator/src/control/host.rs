@@ -136,10 +136,14 @@ pub(crate) fn quoted(host: &str) -> Option<&str> {
     plain.then_some(host)
 }
 
-/// `host[:port]`'s host, for naming it in `--allowed-hosts NAME`: the part before the port
-/// of a plain name.
+/// `host[:port]`'s host: for naming a refused one in `--allowed-hosts NAME`, and for the
+/// domain an Apple Pay session names. A bracketed IPv6 address keeps its brackets (`[::1]:8443`
+/// → `[::1]`).
 pub(crate) fn without_port(host: &str) -> &str {
-    host.split_once(':').map_or(host, |(name, _)| name)
+    match host.strip_prefix('[').and_then(|rest| rest.find(']')) {
+        Some(end) => &host[..end + 2],
+        None => host.split_once(':').map_or(host, |(name, _)| name),
+    }
 }
 
 #[cfg(test)]
@@ -245,6 +249,9 @@ mod tests {
     fn only_plain_hosts_are_quoted() {
         assert_eq!(quoted("evil.example:8899"), Some("evil.example:8899"));
         assert_eq!(without_port("evil.example:8899"), "evil.example");
+        assert_eq!(without_port("evil.example"), "evil.example");
+        assert_eq!(without_port("[::1]:8443"), "[::1]");
+        assert_eq!(without_port("[::1]"), "[::1]");
         for hostile in [
             "<script>alert(1)</script>",
             "evil.example\"><b>",

@@ -4,6 +4,7 @@
 
 use serde_json::{json, Value};
 
+use crate::control::host;
 use crate::gateway::v4::errors::V4Error;
 use crate::gateway::v4::state::Payment;
 use crate::gateway::v4::wire;
@@ -123,11 +124,7 @@ pub(crate) fn apple_pay_validate(
 /// The bare domain of an origin, as Apple's merchant session names it: no scheme and no
 /// port (`https://shop.example:8443` → `shop.example`; `[::1]:8443` → `[::1]`).
 fn domain_of(origin: &str) -> &str {
-    let host_port = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-    match host_port.rfind(':') {
-        Some(colon) if !host_port[colon..].contains(']') => &host_port[..colon],
-        _ => host_port,
-    }
+    host::without_port(origin.split_once("://").map_or(origin, |(_, rest)| rest))
 }
 
 #[cfg(test)]
